@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# hostlet itself in a container, with plain `docker` (the same thing as deploy/docker-compose.yml).
+#
+#   mvn -B package -DskipTests && deploy/docker-run.sh [MANIFESTS_DIR]
+#
+# MANIFESTS_DIR (default: the repository's manifests/ folder, or $HOSTLET_MANIFESTS) is mounted
+# read-only at /manifests. Builds hostlet:local from deploy/Dockerfile (it copies target/quarkus-app;
+# its eclipse-temurin:17-jre base has to be pulled once; BASE=<image> picks another Java 17+ base),
+# then replaces any previous `hostlet` container. Status and health: curl -s 127.0.0.1:8799/q/health
+# Optional: HOSTLET_INSTANCE (hostlet's owner name on the engine), HOSTLET_IMAGE, HOSTLET_CONTAINER_NAME.
+#
+# hostlet does not manage itself: it only touches containers labelled io.hostlet.managed=true, so this
+# container carries NO io.hostlet.* label. Removing this container leaves the managed containers running.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MANIFESTS="${1:-${HOSTLET_MANIFESTS:-$ROOT/manifests}}"
+IMAGE="${HOSTLET_IMAGE:-hostlet:local}"
+NAME="${HOSTLET_CONTAINER_NAME:-hostlet}"
+
+[[ -d "$MANIFESTS" ]] || { echo "no such manifests folder: $MANIFESTS" >&2; exit 1; }
+MANIFESTS="$(cd "$MANIFESTS" && pwd)"
+[[ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ]] \
+  || { echo "build hostlet first: mvn -B package -DskipTests" >&2; exit 1; }
+
+build_args=()
+[[ -n "${BASE:-}" ]] && build_args+=(--build-arg "BASE=$BASE")
+docker build ${build_args[@]+"${build_args[@]}"} -f "$ROOT/deploy/Dockerfile" -t "$IMAGE" "$ROOT"
+
+docker rm -f "$NAME" >/dev/null 2>&1 || true
+docker run -d \
+  --name "$NAME" \
+  --restart unless-stopped \
+  --label org.opencontainers.image.title=hostlet \
+  -e HOSTLET_MANIFESTS_DIR=/manifests \
+  -e DOCKER_HOST=unix:///var/run/docker.sock \
+  -e HOSTLET_INSTANCE="${HOSTLET_INSTANCE:-default}" \
+  -v /var/run/docker.sock:/var/run/docker.sock \
+  -v "$MANIFESTS:/manifests:ro" \
+  -p 127.0.0.1:8799:8799 \
+  --stop-signal SIGTERM \
+  --stop-timeout 30 \
+  "$IMAGE"
+echo "hostlet is running as container '$NAME' (manifests: $MANIFESTS); logs: docker logs -f $NAME" >&2

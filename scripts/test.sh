@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# THE test command: builds hostlet and runs every test against a real Docker engine.
+#
+#   scripts/test.sh [extra Maven args...]      e.g. scripts/test.sh -Dit.test=ReconcileIT
+#
+# On a fresh Debian machine (as root) it installs what it needs, so CI needs nothing else:
+#   1. a Docker engine: $DOCKER_HOST if it answers, else /var/run/docker.sock if it answers,
+#      else it installs docker.io (if dockerd is missing), starts its own dockerd in the
+#      background and stops that dockerd -- only that one, by PID -- when it exits;
+#   2. busybox-static, and from it the test image hostlet-test/busybox:1 (scripts/build-test-image.sh:
+#      a `docker import` of a local rootfs, nothing is pulled);
+#   3. `mvn -B verify`: unit tests (surefire), then the packaged jar's *IT tests (failsafe), with
+#      DOCKER_HOST and HOSTLET_TEST_IMAGE exported. Exits with Maven's exit code.
+#
+# Safe to rerun, from any directory. Knobs:
+#   HOSTLET_TEST_MVN          the Maven command (default: mvn); HOSTLET_TEST_MVN=true runs all but Maven
+#   HOSTLET_TEST_ENGINE_WAIT  seconds to wait for a dockerd this script started (default: 60)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+MVN="${HOSTLET_TEST_MVN:-mvn}"
+ENGINE_WAIT="${HOSTLET_TEST_ENGINE_WAIT:-60}"
+DEFAULT_SOCK=/var/run/docker.sock
+
+log() { echo "[test.sh] $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+as_root() {
+  if [[ $EUID -eq 0 ]]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else die "need root (or sudo) to run: $*"
+  fi
+}
+
+APT_UPDATED=0
+apt_install() {
+  command -v apt-get >/dev/null || die "cannot install $* (no apt-get); install it by hand"
+  if [[ $APT_UPDATED -eq 0 ]]; then
+    log "apt-get update"
+    as_root apt-get update -qq
+    APT_UPDATED=1
+  fi
+  log "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Does the engine at $1 (a DOCKER_HOST value) answer?
+engine_answers() {
+  DOCKER_HOST="$1" timeout 15 docker version >/dev/null 2>&1
+}
+
+pkg_installed() {
+  command -v dpkg-query >/dev/null &&
+    [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
+}
+
+# ---------------------------------------------------------------- prerequisites
+# The docker CLI (the engine itself only if this script has to start one; see start_dockerd).
+command -v docker >/dev/null || apt_install docker.io
+# The test image is built around the static busybox (the plain `busybox` package is dynamic).
+if command -v dpkg-query >/dev/null; then
+  pkg_installed busybox-static || apt_install busybox-static
+else
+  [[ -x /bin/busybox ]] || die "/bin/busybox (static) is missing"
+fi
+# Maven and a JDK 17, when the default Maven command is used and they are missing.
+if [[ "$MVN" == mvn ]]; then
+  command -v javac >/dev/null || apt_install openjdk-17-jdk-headless
+  command -v mvn >/dev/null || apt_install maven
+fi
+
+# ---------------------------------------------------------------- engine
+DOCKERD_PID=""
+DOCKERD_LOG=""
+
+# shellcheck disable=SC2317  # called from the EXIT trap
+stop_dockerd() {
+  [[ -n "$DOCKERD_PID" ]] || return 0
+  if kill -0 "$DOCKERD_PID" 2>/dev/null; then
+    log "stopping the dockerd this script started (pid $DOCKERD_PID)"
+    kill -TERM "$DOCKERD_PID" 2>/dev/null || true
+    # dockerd stops its containers (10s grace each, in parallel) before it exits.
+    for _ in $(seq 1 60); do
+      kill -0 "$DOCKERD_PID" 2>/dev/null || break
+      sleep 1
+    done
+    if kill -0 "$DOCKERD_PID" 2>/dev/null; then
+      log "dockerd (pid $DOCKERD_PID) still running after 60s; sending SIGKILL"
+      kill -KILL "$DOCKERD_PID" 2>/dev/null || true
+    fi
+  fi
+  wait "$DOCKERD_PID" 2>/dev/null || true
+  DOCKERD_PID=""
+}
+trap stop_dockerd EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start_dockerd() {
+  # A dockerd that is alive but not answering yet (still starting) owns /var/run/docker.pid: wait for
+  # it rather than start a second one, which would refuse to start anyway.
+  local pidfile=/var/run/docker.pid other
+  if [[ -s "$pidfile" ]]; then
+    other="$(cat "$pidfile" 2>/dev/null || true)"
+    if [[ "$other" =~ ^[0-9]+$ ]] && [[ "$(cat "/proc/$other/comm" 2>/dev/null || true)" == dockerd ]]; then
+      log "a dockerd (pid $other, not ours) is running but not answering yet; waiting for it"
+      local deadline=$((SECONDS + ENGINE_WAIT))
+      while (( SECONDS < deadline )); do
+        engine_answers "unix://$DEFAULT_SOCK" && return 0
+        sleep 1
+      done
+      die "the running dockerd (pid $other) did not answer on $DEFAULT_SOCK within ${ENGINE_WAIT}s"
+    fi
+  fi
+
+  if ! command -v dockerd >/dev/null; then
+    apt_install docker.io
+    # On a systemd host the package starts docker.service itself.
+    sleep 2
+    engine_answers "unix://$DEFAULT_SOCK" && { log "dockerd came up with the docker.io package"; return 0; }
+  fi
+  DOCKERD_LOG="$(mktemp "${TMPDIR:-/tmp}/hostlet-test-dockerd.XXXXXX")"
+  log "no Docker engine answers; starting dockerd (log: $DOCKERD_LOG)"
+  # Own session, so that a Ctrl-C aimed at Maven does not also hit dockerd: the EXIT trap stops it.
+  # Started directly (not via a shell function, which would run in a subshell) so that $! is
+  # dockerd itself: setsid does not fork here, as a background job is no process-group leader.
+  if [[ $EUID -eq 0 ]]; then
+    setsid dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
+  else
+    command -v sudo >/dev/null || die "need root (or sudo) to start dockerd"
+    # The log file is ours (not root's) on purpose. sudo relays our SIGTERM to dockerd.
+    # shellcheck disable=SC2024
+    sudo setsid dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
+  fi
+  DOCKERD_PID=$!
+  local deadline=$((SECONDS + ENGINE_WAIT)) started=$SECONDS
+  while (( SECONDS < deadline )); do
+    if engine_answers "unix://$DEFAULT_SOCK"; then
+      log "dockerd (pid $DOCKERD_PID) answers after $((SECONDS - started))s"
+      return 0
+    fi
+    if ! kill -0 "$DOCKERD_PID" 2>/dev/null; then
+      wait "$DOCKERD_PID" 2>/dev/null || true
+      DOCKERD_PID=""
+      log "dockerd exited during startup; last lines of $DOCKERD_LOG:"
+      tail -n 40 "$DOCKERD_LOG" >&2 || true
+      exit 1
+    fi
+    sleep 1
+  done
+  log "dockerd did not answer within ${ENGINE_WAIT}s; last lines of $DOCKERD_LOG:"
+  tail -n 40 "$DOCKERD_LOG" >&2 || true
+  exit 1
+}
+
+if [[ -n "${DOCKER_HOST:-}" ]] && engine_answers "$DOCKER_HOST"; then
+  log "using the engine at DOCKER_HOST=$DOCKER_HOST"
+else
+  [[ -n "${DOCKER_HOST:-}" ]] && log "DOCKER_HOST=$DOCKER_HOST does not answer; trying $DEFAULT_SOCK"
+  if ! engine_answers "unix://$DEFAULT_SOCK"; then
+    start_dockerd
+  else
+    log "using the engine at unix://$DEFAULT_SOCK"
+  fi
+  export DOCKER_HOST="unix://$DEFAULT_SOCK"
+fi
+export DOCKER_HOST
+unset DOCKER_CONTEXT
+log "engine: $(docker version --format 'Docker {{.Server.Version}} ({{.Server.Os}}/{{.Server.Arch}})' 2>/dev/null || echo '?')"
+
+# ---------------------------------------------------------------- test image
+export HOSTLET_TEST_IMAGE=hostlet-test/busybox:1
+"$ROOT/scripts/build-test-image.sh" "$HOSTLET_TEST_IMAGE"
+
+# ---------------------------------------------------------------- tests
+log "running: $MVN -B verify $*"
+set +e
+"$MVN" -B verify "$@"
+rc=$?
+set -e
+if [[ $rc -eq 0 ]]; then log "tests passed"; else log "Maven exited with $rc"; fi
+exit "$rc"
