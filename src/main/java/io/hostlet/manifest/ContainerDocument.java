@@ -1,0 +1,355 @@
+package io.hostlet.manifest;
+
+import io.hostlet.manifest.ContainerSpec.EnvVar;
+import io.hostlet.manifest.ContainerSpec.PortMapping;
+import io.hostlet.manifest.ContainerSpec.Protocol;
+import io.hostlet.manifest.ContainerSpec.Resources;
+import io.hostlet.manifest.ContainerSpec.VolumeMount;
+import io.hostlet.manifest.NodeReader.Fields;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Validates one composed YAML document as a {@code kind: Container} manifest. */
+final class ContainerDocument {
+
+    static final String API_VERSION = "hostlet.io/v1";
+    static final List<String> KINDS = List.of("Container");
+
+    private static final List<String> TOP = List.of("apiVersion", "kind", "metadata", "spec");
+    private static final List<String> METADATA = List.of("name", "labels");
+    private static final List<String> SPEC = List.of("image", "imagePullPolicy", "command", "args", "workingDir",
+            "user", "env", "ports", "volumes", "networks", "restartPolicy", "resources", "stopGracePeriod");
+    private static final List<String> ENV = List.of("name", "value");
+    private static final List<String> PORT = List.of("containerPort", "hostPort", "protocol", "hostIP");
+    private static final List<String> VOLUME = List.of("name", "hostPath", "mountPath", "readOnly");
+    private static final List<String> RESOURCES = List.of("memory", "cpus");
+
+    /** Docker's container name rules are looser; this is the DNS label rule, which is also a valid Docker name. */
+    static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern VOLUME_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
+    private static final Set<String> RESERVED_NETWORKS = Set.of("bridge", "host", "none");
+    private static final String RESERVED_LABEL_PREFIX = "io.hostlet.";
+    private static final long MIN_MEMORY = 6L << 20;
+    private static final Duration MAX_STOP_GRACE = Duration.ofMinutes(10);
+
+    private final Problems problems;
+    private final NodeReader r;
+
+    private ContainerDocument(Problems problems) {
+        this.problems = problems;
+        this.r = new NodeReader(problems);
+    }
+
+    /** The manifest in {@code root}, or null when it had errors (all of them are added to {@code problems}). */
+    static ContainerManifest read(Node root, Problems problems) {
+        return new ContainerDocument(problems).read(root);
+    }
+
+    private ContainerManifest read(Node root) {
+        int before = problems.count();
+        Fields top = r.mapping(root, "", TOP);
+        if (top == null) {
+            return null;
+        }
+        Node apiVersionNode = top.required("apiVersion");
+        String apiVersion = r.text(apiVersionNode, "apiVersion");
+        if (apiVersion != null && !apiVersion.equals(API_VERSION)) {
+            r.error(apiVersionNode, "apiVersion", "expected \"" + API_VERSION + "\", got " + NodeReader.quote(apiVersion));
+        }
+        Node kindNode = top.required("kind");
+        String kind = r.text(kindNode, "kind");
+        if (kind != null && !KINDS.contains(kind)) {
+            // The rest of the document follows another kind's schema: checking it as a Container would only add noise.
+            r.error(kindNode, "kind", "unknown kind " + NodeReader.quote(kind) + " (supported: " + String.join(", ", KINDS) + ")");
+            return null;
+        }
+        Fields metadata = r.mapping(top.required("metadata"), "metadata", METADATA);
+        String name = metadata == null ? null : name(metadata);
+        Map<String, String> labels = metadata == null ? Map.of() : labels(metadata.get("labels"));
+        ContainerSpec spec = spec(r.mapping(top.required("spec"), "spec", SPEC));
+        if (problems.count() > before) {
+            return null;
+        }
+        return new ContainerManifest(name, labels, spec, new SourceRef(problems.file(), root.getStartMark().getLine() + 1));
+    }
+
+    private String name(Fields metadata) {
+        Node node = metadata.required("name");
+        String name = r.text(node, "metadata.name");
+        if (name != null && !NAME.matcher(name).matches()) {
+            r.error(node, "metadata.name", "must be 1-63 lowercase letters, digits or '-', starting and ending with"
+                    + " a letter or digit, got " + NodeReader.quote(name));
+        }
+        return name;
+    }
+
+    private Map<String, String> labels(Node node) {
+        Fields labels = r.mapping(node, "metadata.labels", null);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (labels == null) {
+            return out;
+        }
+        for (Map.Entry<String, NodeTuple> e : labels.entries().entrySet()) {
+            String key = e.getKey();
+            if (key.isEmpty() || key.startsWith(RESERVED_LABEL_PREFIX)) {
+                r.error(e.getValue().getKeyNode(), "metadata.labels", key.isEmpty() ? "label keys must not be empty"
+                        : "label " + NodeReader.quote(key) + " is reserved (keys starting with \"" + RESERVED_LABEL_PREFIX
+                        + "\" belong to hostlet)");
+                continue;
+            }
+            Node value = labels.get(key);
+            String text = value == null ? "" : r.text(value, labels.path(key));
+            if (text != null) {
+                out.put(key, text);
+            }
+        }
+        return out;
+    }
+
+    private ContainerSpec spec(Fields spec) {
+        if (spec == null) {
+            return null;
+        }
+        Node imageNode = spec.required("image");
+        String image = r.text(imageNode, "spec.image");
+        if (image != null && (image.isEmpty() || image.chars().anyMatch(Character::isWhitespace))) {
+            r.error(imageNode, "spec.image", "must be non-empty with no whitespace, got " + NodeReader.quote(image));
+            image = null;
+        }
+        PullPolicy pull = r.oneOf(spec.get("imagePullPolicy"), "spec.imagePullPolicy", PullPolicy.class);
+        if (pull == null && image != null) {
+            pull = PullPolicy.defaultFor(image);
+        }
+        RestartPolicy restart = r.oneOf(spec.get("restartPolicy"), "spec.restartPolicy", RestartPolicy.class);
+        return new ContainerSpec(
+                image,
+                pull,
+                r.stringList(spec.get("command"), "spec.command"),
+                r.stringList(spec.get("args"), "spec.args"),
+                absolutePath(spec.get("workingDir"), "spec.workingDir"),
+                r.text(spec.get("user"), "spec.user"),
+                env(spec.get("env")),
+                ports(spec.get("ports")),
+                volumes(spec.get("volumes")),
+                networks(spec.get("networks")),
+                restart == null ? RestartPolicy.Always : restart,
+                resources(spec.get("resources")),
+                stopGracePeriod(spec.get("stopGracePeriod")));
+    }
+
+    private List<EnvVar> env(Node node) {
+        List<EnvVar> out = new ArrayList<>();
+        Map<String, String> firstAt = new HashMap<>();
+        List<Node> items = r.list(node, "spec.env");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String path = "spec.env[" + i + "]";
+            Fields item = r.mapping(items.get(i), path, ENV);
+            if (item == null) {
+                continue;
+            }
+            Node nameNode = item.required("name");
+            String name = r.text(nameNode, path + ".name");
+            Node valueNode = item.get("value");
+            String value = valueNode == null ? "" : r.text(valueNode, path + ".value");
+            if (name == null) {
+                continue;
+            }
+            if (name.isEmpty() || name.contains("=")) {
+                r.error(nameNode, path + ".name", "must be non-empty without '=', got " + NodeReader.quote(name));
+            } else if (firstAt.containsKey(name)) {
+                r.error(nameNode, path + ".name", "duplicate name " + NodeReader.quote(name) + " (first at " + firstAt.get(name) + ")");
+            } else {
+                firstAt.put(name, path);
+                if (value != null) {
+                    out.add(new EnvVar(name, value));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<PortMapping> ports(Node node) {
+        List<PortMapping> out = new ArrayList<>();
+        Map<String, String> firstAt = new HashMap<>();
+        List<Node> items = r.list(node, "spec.ports");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String path = "spec.ports[" + i + "]";
+            Fields item = r.mapping(items.get(i), path, PORT);
+            if (item == null) {
+                continue;
+            }
+            Integer containerPort = r.integer(item.required("containerPort"), path + ".containerPort", 1, 65535);
+            Integer hostPort = r.integer(item.get("hostPort"), path + ".hostPort", 1, 65535);
+            Protocol protocol = r.oneOf(item.get("protocol"), path + ".protocol", Protocol.class);
+            if (protocol == null && item.get("protocol") == null) {
+                protocol = Protocol.TCP;
+            }
+            String hostIP = ipLiteral(item.get("hostIP"), path + ".hostIP");
+            if (containerPort == null || protocol == null) {
+                continue;
+            }
+            String key = containerPort + "/" + protocol;
+            String first = firstAt.putIfAbsent(key, path);
+            if (first != null) {
+                r.error(item.node(), path, "duplicate containerPort " + key + " (first at " + first + ")");
+            }
+            out.add(new PortMapping(containerPort, hostPort, protocol, hostIP));
+        }
+        return out;
+    }
+
+    private String ipLiteral(Node node, String path) {
+        String text = r.text(node, path);
+        if (text == null || IPV4.matcher(text).matches()) {
+            return text;
+        }
+        // Only text that InetAddress is sure to parse as an IPv6 literal is handed to it: anything else
+        // would make it try a DNS lookup.
+        if (text.contains(":") && IPV6_CHARS.matcher(text).matches()) {
+            try {
+                InetAddress.getByName(text);
+                return text;
+            } catch (UnknownHostException e) {
+                // falls through to the error below
+            }
+        }
+        r.error(node, path, "expected an IPv4 or IPv6 address, got " + NodeReader.quote(text));
+        return null;
+    }
+
+    private List<VolumeMount> volumes(Node node) {
+        List<VolumeMount> out = new ArrayList<>();
+        Map<String, String> firstAt = new HashMap<>();
+        List<Node> items = r.list(node, "spec.volumes");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String path = "spec.volumes[" + i + "]";
+            Fields item = r.mapping(items.get(i), path, VOLUME);
+            if (item == null) {
+                continue;
+            }
+            Node nameNode = item.get("name");
+            String name = r.text(nameNode, path + ".name");
+            if (name != null && !VOLUME_NAME.matcher(name).matches()) {
+                r.error(nameNode, path + ".name", "must be letters, digits, '_', '.' or '-', starting with a letter"
+                        + " or digit, got " + NodeReader.quote(name));
+            }
+            String hostPath = absolutePath(item.get("hostPath"), path + ".hostPath");
+            if ((nameNode == null) == (item.get("hostPath") == null)) {
+                r.error(item.node(), path, "set exactly one of \"name\" (a named volume) or \"hostPath\" (a bind mount)");
+            }
+            Node mountNode = item.required("mountPath");
+            String mountPath = absolutePath(mountNode, path + ".mountPath");
+            Boolean readOnly = r.bool(item.get("readOnly"), path + ".readOnly");
+            if (mountPath == null) {
+                continue;
+            }
+            String first = firstAt.putIfAbsent(mountPath, path);
+            if (first != null) {
+                r.error(mountNode, path + ".mountPath", "duplicate mountPath " + NodeReader.quote(mountPath) + " (first at " + first + ")");
+            }
+            out.add(new VolumeMount(name, hostPath, mountPath, Boolean.TRUE.equals(readOnly)));
+        }
+        return out;
+    }
+
+    private List<String> networks(Node node) {
+        List<String> out = new ArrayList<>();
+        Map<String, String> firstAt = new HashMap<>();
+        List<Node> items = r.list(node, "spec.networks");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String path = "spec.networks[" + i + "]";
+            Node item = items.get(i);
+            String name = r.text(item, path);
+            if (name == null) {
+                continue;
+            }
+            if (RESERVED_NETWORKS.contains(name)) {
+                r.error(item, path, "network " + NodeReader.quote(name) + " is reserved (bridge, host and none are Docker's own)");
+            } else if (!NAME.matcher(name).matches()) {
+                r.error(item, path, "must be 1-63 lowercase letters, digits or '-', starting and ending with"
+                        + " a letter or digit, got " + NodeReader.quote(name));
+            } else if (firstAt.putIfAbsent(name, path) != null) {
+                r.error(item, path, "duplicate network " + NodeReader.quote(name) + " (first at " + firstAt.get(name) + ")");
+            } else {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    private Resources resources(Node node) {
+        Fields resources = r.mapping(node, "spec.resources", RESOURCES);
+        if (resources == null) {
+            return Resources.NONE;
+        }
+        Long memory = null;
+        Node memoryNode = resources.get("memory");
+        String memoryText = r.text(memoryNode, "spec.resources.memory");
+        if (memoryText != null) {
+            memory = Quantities.bytes(memoryText);
+            if (memory == null) {
+                r.error(memoryNode, "spec.resources.memory", "expected bytes like 268435456, 256Mi or 1G, got "
+                        + NodeReader.quote(memoryText));
+            } else if (memory < MIN_MEMORY) {
+                r.error(memoryNode, "spec.resources.memory", "must be at least 6Mi (Docker's minimum), got "
+                        + NodeReader.quote(memoryText));
+            }
+        }
+        Double cpus = null;
+        Node cpusNode = resources.get("cpus");
+        String cpusText = r.text(cpusNode, "spec.resources.cpus");
+        if (cpusText != null) {
+            cpus = positiveNumber(cpusText);
+            if (cpus == null) {
+                r.error(cpusNode, "spec.resources.cpus", "expected a number greater than 0, got " + NodeReader.quote(cpusText));
+            }
+        }
+        return memory == null && cpus == null ? Resources.NONE : new Resources(memory, cpus);
+    }
+
+    private static Double positiveNumber(String text) {
+        // Plain decimals only: Double.parseDouble would also take "NaN", "Infinity" and "0x1p3".
+        if (!text.matches("[0-9]{1,6}(\\.[0-9]{0,9})?|\\.[0-9]{1,9}")) {
+            return null;
+        }
+        double v = Double.parseDouble(text);
+        return v > 0 ? v : null;
+    }
+
+    private Duration stopGracePeriod(Node node) {
+        String text = r.text(node, "spec.stopGracePeriod");
+        if (text == null) {
+            return ContainerSpec.DEFAULT_STOP_GRACE;
+        }
+        Duration d = Quantities.duration(text);
+        if (d == null || d.compareTo(MAX_STOP_GRACE) > 0) {
+            r.error(node, "spec.stopGracePeriod", "expected a duration from 0s to 10m like 10s, 500ms or 1m30s, got "
+                    + NodeReader.quote(text));
+            return ContainerSpec.DEFAULT_STOP_GRACE;
+        }
+        return d;
+    }
+
+    private String absolutePath(Node node, String path) {
+        String text = r.text(node, path);
+        if (text != null && !text.startsWith("/")) {
+            r.error(node, path, "expected an absolute path, got " + NodeReader.quote(text));
+            return null;
+        }
+        return text;
+    }
+}

@@ -1,0 +1,66 @@
+package io.hostlet.manifest;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code spec} of a Container manifest, validated and with defaults applied.
+ * Lists are never null (empty when absent); optional scalars are null when absent.
+ */
+public record ContainerSpec(
+        String image,
+        PullPolicy imagePullPolicy,
+        List<String> command,
+        List<String> args,
+        String workingDir,
+        String user,
+        List<EnvVar> env,
+        List<PortMapping> ports,
+        List<VolumeMount> volumes,
+        List<String> networks,
+        RestartPolicy restartPolicy,
+        Resources resources,
+        Duration stopGracePeriod) {
+
+    /** The grace period used when a manifest gives none. */
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+
+    public ContainerSpec {
+        command = List.copyOf(command);
+        args = List.copyOf(args);
+        env = List.copyOf(env);
+        ports = List.copyOf(ports);
+        volumes = List.copyOf(volumes);
+        networks = List.copyOf(networks);
+    }
+
+    /** A spec with only an image and every other field at its default; handy for tests and examples. */
+    public static ContainerSpec ofImage(String image) {
+        return new ContainerSpec(image, PullPolicy.defaultFor(image), List.of(), List.of(), null, null, List.of(),
+                List.of(), List.of(), List.of(), RestartPolicy.Always, Resources.NONE, DEFAULT_STOP_GRACE);
+    }
+
+    /** One environment variable. */
+    public record EnvVar(String name, String value) {}
+
+    /** A published port; {@code hostPort} and {@code hostIP} are null when not given. */
+    public record PortMapping(int containerPort, Integer hostPort, Protocol protocol, String hostIP) {}
+
+    /** Transport protocol of a port. */
+    public enum Protocol { TCP, UDP }
+
+    /**
+     * A mount: exactly one of {@code name} (a named volume, created if missing, never deleted) and
+     * {@code hostPath} (a bind mount) is set.
+     */
+    public record VolumeMount(String name, String hostPath, String mountPath, boolean readOnly) {
+        public boolean isNamedVolume() {
+            return name != null;
+        }
+    }
+
+    /** Limits; {@code memoryBytes} and {@code cpus} are null when unlimited. */
+    public record Resources(Long memoryBytes, Double cpus) {
+        public static final Resources NONE = new Resources(null, null);
+    }
+}

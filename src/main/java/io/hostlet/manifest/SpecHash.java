@@ -1,0 +1,202 @@
+package io.hostlet.manifest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The canonical form of a container's spec and its hash, stored on the container as labels.
+ *
+ * <p>Stability rule, pinned by a golden test: a field is written only when it differs from its default,
+ * and keys are sorted. So adding a new optional field later leaves the hash of every existing container
+ * unchanged (docker compose 2.24 and kubelet upgrades recreated every container by breaking this).
+ * Fields that need no recreate are left out: {@code imagePullPolicy} (a pull decision) and
+ * {@code stopGracePeriod} (passed with each stop).
+ */
+public final class SpecHash {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SpecHash() {
+    }
+
+    /** The canonical JSON of everything in {@code m} that, when changed, requires a new container. */
+    public static String canonical(ContainerManifest m) {
+        return json(fields(m));
+    }
+
+    /**
+     * The canonical fields as a sorted map whose leaves are strings, lists and maps; comparing two of these
+     * key by key names what changed.
+     */
+    public static Map<String, Object> fields(ContainerManifest m) {
+        ContainerSpec s = m.spec();
+        Map<String, Object> f = new TreeMap<>();
+        f.put("image", s.image());
+        putIfNotEmpty(f, "labels", new TreeMap<>(m.labels()));
+        putIfNotEmpty(f, "command", s.command());
+        putIfNotEmpty(f, "args", s.args());
+        putIfPresent(f, "workingDir", s.workingDir());
+        putIfPresent(f, "user", s.user());
+        putIfNotEmpty(f, "env", sorted(s.env().stream().map(e -> e.name() + "=" + e.value()).toList()));
+        putIfNotEmpty(f, "ports", sorted(s.ports().stream().map(SpecHash::port).toList()));
+        putIfNotEmpty(f, "volumes", s.volumes().stream()
+                .sorted(Comparator.comparing(ContainerSpec.VolumeMount::mountPath))
+                .map(SpecHash::volume).toList());
+        putIfNotEmpty(f, "networks", sorted(s.networks()));
+        if (s.restartPolicy() != RestartPolicy.Always) {
+            f.put("restartPolicy", s.restartPolicy().name());
+        }
+        if (s.resources().memoryBytes() != null) {
+            f.put("memory", Long.toString(s.resources().memoryBytes()));
+        }
+        if (s.resources().cpus() != null) {
+            f.put("cpus", BigDecimal.valueOf(s.resources().cpus()).stripTrailingZeros().toPlainString());
+        }
+        return f;
+    }
+
+    /** The first 16 hex digits of the SHA-256 of {@link #canonical}: the {@code io.hostlet.spec-hash} label. */
+    public static String of(ContainerManifest m) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical(m).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /**
+     * The top-level fields that differ between {@code m} and an earlier {@link #canonical} form, sorted;
+     * {@code ["unknown"]} when the earlier form is missing or unreadable (a container from an older hostlet).
+     */
+    public static List<String> changedFields(ContainerManifest m, String earlierCanonical) {
+        Map<String, Object> before;
+        try {
+            before = earlierCanonical == null ? null : JSON.readValue(earlierCanonical, new TypeReference<TreeMap<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            before = null;
+        }
+        if (before == null) {
+            return List.of("unknown");
+        }
+        Map<String, Object> now = fields(m);
+        TreeSet<String> keys = new TreeSet<>(now.keySet());
+        keys.addAll(before.keySet());
+        List<String> changed = new ArrayList<>();
+        for (String k : keys) {
+            if (!Objects.equals(now.get(k), before.get(k))) {
+                changed.add(k);
+            }
+        }
+        return changed;
+    }
+
+    private static String port(ContainerSpec.PortMapping p) {
+        StringBuilder b = new StringBuilder().append(p.containerPort()).append('/').append(p.protocol().name().toLowerCase());
+        if (p.hostPort() != null) {
+            b.append("->").append(p.hostIP() == null ? "" : p.hostIP() + ":").append(p.hostPort());
+        }
+        return b.toString();
+    }
+
+    private static Map<String, Object> volume(ContainerSpec.VolumeMount v) {
+        Map<String, Object> m = new TreeMap<>();
+        m.put("mountPath", v.mountPath());
+        putIfPresent(m, "name", v.name());
+        putIfPresent(m, "hostPath", v.hostPath());
+        if (v.readOnly()) {
+            m.put("readOnly", "true");
+        }
+        return m;
+    }
+
+    private static List<String> sorted(List<String> in) {
+        List<String> out = new ArrayList<>(in);
+        out.sort(null);
+        return out;
+    }
+
+    private static void putIfPresent(Map<String, Object> f, String key, String value) {
+        if (value != null) {
+            f.put(key, value);
+        }
+    }
+
+    private static void putIfNotEmpty(Map<String, Object> f, String key, Object value) {
+        boolean empty = value instanceof Map<?, ?> m ? m.isEmpty() : ((List<?>) value).isEmpty();
+        if (!empty) {
+            f.put(key, value);
+        }
+    }
+
+    /** A minimal JSON writer for strings, lists and sorted maps: owned here so no library upgrade can change it. */
+    private static String json(Object o) {
+        StringBuilder b = new StringBuilder();
+        write(b, o);
+        return b.toString();
+    }
+
+    private static void write(StringBuilder b, Object o) {
+        if (o instanceof Map<?, ?> m) {
+            b.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!first) {
+                    b.append(',');
+                }
+                first = false;
+                write(b, e.getKey());
+                b.append(':');
+                write(b, e.getValue());
+            }
+            b.append('}');
+        } else if (o instanceof List<?> l) {
+            b.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                write(b, l.get(i));
+            }
+            b.append(']');
+        } else {
+            quote(b, (String) o);
+        }
+    }
+
+    private static void quote(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+}
