@@ -1,0 +1,248 @@
+package io.hostlet.desired;
+
+import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.ManifestError;
+import io.hostlet.manifest.ManifestParser;
+import io.hostlet.manifest.ParseResult;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The desired state from a folder of manifest files ({@code *.yaml}, {@code *.yml}, in subfolders too).
+ *
+ * <p>Each {@link #read} returns a whole snapshot. Between reads it remembers each file's last good
+ * manifests, so a file that turns invalid keeps its containers (and is reported in
+ * {@link DesiredState#heldFiles}) instead of having them removed half-way through an edit. A file that
+ * disappears is forgotten. Names claimed twice are held: neither claimant is in force.
+ *
+ * <p>Symlinks are followed, so the Kubernetes ConfigMap layout works ({@code web.yaml -> ..data/web.yaml},
+ * {@code ..data} swapped atomically); names starting with {@code .} and editor leftovers are skipped.
+ *
+ * <p>Not thread-safe: {@link #read} must be called from one thread at a time (the reconcile loop).
+ */
+public final class FolderSource {
+
+    private static final List<String> IGNORED_SUFFIXES = List.of("~", ".swp", ".tmp", ".bak", ".part");
+
+    private final Path folder;
+    /** Last good manifests by relative path, as of the last complete read. */
+    private Map<String, List<ContainerManifest>> lastGood = Map.of();
+
+    public FolderSource(Path folder) {
+        this.folder = folder;
+    }
+
+    /** The folder read. */
+    public Path folder() {
+        return folder;
+    }
+
+    /**
+     * Reads every manifest file now. When the folder itself cannot be read, returns an incomplete state
+     * (nothing may be removed) and keeps the memory, so a later read carries on from the last good state.
+     */
+    public DesiredState read() {
+        Listing listing;
+        try {
+            listing = list();
+        } catch (UnreadableFolder e) {
+            return DesiredState.unknown(e.getMessage());
+        }
+        List<ManifestError> errors = new ArrayList<>(listing.errors);
+        Set<String> heldFiles = new HashSet<>();
+        Map<String, List<ContainerManifest>> good = new TreeMap<>();
+        for (Map.Entry<String, Path> file : listing.files.entrySet()) {
+            String rel = file.getKey();
+            ParseResult result = parse(rel, file.getValue());
+            if (result.ok()) {
+                good.put(rel, result.manifests());
+            } else {
+                errors.addAll(result.errors());
+                hold(rel, heldFiles, good);
+            }
+        }
+        // Files under a folder that could not be listed are unknown, not gone: keep what we had.
+        for (String rel : lastGood.keySet()) {
+            if (!listing.files.containsKey(rel) && listing.unlisted.stream().anyMatch(dir -> rel.startsWith(dir + "/"))) {
+                hold(rel, heldFiles, good);
+            }
+        }
+        lastGood = good;
+
+        Map<String, List<ContainerManifest>> byName = new LinkedHashMap<>();
+        good.values().forEach(ms -> ms.forEach(m -> byName.computeIfAbsent(m.name(), n -> new ArrayList<>()).add(m)));
+        Map<String, ContainerManifest> containers = new HashMap<>();
+        Set<String> heldNames = new HashSet<>();
+        for (Map.Entry<String, List<ContainerManifest>> e : byName.entrySet()) {
+            List<ContainerManifest> claims = e.getValue();
+            if (claims.size() == 1) {
+                containers.put(e.getKey(), claims.get(0));
+                continue;
+            }
+            heldNames.add(e.getKey());
+            for (ContainerManifest m : claims) {
+                String others = claims.stream().filter(o -> o != m).map(o -> o.source().toString())
+                        .collect(Collectors.joining(", "));
+                errors.add(new ManifestError(m.source().file(), m.source().line(), 1, "container name \""
+                        + e.getKey() + "\" is also defined at " + others + "; none of them is applied until only one is left"));
+            }
+        }
+        return new DesiredState(containers, heldFiles, heldNames, errors, true, null);
+    }
+
+    private void hold(String rel, Set<String> heldFiles, Map<String, List<ContainerManifest>> good) {
+        heldFiles.add(rel);
+        List<ContainerManifest> previous = lastGood.get(rel);
+        if (previous != null) {
+            good.put(rel, previous);
+        }
+    }
+
+    private static ParseResult parse(String rel, Path file) {
+        String content;
+        try {
+            if (!Files.isRegularFile(file)) {
+                // Reading a FIFO or device would block or never end.
+                return unreadable(rel, Files.isSymbolicLink(file) ? "cannot read file: broken symlink" : "not a regular file");
+            }
+            if (Files.size(file) > ManifestParser.MAX_FILE_BYTES) {
+                return unreadable(rel, "file is larger than 1 MiB");
+            }
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            return unreadable(rel, "cannot read file: not valid UTF-8");
+        } catch (NoSuchFileException e) {
+            return unreadable(rel, "cannot read file: it vanished while being read");
+        } catch (IOException e) {
+            return unreadable(rel, "cannot read file: " + e);
+        }
+        return ManifestParser.parse(rel, content);
+    }
+
+    private static ParseResult unreadable(String rel, String why) {
+        return new ParseResult(List.of(), List.of(new ManifestError(rel, 0, 0, why)));
+    }
+
+    /** The manifest files now in the folder, or an exception when the folder itself cannot be read. */
+    private Listing list() throws UnreadableFolder {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(folder, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new UnreadableFolder("manifests folder " + folder + " does not exist");
+        } catch (IOException e) {
+            throw new UnreadableFolder("cannot read manifests folder " + folder + ": " + e);
+        }
+        if (!attrs.isDirectory()) {
+            throw new UnreadableFolder("manifests folder " + folder + " is not a directory");
+        }
+        Listing listing = new Listing();
+        try {
+            Files.walkFileTree(folder, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new Walker(listing));
+        } catch (IOException e) {
+            throw new UnreadableFolder("cannot list manifests folder " + folder + ": " + e);
+        }
+        return listing;
+    }
+
+    private String relative(Path p) {
+        List<String> parts = new ArrayList<>();
+        folder.relativize(p).forEach(part -> parts.add(part.toString()));
+        return String.join("/", parts);
+    }
+
+    private static boolean isManifestName(String name) {
+        return !name.startsWith(".") && IGNORED_SUFFIXES.stream().noneMatch(name::endsWith)
+                && (name.endsWith(".yaml") || name.endsWith(".yml"));
+    }
+
+    /** Files found (relative path to path, sorted), folders that could not be listed, and why. */
+    private static final class Listing {
+        final Map<String, Path> files = new TreeMap<>();
+        final Set<String> unlisted = new HashSet<>();
+        final List<ManifestError> errors = new ArrayList<>();
+    }
+
+    private final class Walker extends SimpleFileVisitor<Path> {
+        private final Listing listing;
+
+        Walker(Listing listing) {
+            this.listing = listing;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            boolean hidden = !dir.equals(folder) && dir.getFileName().toString().startsWith(".");
+            return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            // A broken symlink arrives here too, with the link's own attributes; reading it reports why.
+            if (isManifestName(file.getFileName().toString()) && !attrs.isDirectory()) {
+                listing.files.put(relative(file), file);
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (file.equals(folder)) {
+                throw e;
+            }
+            String name = file.getFileName().toString();
+            if (name.startsWith(".")) {
+                return FileVisitResult.CONTINUE;
+            }
+            String rel = relative(file);
+            if (e instanceof FileSystemLoopException) {
+                listing.errors.add(new ManifestError(rel, 0, 0, "symlink loop: it leads back to a folder that contains it; skipped"));
+            } else if (isManifestName(name)) {
+                listing.files.put(rel, file);
+            } else {
+                listing.unlisted.add(rel);
+                listing.errors.add(new ManifestError(rel, 0, 0, "cannot list folder: " + e));
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null) {
+                if (dir.equals(folder)) {
+                    throw e;
+                }
+                String rel = relative(dir);
+                listing.unlisted.add(rel);
+                listing.errors.add(new ManifestError(rel, 0, 0, "cannot list folder completely: " + e));
+            }
+            return FileVisitResult.CONTINUE;
+        }
+    }
+
+    private static final class UnreadableFolder extends Exception {
+        UnreadableFolder(String message) {
+            super(message);
+        }
+    }
+}
