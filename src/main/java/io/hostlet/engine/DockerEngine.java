@@ -1,0 +1,387 @@
+package io.hostlet.engine;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.VolumeOptions;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.ContainerSpec;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@link Engine} on the Docker Engine API through docker-java. The only class that imports docker-java.
+ *
+ * <p>Two clients share the host: a fast one whose response timeout bounds every ordinary call, so a hung
+ * engine cannot freeze the loop, and a slow one for calls that legitimately take long (pulls, stops that
+ * wait out a grace period).
+ */
+public final class DockerEngine implements Engine, AutoCloseable {
+
+    private static final Pattern EXIT_CODE = Pattern.compile("^Exited \\((-?\\d+)\\)");
+    private static final Duration SLOW_TIMEOUT = Duration.ofMinutes(15);
+
+    private final String instance;
+    private final DockerClient fast;
+    private final DockerClient slow;
+    private final Duration timeout;
+    private final AtomicLong calls = new AtomicLong();
+
+    /**
+     * @param host     engine address, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://127.0.0.1:2375}
+     * @param instance this hostlet's instance label: only objects carrying it are observed
+     * @param timeout  bound on every ordinary call
+     */
+    public DockerEngine(String host, String instance, Duration timeout) {
+        this.instance = instance;
+        this.timeout = timeout;
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
+        this.fast = client(config, timeout);
+        this.slow = client(config, SLOW_TIMEOUT);
+    }
+
+    private static DockerClient client(DockerClientConfig config, Duration responseTimeout) {
+        return DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(responseTimeout)
+                .build());
+    }
+
+    @Override
+    public String ping() {
+        return call("ping", () -> fast.versionCmd().exec().getVersion());
+    }
+
+    @Override
+    public ObservedState observe(boolean withNetworks) {
+        Instant now = Instant.now();
+        List<Container> listed = call("list containers", () -> fast.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Labels.ownership(instance))
+                .exec());
+        List<ObservedContainer> containers = listed.stream().map(DockerEngine::toObserved).toList();
+        Map<String, String> networks = new HashMap<>();
+        if (withNetworks) {
+            List<Network> nets = call("list networks", () -> fast.listNetworksCmd()
+                    .withFilter("label", List.of(Labels.MANAGED + "=true", Labels.INSTANCE + "=" + instance))
+                    .exec());
+            nets.forEach(n -> networks.put(n.getName(), n.getId()));
+        }
+        return new ObservedState(containers, networks, now);
+    }
+
+    private static ObservedContainer toObserved(Container c) {
+        String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
+        ObservedContainer.State state = parseState(c.getState());
+        Integer exit = null;
+        if (c.getStatus() != null) {
+            Matcher m = EXIT_CODE.matcher(c.getStatus());
+            if (m.find()) {
+                exit = Integer.parseInt(m.group(1));
+            }
+        }
+        List<String> nets = c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null
+                ? List.of()
+                : List.copyOf(c.getNetworkSettings().getNetworks().keySet());
+        Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+        Instant created = c.getCreated() == null ? Instant.EPOCH : Instant.ofEpochSecond(c.getCreated());
+        return new ObservedContainer(c.getId(), name, c.getImage(), labels, state, exit, created, nets);
+    }
+
+    private static ObservedContainer.State parseState(String s) {
+        if (s == null) {
+            return ObservedContainer.State.UNKNOWN;
+        }
+        try {
+            return ObservedContainer.State.valueOf(s.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            return ObservedContainer.State.UNKNOWN;
+        }
+    }
+
+    @Override
+    public String createNetwork(String name, Map<String, String> labels) {
+        return call("create network " + name, () -> fast.createNetworkCmd()
+                .withName(name).withDriver("bridge").withLabels(labels).withCheckDuplicate(true)
+                .exec().getId());
+    }
+
+    @Override
+    public void removeNetwork(String id) {
+        call("remove network " + id, () -> {
+            try {
+                fast.removeNetworkCmd(id).exec();
+            } catch (NotFoundException gone) {
+                // already gone: the goal is reached
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean hasImage(String image) {
+        return call("inspect image " + image, () -> {
+            try {
+                fast.inspectImageCmd(image).exec();
+                return true;
+            } catch (NotFoundException e) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void pullImage(String image) {
+        String repo = image;
+        String tag = "latest";
+        int at = image.indexOf('@');
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        if (at >= 0) {
+            repo = image.substring(0, at);
+            tag = image.substring(at + 1);
+        } else if (colon > slash) {
+            repo = image.substring(0, colon);
+            tag = image.substring(colon + 1);
+        }
+        String r = repo;
+        String t = tag;
+        calls.incrementAndGet();
+        try {
+            boolean done = slow.pullImageCmd(r).withTag(t).exec(new PullImageResultCallback())
+                    .awaitCompletion(SLOW_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (!done) {
+                throw new EngineException(EngineException.Kind.PULL_FAILED, "pull of " + image + " timed out", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(EngineException.Kind.PULL_FAILED, "pull of " + image + " interrupted", e);
+        } catch (DockerException | DockerClientException e) {
+            throw new EngineException(EngineException.Kind.PULL_FAILED, "pull of " + image + " failed: " + firstLine(e), e);
+        } catch (RuntimeException e) {
+            throw unreachable("pull " + image, e);
+        }
+    }
+
+    @Override
+    public String createContainer(ContainerManifest m, Map<String, String> labels) {
+        ContainerSpec s = m.spec();
+        List<String> networks = s.networks();
+        HostConfig host = HostConfig.newHostConfig()
+                .withRestartPolicy(restartPolicy(s.restartPolicy()))
+                .withMounts(mounts(s, labels))
+                .withPortBindings(portBindings(s));
+        if (!networks.isEmpty()) {
+            host.withNetworkMode(networks.get(0));
+        }
+        if (s.resources().memoryBytes() != null) {
+            host.withMemory(s.resources().memoryBytes());
+        }
+        if (s.resources().cpus() != null) {
+            host.withNanoCPUs(Math.round(s.resources().cpus() * 1_000_000_000L));
+        }
+        Map<String, String> all = new HashMap<>(m.labels());
+        all.putAll(labels);
+        CreateContainerCmd cmd = fast.createContainerCmd(s.image())
+                .withName(m.name())
+                .withLabels(all)
+                .withEnv(s.env().stream().map(e -> e.name() + "=" + e.value()).toList())
+                .withExposedPorts(s.ports().stream().map(DockerEngine::exposed).toList())
+                .withStopTimeout((int) s.stopGracePeriod().toSeconds())
+                .withHostConfig(host);
+        if (!s.command().isEmpty()) {
+            cmd.withEntrypoint(s.command());
+        }
+        if (!s.args().isEmpty()) {
+            cmd.withCmd(s.args());
+        }
+        if (s.workingDir() != null) {
+            cmd.withWorkingDir(s.workingDir());
+        }
+        if (s.user() != null) {
+            cmd.withUser(s.user());
+        }
+        String id;
+        try {
+            id = call("create container " + m.name(), () -> cmd.exec().getId());
+        } catch (EngineException e) {
+            if (e.kind() == EngineException.Kind.NOT_FOUND && e.getMessage().contains("No such image")) {
+                throw new EngineException(EngineException.Kind.IMAGE_MISSING, "image " + s.image() + " is not present", e);
+            }
+            throw e;
+        }
+        // Further networks are joined before the first start, so the process never sees a partial set.
+        for (String net : networks.subList(Math.min(1, networks.size()), networks.size())) {
+            try {
+                call("connect " + m.name() + " to " + net, () -> {
+                    fast.connectToNetworkCmd().withContainerId(id).withNetworkId(net).exec();
+                    return null;
+                });
+            } catch (EngineException e) {
+                removeContainer(id);
+                throw e;
+            }
+        }
+        return id;
+    }
+
+    private static ExposedPort exposed(ContainerSpec.PortMapping p) {
+        return p.protocol() == ContainerSpec.Protocol.UDP ? ExposedPort.udp(p.containerPort()) : ExposedPort.tcp(p.containerPort());
+    }
+
+    private static Ports portBindings(ContainerSpec s) {
+        List<PortBinding> bindings = new ArrayList<>();
+        for (ContainerSpec.PortMapping p : s.ports()) {
+            if (p.hostPort() != null) {
+                Ports.Binding b = p.hostIP() == null
+                        ? Ports.Binding.bindPort(p.hostPort())
+                        : Ports.Binding.bindIpAndPort(p.hostIP(), p.hostPort());
+                bindings.add(new PortBinding(b, exposed(p)));
+            }
+        }
+        return new Ports(bindings.toArray(PortBinding[]::new));
+    }
+
+    private static List<Mount> mounts(ContainerSpec s, Map<String, String> labels) {
+        List<Mount> mounts = new ArrayList<>();
+        for (ContainerSpec.VolumeMount v : s.volumes()) {
+            Mount mount = new Mount().withTarget(v.mountPath()).withReadOnly(v.readOnly());
+            if (v.isNamedVolume()) {
+                // A volume created here carries the ownership labels for the record; hostlet never removes one.
+                mount.withType(MountType.VOLUME).withSource(v.name())
+                        .withVolumeOptions(new VolumeOptions().withLabels(Labels.ownership(labels.get(Labels.INSTANCE))));
+            } else {
+                mount.withType(MountType.BIND).withSource(v.hostPath());
+            }
+            mounts.add(mount);
+        }
+        return mounts;
+    }
+
+    private static RestartPolicy restartPolicy(io.hostlet.manifest.RestartPolicy p) {
+        return switch (p) {
+            case Always -> RestartPolicy.alwaysRestart();
+            case OnFailure -> RestartPolicy.onFailureRestart(0);
+            case Never -> RestartPolicy.noRestart();
+        };
+    }
+
+    @Override
+    public void startContainer(String id) {
+        call("start " + id, () -> {
+            try {
+                fast.startContainerCmd(id).exec();
+            } catch (NotModifiedException alreadyRunning) {
+                // the goal is reached
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void stopContainer(String id, Duration grace) {
+        call("stop " + id, () -> {
+            try {
+                slow.stopContainerCmd(id).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
+            } catch (NotModifiedException alreadyStopped) {
+                // the goal is reached
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void removeContainer(String id) {
+        call("remove " + id, () -> {
+            try {
+                fast.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            } catch (NotFoundException gone) {
+                // the goal is reached
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public long apiCalls() {
+        return calls.get();
+    }
+
+    /** One counted engine call, with docker-java's exceptions turned into {@link EngineException}. */
+    private <T> T call(String what, Supplier<T> action) {
+        calls.incrementAndGet();
+        try {
+            return action.get();
+        } catch (NotFoundException e) {
+            throw new EngineException(EngineException.Kind.NOT_FOUND, what + ": " + firstLine(e), e);
+        } catch (ConflictException e) {
+            throw new EngineException(EngineException.Kind.CONFLICT, what + ": " + firstLine(e), e);
+        } catch (DockerException e) {
+            throw new EngineException(EngineException.Kind.FAILED, what + ": " + firstLine(e), e);
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unreachable(what, e);
+        }
+    }
+
+    private EngineException unreachable(String what, RuntimeException e) {
+        return new EngineException(EngineException.Kind.UNREACHABLE,
+                what + ": engine did not answer within " + timeout.toSeconds() + "s: " + firstLine(e), e);
+    }
+
+    /** docker-java prefixes messages with "Status 409: {\"message\":...}"; keep the engine's words. */
+    static String firstLine(Throwable e) {
+        String msg = e.getMessage();
+        Throwable c = e;
+        while ((msg == null || msg.isBlank()) && c.getCause() != null) {
+            c = c.getCause();
+            msg = c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+        }
+        if (msg == null) {
+            return e.getClass().getSimpleName();
+        }
+        Matcher m = Pattern.compile("\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(msg);
+        String text = m.find() ? m.group(1).replace("\\\"", "\"") : msg;
+        int nl = text.indexOf('\n');
+        return (nl >= 0 ? text.substring(0, nl) : text).trim();
+    }
+
+    @Override
+    public void close() throws Exception {
+        fast.close();
+        slow.close();
+    }
+}

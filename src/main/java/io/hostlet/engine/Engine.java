@@ -1,0 +1,54 @@
+package io.hostlet.engine;
+
+import io.hostlet.manifest.ContainerManifest;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The container engine as hostlet needs it: one call to observe, one call per action. Every call has a
+ * timeout and reports failure as {@link EngineException}. The Docker implementation is the only place that
+ * knows the engine's client library.
+ */
+public interface Engine {
+
+    /** Checks that the engine answers; returns its version. */
+    String ping();
+
+    /**
+     * Lists this instance's managed containers (one call) and, when {@code withNetworks}, its managed
+     * networks (a second call).
+     */
+    ObservedState observe(boolean withNetworks);
+
+    /** Creates a bridge network carrying {@code labels}; returns its id. */
+    String createNetwork(String name, Map<String, String> labels);
+
+    /** Removes a network by id. */
+    void removeNetwork(String id);
+
+    /** Whether the image is present on the engine. */
+    boolean hasImage(String image);
+
+    /** Pulls an image; blocks until done. */
+    void pullImage(String image);
+
+    /**
+     * Creates (does not start) a container for {@code m} with {@code labels}, attached to its networks.
+     * Throws {@link EngineException.Kind#IMAGE_MISSING} when the image is absent and
+     * {@link EngineException.Kind#CONFLICT} when the name is taken.
+     */
+    String createContainer(ContainerManifest m, Map<String, String> labels);
+
+    /** Starts a created or exited container. */
+    void startContainer(String id);
+
+    /** Sends SIGTERM, waits up to {@code grace}, then SIGKILL. A container already stopped is fine. */
+    void stopContainer(String id, Duration grace);
+
+    /** Removes a container (and its anonymous volumes; named volumes are never removed). Gone already is fine. */
+    void removeContainer(String id);
+
+    /** How many engine API calls this adapter has made so far (for benchmarks and metrics). */
+    long apiCalls();
+}

@@ -1,0 +1,31 @@
+package io.hostlet.engine;
+
+import io.hostlet.config.HostletConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Makes the Docker engine adapter available for injection, configured from {@link HostletConfig}. */
+@ApplicationScoped
+public class EngineProducer {
+
+    @Produces
+    @Singleton
+    Engine engine(HostletConfig config) {
+        return new DockerEngine(dockerHost(config), config.instance(), config.docker().timeout());
+    }
+
+    void close(@Disposes Engine engine) throws Exception {
+        if (engine instanceof AutoCloseable c) {
+            c.close();
+        }
+    }
+
+    /** {@code hostlet.docker.host}, else {@code DOCKER_HOST}, else the local socket. */
+    static String dockerHost(HostletConfig config) {
+        return config.docker().host()
+                .or(() -> java.util.Optional.ofNullable(System.getenv("DOCKER_HOST")).filter(s -> !s.isBlank()))
+                .orElse("unix:///var/run/docker.sock");
+    }
+}

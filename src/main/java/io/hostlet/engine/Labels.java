@@ -1,0 +1,38 @@
+package io.hostlet.engine;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The ownership labels. hostlet touches only objects that carry {@link #MANAGED} and its own
+ * {@link #INSTANCE}; everything else on the engine is someone else's.
+ */
+public final class Labels {
+    /** {@code true} on every container, network and volume hostlet creates. */
+    public static final String MANAGED = "io.hostlet.managed";
+    /** Which hostlet owns it, so that several hostlets (or test runs) can share one engine. */
+    public static final String INSTANCE = "io.hostlet.instance";
+    /** The manifest name. */
+    public static final String NAME = "io.hostlet.name";
+    /** Hash of the canonical spec: a different hash means the container must be recreated. */
+    public static final String SPEC_HASH = "io.hostlet.spec-hash";
+    /** The canonical spec itself, so a recreate can say which fields changed. */
+    public static final String SPEC = "io.hostlet.spec";
+    /** The manifest file, relative to the manifests folder. */
+    public static final String SOURCE = "io.hostlet.source";
+    /** The stop grace period in whole seconds, so that a container whose manifest is gone stops as it asked. */
+    public static final String STOP_GRACE = "io.hostlet.stop-grace";
+    /** Prefix that user labels may not use. */
+    public static final String RESERVED_PREFIX = "io.hostlet.";
+
+    private Labels() {
+    }
+
+    /** The labels that mark an object as owned by {@code instance}. */
+    public static Map<String, String> ownership(String instance) {
+        Map<String, String> m = new HashMap<>();
+        m.put(MANAGED, "true");
+        m.put(INSTANCE, instance);
+        return m;
+    }
+}
