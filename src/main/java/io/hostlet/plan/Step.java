@@ -1,0 +1,103 @@
+package io.hostlet.plan;
+
+import io.hostlet.manifest.ContainerManifest;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One thing the plan asks for, with its cause. Steps are data: the executor runs them without deciding
+ * anything, and a plan's rendering is the oracle of the planner's tests.
+ */
+public sealed interface Step {
+
+    /** What the step acts on, e.g. {@code container:web} or {@code network:app}. */
+    String target();
+
+    /** Why the planner chose it, in words for a person. */
+    String cause();
+
+    /** The step's kind as shown in a rendered plan. */
+    default String action() {
+        return getClass().getSimpleName();
+    }
+
+    /**
+     * The spec a backoff on this target must match to hold: a failed create of one spec must not delay the
+     * create of a corrected one. Empty for steps that do not depend on a spec.
+     */
+    default String gateHash() {
+        return "";
+    }
+
+    /** Whether the executor has anything to do for it ({@link Wait} is only a note). */
+    default boolean isAction() {
+        return true;
+    }
+
+    /** Create a managed bridge network. */
+    record CreateNetwork(String name, String cause) implements Step {
+        public String target() {
+            return "network:" + name;
+        }
+    }
+
+    /** Remove a managed network no desired container needs. */
+    record RemoveNetwork(String name, String id, String cause) implements Step {
+        public String target() {
+            return "network:" + name;
+        }
+    }
+
+    /** Create and start a container; a container that fails to start is removed again. */
+    record CreateContainer(ContainerManifest manifest, String specHash, String cause) implements Step {
+        public String target() {
+            return "container:" + manifest.name();
+        }
+
+        @Override
+        public String gateHash() {
+            return specHash;
+        }
+    }
+
+    /** Stop and remove {@code oldId}, then create and start the container anew. */
+    record RecreateContainer(String oldId, Duration oldGrace, ContainerManifest manifest, String specHash, String cause)
+            implements Step {
+        public String target() {
+            return "container:" + manifest.name();
+        }
+
+        @Override
+        public String gateHash() {
+            return specHash;
+        }
+    }
+
+    /** Start an existing container; {@code restart} when it had exited, which counts against its backoff. */
+    record StartContainer(String id, String name, String specHash, boolean restart, String cause) implements Step {
+        public String target() {
+            return "container:" + name;
+        }
+
+        @Override
+        public String gateHash() {
+            return specHash;
+        }
+    }
+
+    /** Stop (with grace) and remove a managed container. */
+    record RemoveContainer(String id, String name, Duration grace, String cause) implements Step {
+        public String target() {
+            return "container:" + name;
+        }
+    }
+
+    /** Nothing to do until {@code until}: the target is backing off. Kept in the plan for status and wake-up. */
+    record Wait(String target, Instant until, String cause) implements Step {
+        @Override
+        public boolean isAction() {
+            return false;
+        }
+    }
+}
