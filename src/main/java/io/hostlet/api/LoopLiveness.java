@@ -1,0 +1,36 @@
+package io.hostlet.api;
+
+import io.hostlet.reconcile.Reconciler;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Live while the reconcile loop keeps starting passes. Passes are at most one resync interval apart, and a
+ * pass is bounded by engine-call timeouts, so three intervals plus a minute of silence means it is stuck.
+ */
+@Liveness
+public class LoopLiveness implements HealthCheck {
+
+    private final Reconciler reconciler;
+    private final Instant bootedAt = Instant.now();
+
+    public LoopLiveness(Reconciler reconciler) {
+        this.reconciler = reconciler;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        Instant last = reconciler.lastPassStarted();
+        Duration allowed = reconciler.resyncInterval().multipliedBy(3).plusMinutes(1);
+        Instant since = last == null ? bootedAt : last;
+        boolean alive = Duration.between(since, Instant.now()).compareTo(allowed) < 0;
+        return HealthCheckResponse.named("reconcile-loop")
+                .status(alive)
+                .withData("lastPassStarted", last == null ? "never" : last.toString())
+                .build();
+    }
+}

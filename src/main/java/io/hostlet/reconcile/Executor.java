@@ -1,0 +1,210 @@
+package io.hostlet.reconcile;
+
+import io.hostlet.engine.Engine;
+import io.hostlet.engine.EngineException;
+import io.hostlet.engine.Labels;
+import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.PullPolicy;
+import io.hostlet.manifest.SpecHash;
+import io.hostlet.plan.Plan;
+import io.hostlet.plan.Step;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a plan and reports what became of each step. It makes no decisions: everything was decided by the
+ * planner. Networks are created first, then container steps run in parallel (bounded, one task per
+ * container so a container's own steps keep their order), then unused networks go.
+ *
+ * <p>Never leaves half-made objects: a container that was created but would not start is removed again.
+ */
+final class Executor {
+
+    private static final Logger LOG = Logger.getLogger(Executor.class);
+
+    private final Engine engine;
+    private final String instance;
+    private final ExecutorService pool;
+
+    Executor(Engine engine, String instance, ExecutorService pool) {
+        this.engine = engine;
+        this.instance = instance;
+        this.pool = pool;
+    }
+
+    List<Outcome> run(Plan plan) throws InterruptedException {
+        List<Outcome> outcomes = new ArrayList<>();
+        Set<String> failedNetworks = new HashSet<>();
+        Map<String, List<Step>> byContainer = new LinkedHashMap<>();
+        List<Step> networkRemovals = new ArrayList<>();
+        for (Step s : plan.actions()) {
+            if (s instanceof Step.CreateNetwork n) {
+                Outcome o = attempt(s, () -> {
+                    try {
+                        engine.createNetwork(n.name(), Labels.ownership(instance));
+                    } catch (EngineException e) {
+                        throw e.kind() != EngineException.Kind.CONFLICT ? e : new EngineException(e.kind(),
+                                "a network named " + n.name() + " exists and is not managed by hostlet; it is left alone", e);
+                    }
+                    LOG.infof("created network %s (%s)", n.name(), n.cause());
+                });
+                if (!o.ok()) {
+                    failedNetworks.add(n.name());
+                }
+                outcomes.add(o);
+            } else if (s instanceof Step.RemoveNetwork) {
+                networkRemovals.add(s);
+            } else {
+                byContainer.computeIfAbsent(s.target(), t -> new ArrayList<>()).add(s);
+            }
+        }
+
+        Map<String, CompletableFuture<Void>> pulls = new ConcurrentHashMap<>();
+        List<Future<List<Outcome>>> tasks = new ArrayList<>();
+        for (List<Step> steps : byContainer.values()) {
+            tasks.add(pool.submit(() -> {
+                List<Outcome> out = new ArrayList<>();
+                for (Step s : steps) {
+                    out.add(attempt(s, () -> runContainerStep(s, failedNetworks, pulls)));
+                }
+                return out;
+            }));
+        }
+        for (Future<List<Outcome>> t : tasks) {
+            try {
+                outcomes.addAll(t.get());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("container step crashed", e.getCause());
+            }
+        }
+
+        for (Step s : networkRemovals) {
+            Step.RemoveNetwork r = (Step.RemoveNetwork) s;
+            outcomes.add(attempt(s, () -> {
+                engine.removeNetwork(r.id());
+                LOG.infof("removed network %s (%s)", r.name(), r.cause());
+            }));
+        }
+        return outcomes;
+    }
+
+    private void runContainerStep(Step s, Set<String> failedNetworks, Map<String, CompletableFuture<Void>> pulls) {
+        if (s instanceof Step.CreateContainer c) {
+            create(c.manifest(), c.specHash(), failedNetworks, pulls);
+            LOG.infof("created %s (%s)", c.manifest().name(), c.cause());
+        } else if (s instanceof Step.RecreateContainer r) {
+            engine.stopContainer(r.oldId(), r.oldGrace());
+            engine.removeContainer(r.oldId());
+            create(r.manifest(), r.specHash(), failedNetworks, pulls);
+            LOG.infof("recreated %s (%s)", r.manifest().name(), r.cause());
+        } else if (s instanceof Step.StartContainer st) {
+            engine.startContainer(st.id());
+            LOG.infof("%s %s (%s)", st.restart() ? "restarted" : "started", st.name(), st.cause());
+        } else if (s instanceof Step.RemoveContainer rm) {
+            engine.stopContainer(rm.id(), rm.grace());
+            engine.removeContainer(rm.id());
+            LOG.infof("removed %s (%s)", rm.name(), rm.cause());
+        } else {
+            throw new IllegalArgumentException("not a container step: " + s);
+        }
+    }
+
+    private void create(ContainerManifest m, String hash, Set<String> failedNetworks,
+                        Map<String, CompletableFuture<Void>> pulls) {
+        for (String net : m.spec().networks()) {
+            if (failedNetworks.contains(net)) {
+                throw new EngineException(EngineException.Kind.FAILED, "network " + net + " could not be created", null);
+            }
+        }
+        PullPolicy policy = m.spec().imagePullPolicy();
+        if (policy == PullPolicy.Always) {
+            pullOnce(m.spec().image(), pulls);
+        }
+        String id;
+        try {
+            id = engine.createContainer(m, labels(m, hash));
+        } catch (EngineException e) {
+            if (e.kind() == EngineException.Kind.CONFLICT) {
+                throw new EngineException(e.kind(), "the name " + m.name()
+                        + " is taken by a container hostlet does not manage; it is left alone (remove or rename it,"
+                        + " or rename the manifest)", e);
+            }
+            if (e.kind() != EngineException.Kind.IMAGE_MISSING) {
+                throw e;
+            }
+            if (policy == PullPolicy.Never) {
+                throw new EngineException(EngineException.Kind.IMAGE_MISSING,
+                        "image " + m.spec().image() + " is not present and imagePullPolicy is Never", e);
+            }
+            pullOnce(m.spec().image(), pulls);
+            id = engine.createContainer(m, labels(m, hash));
+        }
+        try {
+            engine.startContainer(id);
+        } catch (EngineException e) {
+            try {
+                engine.removeContainer(id);
+            } catch (EngineException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    /** Pulls each image at most once per plan, however many containers want it. */
+    private void pullOnce(String image, Map<String, CompletableFuture<Void>> pulls) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> existing = pulls.putIfAbsent(image, mine);
+        if (existing == null) {
+            try {
+                LOG.infof("pulling %s", image);
+                engine.pullImage(image);
+                mine.complete(null);
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            }
+            return;
+        }
+        try {
+            existing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(EngineException.Kind.PULL_FAILED, "interrupted while pulling " + image, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof EngineException ee ? ee
+                    : new EngineException(EngineException.Kind.PULL_FAILED, "pull of " + image + " failed", e.getCause());
+        }
+    }
+
+    private Map<String, String> labels(ContainerManifest m, String hash) {
+        Map<String, String> labels = Labels.ownership(instance);
+        labels.put(Labels.NAME, m.name());
+        labels.put(Labels.SPEC_HASH, hash);
+        labels.put(Labels.SPEC, SpecHash.canonical(m));
+        labels.put(Labels.SOURCE, m.source().file());
+        labels.put(Labels.STOP_GRACE, Long.toString(m.spec().stopGracePeriod().toSeconds()));
+        return labels;
+    }
+
+    private static Outcome attempt(Step s, Runnable action) {
+        try {
+            action.run();
+            return new Outcome(s, null);
+        } catch (EngineException e) {
+            LOG.warnf("%s %s failed: %s", s.action(), s.target(), e.getMessage());
+            return new Outcome(s, e);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.hostlet.reconcile;
+
+import io.hostlet.config.HostletConfig;
+import io.hostlet.desired.DesiredState;
+import io.hostlet.desired.FolderSource;
+import io.hostlet.desired.FolderWatcher;
+import io.hostlet.engine.Engine;
+import io.hostlet.engine.EngineException;
+import io.hostlet.engine.ObservedState;
+import io.hostlet.plan.Plan;
+import io.hostlet.plan.Planner;
+import io.hostlet.plan.Step;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The control loop: read the desired state whole, observe the engine once, plan, execute. Triggers (file
+ * change, resync timer, backoff expiry, a pass that acted) carry no payload and coalesce: any number of
+ * requests while a pass runs cause exactly one more pass. Passes never overlap because one thread runs them.
+ *
+ * <p>Stopping hostlet stops the loop and nothing else: containers keep running (a controller, not a supervisor).
+ */
+@ApplicationScoped
+public class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    private static final Duration ENGINE_RETRY_MAX = Duration.ofSeconds(30);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final HostletConfig config;
+    private final Engine engine;
+    private final Clock clock = Clock.systemUTC();
+    private final BackoffBook book = new BackoffBook();
+    private final Object signal = new Object();
+    private boolean requested;
+    private FolderSource source;
+    private FolderWatcher watcher;
+    private ExecutorService pool;
+    private Executor executor;
+    private Thread thread;
+    private volatile boolean running;
+    private volatile HostStatus status = HostStatus.starting();
+    private volatile Instant lastPassStarted;
+    private Duration engineRetry = Duration.ofSeconds(1);
+    private boolean engineWasDown;
+
+    public Reconciler(HostletConfig config, Engine engine) {
+        this.config = config;
+        this.engine = engine;
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        source = new FolderSource(config.manifests().dir());
+        pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
+            Thread t = new Thread(r, "hostlet-exec");
+            t.setDaemon(true);
+            return t;
+        });
+        executor = new Executor(engine, config.instance(), pool);
+        running = true;
+        thread = new Thread(this::loop, "hostlet-reconcile");
+        thread.start();
+        watcher = new FolderWatcher(config.manifests().dir(), this::requestPass, Duration.ofMillis(100));
+        watcher.start();
+        LOG.infof("watching %s (instance %s, resync every %s)", config.manifests().dir().toAbsolutePath(),
+                config.instance(), config.resyncInterval());
+    }
+
+    void onStop(@Observes ShutdownEvent ev) throws InterruptedException {
+        running = false;
+        watcher.close();
+        thread.interrupt();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        pool.shutdownNow();
+        LOG.info("stopped; containers are left running");
+    }
+
+    /** The resync timer: a full pass even when nothing was signalled. */
+    @Scheduled(every = "${hostlet.resync-interval:30s}", delayed = "${hostlet.resync-interval:30s}")
+    void resync() {
+        requestPass();
+    }
+
+    /** Asks for a pass; requests made while one is pending or running coalesce into one. */
+    public void requestPass() {
+        synchronized (signal) {
+            requested = true;
+            signal.notifyAll();
+        }
+    }
+
+    /** The status published by the last pass. */
+    public HostStatus status() {
+        return status;
+    }
+
+    /** When the last pass started; null before the first. */
+    public Instant lastPassStarted() {
+        return lastPassStarted;
+    }
+
+    /** The resync interval, which bounds how long passes may be apart. */
+    public Duration resyncInterval() {
+        return config.resyncInterval();
+    }
+
+    private void loop() {
+        Instant wakeAt = Instant.EPOCH;
+        requestPass();
+        while (running) {
+            try {
+                awaitRequest(wakeAt);
+                wakeAt = pass();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("reconcile pass failed unexpectedly; retrying", e);
+                wakeAt = clock.instant().plusSeconds(5);
+            }
+        }
+    }
+
+    private void awaitRequest(Instant wakeAt) throws InterruptedException {
+        synchronized (signal) {
+            while (!requested) {
+                long ms = Duration.between(clock.instant(), wakeAt).toMillis();
+                if (ms <= 0) {
+                    break;
+                }
+                signal.wait(ms);
+            }
+            requested = false;
+        }
+    }
+
+    /** One pass; returns when the next pass is due at the latest (backoff expiry or the resync). */
+    private Instant pass() throws InterruptedException {
+        Instant start = clock.instant();
+        lastPassStarted = start;
+        long wall0 = System.nanoTime();
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        long calls0 = engine.apiCalls();
+        Instant resyncAt = start.plus(config.resyncInterval());
+        DesiredState desired = source.read();
+        ObservedState observed;
+        try {
+            observed = engine.observe(true);
+        } catch (EngineException e) {
+            return engineDown(e, desired, start);
+        }
+        if (engineWasDown) {
+            LOG.info("engine answers again");
+            engineWasDown = false;
+            engineRetry = Duration.ofSeconds(1);
+        }
+        Instant now = clock.instant();
+        book.observe(observed, now);
+        Plan plan = Planner.plan(desired, observed, book.view(), now);
+        HostStatus next = StatusBuilder.build(desired, observed, plan, book, now);
+        status = next.withLastPass(status.lastPass()); // visible while the steps run
+        if (plan.hasActions()) {
+            record(executor.run(plan));
+            requestPass(); // look again at once: confirms the result and publishes true status
+        }
+        forgetVanished(desired, observed);
+        status = next.withLastPass(new PassStats((System.nanoTime() - wall0) / 1e6,
+                (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6, engine.apiCalls() - calls0, plan.actions().size()));
+        return plan.nextWakeUp().filter(t -> t.isBefore(resyncAt)).orElse(resyncAt);
+    }
+
+    private void record(List<Outcome> outcomes) {
+        Instant now = clock.instant();
+        for (Outcome o : outcomes) {
+            Step s = o.step();
+            if (o.ok()) {
+                if (s instanceof Step.StartContainer st && st.restart()) {
+                    book.restarted(s.target(), s.gateHash(), now);
+                } else {
+                    book.succeeded(s.target(), s.gateHash(),
+                            s instanceof Step.CreateContainer || s instanceof Step.RecreateContainer);
+                }
+            } else if (o.error().kind() != EngineException.Kind.UNREACHABLE) {
+                book.failed(s.target(), s.gateHash(), o.error().kind(), o.error().getMessage(), now);
+            }
+        }
+    }
+
+    /** Keeps the backoff book to what still exists or is still wanted. */
+    private void forgetVanished(DesiredState desired, ObservedState observed) {
+        Set<String> live = new HashSet<>();
+        desired.containers().keySet().forEach(n -> live.add("container:" + n));
+        observed.containers().forEach(c -> live.add("container:" + (c.managedName() == null ? c.name() : c.managedName())));
+        desired.containers().values().forEach(m -> m.spec().networks().forEach(n -> live.add("network:" + n)));
+        observed.networks().keySet().forEach(n -> live.add("network:" + n));
+        book.retain(live);
+    }
+
+    private Instant engineDown(EngineException e, DesiredState desired, Instant start) {
+        if (!engineWasDown) {
+            LOG.warnf("engine unreachable: %s (retrying with backoff)", e.getMessage());
+            engineWasDown = true;
+        }
+        HostStatus prev = status;
+        status = new HostStatus(false, prev.lastReconcile(), false, desired.complete(),
+                "engine unreachable: " + e.getMessage(), prev.containers(), desired.errors(), prev.lastPass());
+        Instant next = start.plus(engineRetry);
+        engineRetry = engineRetry.multipliedBy(2).compareTo(ENGINE_RETRY_MAX) > 0 ? ENGINE_RETRY_MAX : engineRetry.multipliedBy(2);
+        return next;
+    }
+}

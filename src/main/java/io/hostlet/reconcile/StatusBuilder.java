@@ -1,0 +1,117 @@
+package io.hostlet.reconcile;
+
+import io.hostlet.desired.DesiredState;
+import io.hostlet.engine.ObservedContainer;
+import io.hostlet.engine.ObservedState;
+import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.plan.Plan;
+import io.hostlet.plan.Step;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Derives status from one pass's inputs and plan; pure apart from reading the backoff book. */
+final class StatusBuilder {
+
+    private StatusBuilder() {
+    }
+
+    static HostStatus build(DesiredState desired, ObservedState observed, Plan plan, BackoffBook book, Instant now) {
+        Map<String, ObservedContainer> byName = new HashMap<>();
+        for (ObservedContainer c : observed.containers()) {
+            String name = c.managedName() == null ? c.name() : c.managedName();
+            ObservedContainer prev = byName.get(name);
+            if (prev == null || c.state() == ObservedContainer.State.RUNNING) {
+                byName.put(name, c);
+            }
+        }
+        Map<String, Step> steps = new HashMap<>();
+        for (Step s : plan.steps()) {
+            steps.merge(s.target(), s, (a, b) -> b); // a container's last step is the one that tells its fate
+        }
+        TreeSet<String> names = new TreeSet<>(desired.containers().keySet());
+        names.addAll(desired.heldNames());
+        names.addAll(byName.keySet());
+
+        List<ContainerStatus> out = new ArrayList<>();
+        for (String name : names) {
+            String target = "container:" + name;
+            ContainerManifest m = desired.containers().get(name);
+            ObservedContainer c = byName.get(name);
+            Step step = steps.get(target);
+            int restarts = book.restarts(target);
+            String image = m != null ? m.spec().image() : c != null ? c.image() : null;
+            String source = m != null ? m.source().file() : c != null ? c.source() : null;
+            String id = c == null ? null : c.id();
+            Phase phase;
+            String message = null;
+            if (desired.heldNames().contains(name)) {
+                phase = Phase.Conflict;
+                message = "defined by more than one manifest; left as it is until that is fixed";
+            } else if (step instanceof Step.Wait w) {
+                BackoffBook.Entry e = book.entry(target);
+                phase = e == null ? Phase.Pending : switch (e.cause()) {
+                    case RESTART -> Phase.CrashLoopBackOff;
+                    case IMAGE -> Phase.ImagePullBackOff;
+                    case CONFLICT -> Phase.Conflict;
+                    case FAILURE -> Phase.Failed;
+                };
+                message = w.cause() + "; next try at " + w.until();
+            } else if (step instanceof Step.RemoveContainer && m == null) {
+                phase = Phase.Removing;
+                message = step.cause();
+            } else if (step != null) {
+                phase = Phase.Pending;
+                message = step.cause();
+            } else if (m == null) {
+                phase = c == null ? Phase.Pending : phaseOf(c);
+                message = desired.complete()
+                        ? "manifest file " + c.source() + " has errors; left as it is"
+                        : "manifests folder unreadable; left as it is";
+            } else if (c == null) {
+                phase = Phase.Pending;
+            } else {
+                phase = phaseOf(c);
+                if (c.state() == ObservedContainer.State.PAUSED) {
+                    message = "paused";
+                } else if (c.state() == ObservedContainer.State.RESTARTING) {
+                    message = "exited; the engine's restart policy is restarting it";
+                } else if (phase == Phase.Failed) {
+                    message = "exited with code " + c.exitCode();
+                }
+            }
+            out.add(new ContainerStatus(name, phase, image, id, restarts, source, message));
+        }
+        out.sort(Comparator.comparing(ContainerStatus::name));
+
+        // A container that exited under Never is where its manifest wants it; crash loops and conflicts are not.
+        long stuck = out.stream().filter(c -> c.phase().failing() && c.phase() != Phase.Failed).count();
+        boolean converged = desired.complete() && plan.steps().isEmpty() && stuck == 0;
+        String reason = null;
+        if (!desired.complete()) {
+            reason = desired.problem();
+        } else if (plan.hasActions()) {
+            reason = plan.actions().size() + " step(s) in progress";
+        } else if (!plan.steps().isEmpty()) {
+            reason = plan.steps().size() + " container(s) or network(s) backing off";
+        } else if (stuck > 0) {
+            reason = stuck + " container(s) crash-looping or in conflict";
+        }
+        return new HostStatus(converged, now, true, desired.complete(), reason, out, desired.errors(), null);
+    }
+
+    private static Phase phaseOf(ObservedContainer c) {
+        return switch (c.state()) {
+            case RUNNING, PAUSED -> Phase.Running;
+            case RESTARTING -> Phase.CrashLoopBackOff;
+            case CREATED, UNKNOWN -> Phase.Pending;
+            case REMOVING -> Phase.Removing;
+            case EXITED, DEAD -> c.exitCode() != null && c.exitCode() == 0 ? Phase.Succeeded : Phase.Failed;
+        };
+    }
+}
