@@ -40,11 +40,15 @@ import java.util.stream.Collectors;
  *
  * <p>Not thread-safe: {@link #read} must be called from one thread at a time (the reconcile loop).
  */
-public final class FolderSource {
+public final class FolderSource implements DesiredSource {
 
     private static final List<String> IGNORED_SUFFIXES = List.of("~", ".swp", ".tmp", ".bak", ".part");
 
+    /** Long enough to swallow an editor's burst of events for one save, short enough to feel instant. */
+    private static final java.time.Duration WATCH_DEBOUNCE = java.time.Duration.ofMillis(100);
+
     private final Path folder;
+    private FolderWatcher watcher;
     /** Last good manifests by relative path, as of the last complete read. */
     private Map<String, List<ContainerManifest>> lastGood = Map.of();
 
@@ -57,10 +61,33 @@ public final class FolderSource {
         return folder;
     }
 
+    @Override
+    public SourceInfo info() {
+        return SourceInfo.folder(folder.toAbsolutePath().toString());
+    }
+
+    /** Watches the folder (debounced) so that an edit is applied within about a second. */
+    @Override
+    public synchronized void start(Runnable onChange) {
+        if (watcher == null) {
+            watcher = new FolderWatcher(folder, onChange, WATCH_DEBOUNCE);
+            watcher.start();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
+        }
+    }
+
     /**
      * Reads every manifest file now. When the folder itself cannot be read, returns an incomplete state
      * (nothing may be removed) and keeps the memory, so a later read carries on from the last good state.
      */
+    @Override
     public DesiredState read() {
         Listing listing;
         try {

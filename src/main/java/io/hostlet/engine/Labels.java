@@ -22,6 +22,8 @@ public final class Labels {
     public static final String SOURCE = "io.hostlet.source";
     /** The stop grace period in whole seconds, so that a container whose manifest is gone stops as it asked. */
     public static final String STOP_GRACE = "io.hostlet.stop-grace";
+    /** The source revision (git commit) the container was created from; not part of the spec hash. */
+    public static final String REVISION = "io.hostlet.revision";
     /** Prefix that user labels may not use. */
     public static final String RESERVED_PREFIX = "io.hostlet.";
 

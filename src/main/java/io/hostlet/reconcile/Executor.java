@@ -43,7 +43,8 @@ final class Executor {
         this.pool = pool;
     }
 
-    List<Outcome> run(Plan plan) throws InterruptedException {
+    /** Runs {@code plan}; new containers are labelled with {@code revision} when it is not null. */
+    List<Outcome> run(Plan plan, String revision) throws InterruptedException {
         List<Outcome> outcomes = new ArrayList<>();
         Set<String> failedNetworks = new HashSet<>();
         Map<String, List<Step>> byContainer = new LinkedHashMap<>();
@@ -76,7 +77,7 @@ final class Executor {
             tasks.add(pool.submit(() -> {
                 List<Outcome> out = new ArrayList<>();
                 for (Step s : steps) {
-                    out.add(attempt(s, () -> runContainerStep(s, failedNetworks, pulls)));
+                    out.add(attempt(s, () -> runContainerStep(s, revision, failedNetworks, pulls)));
                 }
                 return out;
             }));
@@ -99,14 +100,15 @@ final class Executor {
         return outcomes;
     }
 
-    private void runContainerStep(Step s, Set<String> failedNetworks, Map<String, CompletableFuture<Void>> pulls) {
+    private void runContainerStep(Step s, String revision, Set<String> failedNetworks,
+                                  Map<String, CompletableFuture<Void>> pulls) {
         if (s instanceof Step.CreateContainer c) {
-            create(c.manifest(), c.specHash(), failedNetworks, pulls);
+            create(c.manifest(), c.specHash(), revision, failedNetworks, pulls);
             LOG.infof("created %s (%s)", c.manifest().name(), c.cause());
         } else if (s instanceof Step.RecreateContainer r) {
             engine.stopContainer(r.oldId(), r.oldGrace());
             engine.removeContainer(r.oldId());
-            create(r.manifest(), r.specHash(), failedNetworks, pulls);
+            create(r.manifest(), r.specHash(), revision, failedNetworks, pulls);
             LOG.infof("recreated %s (%s)", r.manifest().name(), r.cause());
         } else if (s instanceof Step.StartContainer st) {
             engine.startContainer(st.id());
@@ -120,7 +122,7 @@ final class Executor {
         }
     }
 
-    private void create(ContainerManifest m, String hash, Set<String> failedNetworks,
+    private void create(ContainerManifest m, String hash, String revision, Set<String> failedNetworks,
                         Map<String, CompletableFuture<Void>> pulls) {
         for (String net : m.spec().networks()) {
             if (failedNetworks.contains(net)) {
@@ -133,7 +135,7 @@ final class Executor {
         }
         String id;
         try {
-            id = engine.createContainer(m, labels(m, hash));
+            id = engine.createContainer(m, labels(m, hash, revision));
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.CONFLICT) {
                 throw new EngineException(e.kind(), "the name " + m.name()
@@ -148,7 +150,7 @@ final class Executor {
                         "image " + m.spec().image() + " is not present and imagePullPolicy is Never", e);
             }
             pullOnce(m.spec().image(), pulls);
-            id = engine.createContainer(m, labels(m, hash));
+            id = engine.createContainer(m, labels(m, hash, revision));
         }
         try {
             engine.startContainer(id);
@@ -188,13 +190,16 @@ final class Executor {
         }
     }
 
-    private Map<String, String> labels(ContainerManifest m, String hash) {
+    private Map<String, String> labels(ContainerManifest m, String hash, String revision) {
         Map<String, String> labels = Labels.ownership(instance);
         labels.put(Labels.NAME, m.name());
         labels.put(Labels.SPEC_HASH, hash);
         labels.put(Labels.SPEC, SpecHash.canonical(m));
         labels.put(Labels.SOURCE, m.source().file());
         labels.put(Labels.STOP_GRACE, Long.toString(m.spec().stopGracePeriod().toSeconds()));
+        if (revision != null) {
+            labels.put(Labels.REVISION, revision);
+        }
         return labels;
     }
 

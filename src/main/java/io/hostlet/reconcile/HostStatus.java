@@ -1,5 +1,6 @@
 package io.hostlet.reconcile;
 
+import io.hostlet.desired.SourceInfo;
 import io.hostlet.manifest.ManifestError;
 
 import java.time.Instant;
@@ -15,11 +16,12 @@ import java.util.List;
  * @param reason           why hostlet is not converged, for readiness; null when converged
  * @param containers       desired and managed containers, by name
  * @param manifestErrors   problems in manifest files
+ * @param source           where desired state comes from, and its revision
  * @param lastPass         what the last pass cost; null before the first
  */
 public record HostStatus(boolean converged, Instant lastReconcile, boolean engineReachable, boolean sourceComplete,
                          String reason, List<ContainerStatus> containers, List<ManifestError> manifestErrors,
-                         PassStats lastPass) {
+                         SourceInfo source, PassStats lastPass) {
 
     public HostStatus {
         containers = List.copyOf(containers);
@@ -28,13 +30,13 @@ public record HostStatus(boolean converged, Instant lastReconcile, boolean engin
 
     /** Before the first pass. */
     public static HostStatus starting() {
-        return new HostStatus(false, null, false, false, "no reconcile pass yet", List.of(), List.of(), null);
+        return new HostStatus(false, null, false, false, "no reconcile pass yet", List.of(), List.of(), null, null);
     }
 
     /** The same status with the cost of the pass that produced it. */
     HostStatus withLastPass(PassStats stats) {
         return new HostStatus(converged, lastReconcile, engineReachable, sourceComplete, reason, containers,
-                manifestErrors, stats);
+                manifestErrors, source, stats);
     }
 
     /** How many containers are wanted (everything not being removed). */

@@ -2,8 +2,8 @@ package io.hostlet.reconcile;
 
 import io.hostlet.config.HostletConfig;
 import io.hostlet.desired.DesiredState;
-import io.hostlet.desired.FolderSource;
-import io.hostlet.desired.FolderWatcher;
+import io.hostlet.desired.DesiredSource;
+import io.hostlet.desired.SourceInfo;
 import io.hostlet.engine.Engine;
 import io.hostlet.engine.EngineException;
 import io.hostlet.engine.ObservedState;
@@ -49,8 +49,7 @@ public class Reconciler {
     private final BackoffBook book = new BackoffBook();
     private final Object signal = new Object();
     private boolean requested;
-    private FolderSource source;
-    private FolderWatcher watcher;
+    private final DesiredSource source;
     private ExecutorService pool;
     private Executor executor;
     private Thread thread;
@@ -60,13 +59,13 @@ public class Reconciler {
     private Duration engineRetry = Duration.ofSeconds(1);
     private boolean engineWasDown;
 
-    public Reconciler(HostletConfig config, Engine engine) {
+    public Reconciler(HostletConfig config, Engine engine, DesiredSource source) {
         this.config = config;
         this.engine = engine;
+        this.source = source;
     }
 
     void onStart(@Observes StartupEvent ev) {
-        source = new FolderSource(config.manifests().dir());
         pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
             Thread t = new Thread(r, "hostlet-exec");
             t.setDaemon(true);
@@ -76,15 +75,14 @@ public class Reconciler {
         running = true;
         thread = new Thread(this::loop, "hostlet-reconcile");
         thread.start();
-        watcher = new FolderWatcher(config.manifests().dir(), this::requestPass, Duration.ofMillis(100));
-        watcher.start();
-        LOG.infof("watching %s (instance %s, resync every %s)", config.manifests().dir().toAbsolutePath(),
-                config.instance(), config.resyncInterval());
+        source.start(this::requestPass);
+        LOG.infof("desired state from %s %s (instance %s, resync every %s)", source.info().type(),
+                source.info().location(), config.instance(), config.resyncInterval());
     }
 
     void onStop(@Observes ShutdownEvent ev) throws InterruptedException {
         running = false;
-        watcher.close();
+        source.close();
         thread.interrupt();
         thread.join(TimeUnit.SECONDS.toMillis(10));
         pool.shutdownNow();
@@ -158,11 +156,12 @@ public class Reconciler {
         long calls0 = engine.apiCalls();
         Instant resyncAt = start.plus(config.resyncInterval());
         DesiredState desired = source.read();
+        SourceInfo sourceInfo = source.info();
         ObservedState observed;
         try {
             observed = engine.observe(true);
         } catch (EngineException e) {
-            return engineDown(e, desired, start);
+            return engineDown(e, desired, sourceInfo, start);
         }
         if (engineWasDown) {
             LOG.info("engine answers again");
@@ -172,10 +171,10 @@ public class Reconciler {
         Instant now = clock.instant();
         book.observe(observed, now);
         Plan plan = Planner.plan(desired, observed, book.view(), now);
-        HostStatus next = StatusBuilder.build(desired, observed, plan, book, now);
+        HostStatus next = StatusBuilder.build(desired, sourceInfo, observed, plan, book, now);
         status = next.withLastPass(status.lastPass()); // visible while the steps run
         if (plan.hasActions()) {
-            record(executor.run(plan));
+            record(executor.run(plan, sourceInfo.commit()));
             requestPass(); // look again at once: confirms the result and publishes true status
         }
         forgetVanished(desired, observed);
@@ -211,14 +210,14 @@ public class Reconciler {
         book.retain(live);
     }
 
-    private Instant engineDown(EngineException e, DesiredState desired, Instant start) {
+    private Instant engineDown(EngineException e, DesiredState desired, SourceInfo sourceInfo, Instant start) {
         if (!engineWasDown) {
             LOG.warnf("engine unreachable: %s (retrying with backoff)", e.getMessage());
             engineWasDown = true;
         }
         HostStatus prev = status;
         status = new HostStatus(false, prev.lastReconcile(), false, desired.complete(),
-                "engine unreachable: " + e.getMessage(), prev.containers(), desired.errors(), prev.lastPass());
+                "engine unreachable: " + e.getMessage(), prev.containers(), desired.errors(), sourceInfo, prev.lastPass());
         Instant next = start.plus(engineRetry);
         engineRetry = engineRetry.multipliedBy(2).compareTo(ENGINE_RETRY_MAX) > 0 ? ENGINE_RETRY_MAX : engineRetry.multipliedBy(2);
         return next;

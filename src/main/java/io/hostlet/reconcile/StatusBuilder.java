@@ -1,6 +1,8 @@
 package io.hostlet.reconcile;
 
 import io.hostlet.desired.DesiredState;
+import io.hostlet.desired.SourceInfo;
+import io.hostlet.engine.Labels;
 import io.hostlet.engine.ObservedContainer;
 import io.hostlet.engine.ObservedState;
 import io.hostlet.manifest.ContainerManifest;
@@ -21,7 +23,8 @@ final class StatusBuilder {
     private StatusBuilder() {
     }
 
-    static HostStatus build(DesiredState desired, ObservedState observed, Plan plan, BackoffBook book, Instant now) {
+    static HostStatus build(DesiredState desired, SourceInfo source, ObservedState observed, Plan plan, BackoffBook book,
+                            Instant now) {
         Map<String, ObservedContainer> byName = new HashMap<>();
         for (ObservedContainer c : observed.containers()) {
             String name = c.managedName() == null ? c.name() : c.managedName();
@@ -46,7 +49,7 @@ final class StatusBuilder {
             Step step = steps.get(target);
             int restarts = book.restarts(target);
             String image = m != null ? m.spec().image() : c != null ? c.image() : null;
-            String source = m != null ? m.source().file() : c != null ? c.source() : null;
+            String file = m != null ? m.source().file() : c != null ? c.source() : null;
             String id = c == null ? null : c.id();
             Phase phase;
             String message = null;
@@ -85,7 +88,8 @@ final class StatusBuilder {
                     message = "exited with code " + c.exitCode();
                 }
             }
-            out.add(new ContainerStatus(name, phase, image, id, restarts, source, message));
+            String revision = c == null ? null : c.labels().get(Labels.REVISION);
+            out.add(new ContainerStatus(name, phase, image, id, restarts, file, revision, message));
         }
         out.sort(Comparator.comparing(ContainerStatus::name));
 
@@ -102,7 +106,7 @@ final class StatusBuilder {
         } else if (stuck > 0) {
             reason = stuck + " container(s) crash-looping or in conflict";
         }
-        return new HostStatus(converged, now, true, desired.complete(), reason, out, desired.errors(), null);
+        return new HostStatus(converged, now, true, desired.complete(), reason, out, desired.errors(), source, null);
     }
 
     private static Phase phaseOf(ObservedContainer c) {

@@ -1,0 +1,20 @@
+package io.hostlet.desired;
+
+/**
+ * Where desired state comes from (a folder, a git checkout, later an API). A source delivers whole
+ * snapshots and signals "something may have changed" without saying what; the reconciler then reads.
+ */
+public interface DesiredSource extends AutoCloseable {
+
+    /** The whole desired state now. Called from the reconcile thread only. */
+    DesiredState read();
+
+    /** What status shows about this source, as of the last {@link #read}. */
+    SourceInfo info();
+
+    /** Starts whatever watches the source; {@code onChange} asks for a pass and carries no payload. */
+    void start(Runnable onChange);
+
+    @Override
+    void close();
+}
