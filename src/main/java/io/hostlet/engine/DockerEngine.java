@@ -1,6 +1,7 @@
 package io.hostlet.engine;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -9,7 +10,8 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
@@ -33,7 +35,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -332,6 +336,44 @@ public final class DockerEngine implements Engine, AutoCloseable {
             }
             return null;
         });
+    }
+
+    @Override
+    public AutoCloseable events(Runnable onEvent, Consumer<String> onEnd) {
+        calls.incrementAndGet();
+        AtomicBoolean ended = new AtomicBoolean();
+        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Event event) {
+                onEvent.run();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (ended.compareAndSet(false, true)) {
+                    onEnd.accept(firstLine(t));
+                }
+                super.onError(t);
+            }
+
+            @Override
+            public void onComplete() {
+                if (ended.compareAndSet(false, true)) {
+                    onEnd.accept("event stream closed by the engine");
+                }
+                super.onComplete();
+            }
+        };
+        // The slow client: an event stream is quiet for long stretches, which is not a hung engine.
+        slow.eventsCmd()
+                .withLabelFilter(Labels.ownership(instance))
+                .withEventTypeFilter(EventType.CONTAINER)
+                .withEventFilter("die", "start", "stop", "destroy", "oom", "health_status", "pause", "unpause")
+                .exec(callback);
+        return () -> {
+            ended.set(true);
+            callback.close();
+        };
     }
 
     @Override

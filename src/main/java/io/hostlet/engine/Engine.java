@@ -49,6 +49,13 @@ public interface Engine {
     /** Removes a container (and its anonymous volumes; named volumes are never removed). Gone already is fine. */
     void removeContainer(String id);
 
+    /**
+     * Streams this instance's container events (die, start, stop, destroy, oom, health_status). Each event
+     * calls {@code onEvent}, which gets no payload: it only asks for a pass. When the stream ends for any
+     * reason, {@code onEnd} is called once with why. Closing the handle ends the stream quietly.
+     */
+    AutoCloseable events(Runnable onEvent, java.util.function.Consumer<String> onEnd);
+
     /** How many engine API calls this adapter has made so far (for benchmarks and metrics). */
     long apiCalls();
 }

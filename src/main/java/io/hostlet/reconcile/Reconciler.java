@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The control loop: read the desired state whole, observe the engine once, plan, execute. Triggers (file
- * change, resync timer, backoff expiry, a pass that acted) carry no payload and coalesce: any number of
+ * change, engine event, resync timer, backoff expiry, a pass that acted) carry no payload and coalesce: any number of
  * requests while a pass runs cause exactly one more pass. Passes never overlap because one thread runs them.
  *
  * <p>Stopping hostlet stops the loop and nothing else: containers keep running (a controller, not a supervisor).
@@ -52,6 +52,7 @@ public class Reconciler {
     private final DesiredSource source;
     private ExecutorService pool;
     private Executor executor;
+    private EngineEventsTrigger events;
     private Thread thread;
     private volatile boolean running;
     private volatile HostStatus status = HostStatus.starting();
@@ -76,6 +77,8 @@ public class Reconciler {
         thread = new Thread(this::loop, "hostlet-reconcile");
         thread.start();
         source.start(this::requestPass);
+        events = new EngineEventsTrigger(engine, this::requestPass);
+        events.start();
         LOG.infof("desired state from %s %s (instance %s, resync every %s)", source.info().type(),
                 source.info().location(), config.instance(), config.resyncInterval());
     }
@@ -83,6 +86,7 @@ public class Reconciler {
     void onStop(@Observes ShutdownEvent ev) throws InterruptedException {
         running = false;
         source.close();
+        events.close();
         thread.interrupt();
         thread.join(TimeUnit.SECONDS.toMillis(10));
         pool.shutdownNow();
