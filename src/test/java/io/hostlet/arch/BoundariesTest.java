@@ -21,7 +21,7 @@ class BoundariesTest {
     @Test
     void onlyTheDockerAdapterKnowsDockerJava() {
         noClasses().that().doNotHaveFullyQualifiedName("io.hostlet.engine.DockerEngine")
-                .and().doNotHaveNameMatching("io\\.hostlet\\.engine\\.DockerEngine\\$.*")
+                .and().haveNameNotMatching("io\\.hostlet\\.engine\\.DockerEngine\\$.*")
                 .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..")
                 .check(main);
     }
