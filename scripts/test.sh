@@ -8,7 +8,7 @@
 #      else it installs docker.io (if dockerd is missing), starts its own dockerd in the
 #      background and stops that dockerd -- only that one, by PID -- when it exits;
 #   2. busybox-static, and from it the test image hostlet-test/busybox:1 (scripts/build-test-image.sh:
-#      a `docker import` of a local rootfs, nothing is pulled);
+#      a `docker import` of a local rootfs, nothing is pulled); docker-registry for ImagesIT;
 #   3. `mvn -B verify`: unit tests (surefire), then the packaged jar's *IT tests (failsafe), with
 #      DOCKER_HOST and HOSTLET_TEST_IMAGE exported. Exits with Maven's exit code.
 #
@@ -64,6 +64,11 @@ if command -v dpkg-query >/dev/null; then
   pkg_installed busybox-static || apt_install busybox-static
 else
   [[ -x /bin/busybox ]] || die "/bin/busybox (static) is missing"
+fi
+# ImagesIT runs its own loopback registries (open and htpasswd) with Debian's docker-registry; the
+# package's own service is not used (the IT starts and stops its registries by PID on free ports).
+if command -v dpkg-query >/dev/null; then
+  pkg_installed docker-registry || apt_install docker-registry
 fi
 # Maven and a JDK 17, when the default Maven command is used and they are missing.
 if [[ "$MVN" == mvn ]]; then

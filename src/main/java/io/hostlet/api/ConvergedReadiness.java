@@ -25,6 +25,7 @@ public class ConvergedReadiness implements HealthCheck {
                 .withData("desired", s.desiredCount())
                 .withData("running", s.runningCount())
                 .withData("failing", s.failingCount())
+                .withData("unhealthy", s.unhealthyCount())
                 .withData("manifestErrors", s.manifestErrors().size())
                 .withData("engineReachable", s.engineReachable());
         if (s.reason() != null) {

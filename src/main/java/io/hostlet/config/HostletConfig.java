@@ -34,6 +34,22 @@ public interface HostletConfig {
     @WithDefault("8")
     int parallelism();
 
+    /** GitOps: when {@code hostlet.git.url} is set, the manifests come from that repository instead of the folder. */
+    Git git();
+
+    /** Registries hostlet pulls from and checks. */
+    Registry registry();
+
+    /** Registry settings. */
+    interface Registry {
+        /**
+         * A Docker client config file whose {@code auths} hold registry credentials ({@code {"auth": base64(user:pass)}}
+         * per registry host); read at each pull, never logged. Absent: {@code $DOCKER_CONFIG/config.json}, else
+         * {@code ~/.docker/config.json}; a missing file means anonymous pulls.
+         */
+        Optional<Path> config();
+    }
+
     /** The manifests folder settings. */
     interface Manifests {
         /** The folder watched, with its subfolders. */
@@ -49,5 +65,75 @@ public interface HostletConfig {
         /** Bound on every ordinary engine call (pulls and stops get their own, longer bound). */
         @WithDefault("30s")
         Duration timeout();
+    }
+
+    /**
+     * Desired state synced from a git repository. The branch's tree (or its {@link #path} subfolder) is
+     * materialized under {@link #dir} and read like the manifests folder.
+     */
+    interface Git {
+        /**
+         * The repository: {@code https://host/org/repo.git}, {@code ssh://git@host/org/repo.git},
+         * {@code git@host:org/repo.git} or {@code file:///srv/repo.git}. When absent, hostlet watches
+         * {@code hostlet.manifests.dir} instead.
+         */
+        Optional<String> url();
+
+        /** The branch followed. */
+        @WithDefault("main")
+        String branch();
+
+        /** The subfolder of the repository that holds the manifests ({@code deploy/host1}); absent: the root. */
+        Optional<String> path();
+
+        /** How often the repository is fetched when no webhook asks sooner. */
+        @WithDefault("60s")
+        Duration pollInterval();
+
+        /** Bound on the network I/O of one fetch: a fetch that stalls longer fails and is retried. */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /**
+         * The local repository and the materialized trees, kept between restarts so that hostlet starts from
+         * the last applied commit without waiting for the remote.
+         */
+        @WithDefault(".hostlet-git")
+        Path dir();
+
+        /** https user name sent with the token from {@link #passwordFile}; most hosts accept any name with a token. */
+        Optional<String> username();
+
+        /** A file holding the https password or access token (read at every fetch, so it can be rotated). */
+        Optional<Path> passwordFile();
+
+        /** ssh: the private key (OpenSSH or PEM format, without a passphrase); only this key is offered. */
+        Optional<Path> sshKeyFile();
+
+        /**
+         * ssh: the known_hosts file the server's key must be listed in; an unknown or changed host key fails the
+         * fetch (strict checking, nothing is added). Absent: {@code ~/.ssh/known_hosts}.
+         */
+        Optional<Path> knownHostsFile();
+
+        /**
+         * Whether a branch head that is not a descendant of the applied commit (a force-push, a rewritten or
+         * replaced history) is applied. Off: it is refused and the applied commit stays in force.
+         */
+        @WithDefault("false")
+        boolean allowForcePush();
+
+        /** The webhook secret (HMAC key for GitHub and Gitea, token for GitLab); absent: webhooks are not checked. */
+        Optional<String> webhookSecret();
+
+        /** A file holding the webhook secret, instead of {@link #webhookSecret}. */
+        Optional<Path> webhookSecretFile();
+
+        /** Whether only branch heads with a valid OpenPGP signature by a key in {@link #signingKeysFile} are applied. */
+        @WithDefault("false")
+        boolean verifySignatures();
+
+        /** The OpenPGP public keys (ASCII-armored or binary keyring) whose signatures are accepted. */
+        Optional<Path> signingKeysFile();
     }
 }

@@ -21,6 +21,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -114,12 +115,48 @@ public final class FolderSource implements DesiredSource {
                 hold(rel, heldFiles, good);
             }
         }
-        lastGood = good;
-
-        Map<String, List<ContainerManifest>> byName = new LinkedHashMap<>();
-        good.values().forEach(ms -> ms.forEach(m -> byName.computeIfAbsent(m.name(), n -> new ArrayList<>()).add(m)));
         Map<String, ContainerManifest> containers = new HashMap<>();
         Set<String> heldNames = new HashSet<>();
+        List<ManifestError> nameErrors = new ArrayList<>();
+        // dependsOn is checked across files: a file whose dependencies do not resolve is invalid like one with a
+        // syntax error, so its last good version stays in force and nothing it made is removed. That version may
+        // not resolve either (it fitted the old folder), nor may files depending on a rejected one: repeat until
+        // everything in force resolves. Ends: a file is replaced by its last good version once, then dropped.
+        Set<ManifestError> depErrors = new LinkedHashSet<>();
+        Map<String, String> rejectedNames = new HashMap<>();
+        Set<String> replaced = new HashSet<>();
+        while (true) {
+            containers.clear();
+            heldNames.clear();
+            nameErrors.clear();
+            inForce(good, containers, heldNames, nameErrors);
+            DependencyCheck.Result deps = DependencyCheck.check(containers, heldNames, rejectedNames);
+            if (deps.files().isEmpty()) {
+                break;
+            }
+            depErrors.addAll(deps.errors());
+            for (String rel : deps.files()) {
+                heldFiles.add(rel);
+                List<ContainerManifest> rejected = good.remove(rel);
+                if (rejected != null) {
+                    rejected.forEach(m -> rejectedNames.putIfAbsent(m.name(), rel));
+                }
+                if (replaced.add(rel)) {
+                    hold(rel, heldFiles, good);
+                }
+            }
+        }
+        errors.addAll(nameErrors);
+        errors.addAll(depErrors);
+        lastGood = good;
+        return new DesiredState(containers, heldFiles, heldNames, errors, true, null);
+    }
+
+    /** The manifests in force by name; names claimed more than once are held, with an error on each claim. */
+    private static void inForce(Map<String, List<ContainerManifest>> good, Map<String, ContainerManifest> containers,
+                                Set<String> heldNames, List<ManifestError> errors) {
+        Map<String, List<ContainerManifest>> byName = new LinkedHashMap<>();
+        good.values().forEach(ms -> ms.forEach(m -> byName.computeIfAbsent(m.name(), n -> new ArrayList<>()).add(m)));
         for (Map.Entry<String, List<ContainerManifest>> e : byName.entrySet()) {
             List<ContainerManifest> claims = e.getValue();
             if (claims.size() == 1) {
@@ -134,7 +171,6 @@ public final class FolderSource implements DesiredSource {
                         + e.getKey() + "\" is also defined at " + others + "; none of them is applied until only one is left"));
             }
         }
-        return new DesiredState(containers, heldFiles, heldNames, errors, true, null);
     }
 
     private void hold(String rel, Set<String> heldFiles, Map<String, List<ContainerManifest>> good) {

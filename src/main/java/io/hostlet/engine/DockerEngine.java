@@ -3,6 +3,8 @@ package io.hostlet.engine;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerClientException;
@@ -12,7 +14,10 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
@@ -24,13 +29,19 @@ import com.github.dockerjava.api.model.VolumeOptions;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +62,22 @@ import java.util.regex.Pattern;
  */
 public final class DockerEngine implements Engine, AutoCloseable {
 
-    private static final Pattern EXIT_CODE = Pattern.compile("^Exited \\((-?\\d+)\\)");
+    private static final Pattern EXIT_CODE = Pattern.compile("^(?:Exited|Restarting) \\((-?\\d+)\\)");
+    /** The list call's status ends in "(healthy)", "(unhealthy)" or "(health: starting)" when there is a check. */
+    private static final Pattern HEALTH = Pattern.compile("\\((healthy|unhealthy|health: starting)\\)$");
+    private static final int LOG_TAIL_MAX_BYTES = 4096;
+    private static final Duration LOG_TAIL_TIMEOUT = Duration.ofSeconds(5);
+    /** How Docker writes "never" in timestamps. */
+    private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
     private static final Duration SLOW_TIMEOUT = Duration.ofMinutes(15);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String instance;
     private final DockerClient fast;
     private final DockerClient slow;
+    /** The fast client's transport, for the one call docker-java has no command for (distribution inspect). */
+    private final DockerHttpClient fastHttp;
+    private final RegistryAuth auth;
     private final Duration timeout;
     private final AtomicLong calls = new AtomicLong();
 
@@ -66,21 +87,28 @@ public final class DockerEngine implements Engine, AutoCloseable {
      * @param timeout  bound on every ordinary call
      */
     public DockerEngine(String host, String instance, Duration timeout) {
-        this.instance = instance;
-        this.timeout = timeout;
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
-        this.fast = client(config, timeout);
-        this.slow = client(config, SLOW_TIMEOUT);
+        this(host, instance, timeout, RegistryAuth.none());
     }
 
-    private static DockerClient client(DockerClientConfig config, Duration responseTimeout) {
-        return DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+    /** Like the three-argument form, pulling and checking registries with the credentials in {@code auth}. */
+    public DockerEngine(String host, String instance, Duration timeout, RegistryAuth auth) {
+        this.instance = instance;
+        this.timeout = timeout;
+        this.auth = auth;
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
+        this.fastHttp = http(config, timeout);
+        this.fast = DockerClientImpl.getInstance(config, fastHttp);
+        this.slow = DockerClientImpl.getInstance(config, http(config, SLOW_TIMEOUT));
+    }
+
+    private static DockerHttpClient http(DockerClientConfig config, Duration responseTimeout) {
+        return new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .maxConnections(64)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .responseTimeout(responseTimeout)
-                .build());
+                .build();
     }
 
     @Override
@@ -110,10 +138,19 @@ public final class DockerEngine implements Engine, AutoCloseable {
         String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
         ObservedContainer.State state = parseState(c.getState());
         Integer exit = null;
+        ObservedContainer.Health health = ObservedContainer.Health.NONE;
         if (c.getStatus() != null) {
             Matcher m = EXIT_CODE.matcher(c.getStatus());
             if (m.find()) {
                 exit = Integer.parseInt(m.group(1));
+            }
+            Matcher h = HEALTH.matcher(c.getStatus().trim());
+            if (h.find()) {
+                health = switch (h.group(1)) {
+                    case "healthy" -> ObservedContainer.Health.HEALTHY;
+                    case "unhealthy" -> ObservedContainer.Health.UNHEALTHY;
+                    default -> ObservedContainer.Health.STARTING;
+                };
             }
         }
         List<String> nets = c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null
@@ -121,7 +158,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
                 : List.copyOf(c.getNetworkSettings().getNetworks().keySet());
         Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
         Instant created = c.getCreated() == null ? Instant.EPOCH : Instant.ofEpochSecond(c.getCreated());
-        return new ObservedContainer(c.getId(), name, c.getImage(), labels, state, exit, created, nets);
+        return new ObservedContainer(c.getId(), name, c.getImage(), labels, state, exit, created, nets, health, c.getImageId());
     }
 
     private static ObservedContainer.State parseState(String s) {
@@ -155,6 +192,64 @@ public final class DockerEngine implements Engine, AutoCloseable {
     }
 
     @Override
+    public String registryDigest(String image) {
+        Map<String, String> headers = new HashMap<>();
+        auth.forImage(image).ifPresent(c -> headers.put("X-Registry-Auth", registryAuthHeader(c)));
+        // docker-java has no command for it; the path is the reference as written, as the docker CLI sends it.
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
+                .path("/distribution/" + image + "/json")
+                .headers(headers)
+                .build();
+        String what = "registry digest of " + image;
+        calls.incrementAndGet();
+        try (DockerHttpClient.Response r = fastHttp.execute(req)) {
+            String body = new String(r.getBody().readNBytes(64 * 1024), StandardCharsets.UTF_8);
+            JsonNode json = JSON.readTree(body.isBlank() ? "{}" : body);
+            if (r.getStatusCode() != 200) {
+                String msg = json.path("message").asText(body.isBlank() ? "HTTP " + r.getStatusCode() : body.trim());
+                throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": " + msg, null);
+            }
+            String digest = json.path("Descriptor").path("digest").asText("");
+            if (!digest.startsWith("sha256:")) {
+                throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": the engine's answer has no digest", null);
+            }
+            return digest;
+        } catch (java.io.IOException e) {
+            throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": " + firstLine(e), e);
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unreachable(what, e);
+        }
+    }
+
+    /** The engine's X-Registry-Auth header: base64url of the JSON auth config. */
+    private static String registryAuthHeader(RegistryAuth.Credentials c) {
+        Map<String, String> m = new HashMap<>();
+        m.put("username", c.username());
+        m.put("password", c.password());
+        m.put("serveraddress", c.serverAddress());
+        try {
+            return Base64.getUrlEncoder().encodeToString(JSON.writeValueAsBytes(m));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings is JSON", e);
+        }
+    }
+
+    @Override
+    public LocalImage localImage(String image) {
+        return call("inspect image " + image, () -> {
+            try {
+                InspectImageResponse r = fast.inspectImageCmd(image).exec();
+                return new LocalImage(r.getId(), r.getRepoDigests() == null ? List.of() : r.getRepoDigests());
+            } catch (NotFoundException e) {
+                return null;
+            }
+        });
+    }
+
+    @Override
     public boolean hasImage(String image) {
         return call("inspect image " + image, () -> {
             try {
@@ -184,7 +279,10 @@ public final class DockerEngine implements Engine, AutoCloseable {
         String t = tag;
         calls.incrementAndGet();
         try {
-            boolean done = slow.pullImageCmd(r).withTag(t).exec(new PullImageResultCallback())
+            var pull = slow.pullImageCmd(r).withTag(t);
+            auth.forImage(image).ifPresent(c -> pull.withAuthConfig(new AuthConfig().withUsername(c.username())
+                    .withPassword(c.password()).withRegistryAddress(c.serverAddress())));
+            boolean done = pull.exec(new PullImageResultCallback())
                     .awaitCompletion(SLOW_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             if (!done) {
                 throw new EngineException(EngineException.Kind.PULL_FAILED, "pull of " + image + " timed out", null);
@@ -237,6 +335,9 @@ public final class DockerEngine implements Engine, AutoCloseable {
         if (s.user() != null) {
             cmd.withUser(s.user());
         }
+        if (s.healthcheck() != null) {
+            cmd.withHealthcheck(healthCheck(s.healthcheck()));
+        }
         String id;
         try {
             id = call("create container " + m.name(), () -> cmd.exec().getId());
@@ -259,6 +360,18 @@ public final class DockerEngine implements Engine, AutoCloseable {
             }
         }
         return id;
+    }
+
+    private static HealthCheck healthCheck(io.hostlet.manifest.HealthCheck h) {
+        List<String> test = new ArrayList<>();
+        test.add("CMD");
+        test.addAll(h.command());
+        return new HealthCheck()
+                .withTest(test)
+                .withInterval(h.interval().toNanos())
+                .withTimeout(h.timeout().toNanos())
+                .withRetries(h.retries())
+                .withStartPeriod(h.startPeriod().toNanos());
     }
 
     private static ExposedPort exposed(ContainerSpec.PortMapping p) {
@@ -336,6 +449,85 @@ public final class DockerEngine implements Engine, AutoCloseable {
             }
             return null;
         });
+    }
+
+    @Override
+    public List<String> logTail(String id, int lines) {
+        calls.incrementAndGet();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                synchronized (out) {
+                    // a few lines are asked for, but one line can be huge: stop keeping more than we show
+                    if (out.size() < 16 * LOG_TAIL_MAX_BYTES) {
+                        out.writeBytes(frame.getPayload());
+                    }
+                }
+            }
+        };
+        try {
+            fast.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(lines).withFollowStream(false)
+                    .exec(callback).awaitCompletion(LOG_TAIL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (NotFoundException e) {
+            throw new EngineException(EngineException.Kind.NOT_FOUND, "logs of " + id + ": " + firstLine(e), e);
+        } catch (DockerException e) {
+            throw new EngineException(EngineException.Kind.FAILED, "logs of " + id + ": " + firstLine(e), e);
+        } catch (RuntimeException e) {
+            throw unreachable("logs of " + id, e);
+        } finally {
+            try {
+                callback.close();
+            } catch (java.io.IOException ignored) {
+                // closing anyway
+            }
+        }
+        byte[] bytes;
+        synchronized (out) {
+            bytes = out.toByteArray();
+        }
+        int from = Math.max(0, bytes.length - LOG_TAIL_MAX_BYTES);
+        String text = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
+        if (from > 0) {
+            int nl = text.indexOf('\n');
+            text = nl >= 0 ? text.substring(nl + 1) : text; // drop the partial first line
+        }
+        List<String> result = new ArrayList<>();
+        for (String line : text.split("\r?\n")) {
+            if (!line.isEmpty()) {
+                result.add(line);
+            }
+        }
+        return result.size() > lines ? List.copyOf(result.subList(result.size() - lines, result.size())) : result;
+    }
+
+    @Override
+    public LastRun lastRun(String id) {
+        return call("inspect " + id, () -> {
+            InspectContainerResponse r = fast.inspectContainerCmd(id).exec();
+            InspectContainerResponse.ContainerState st = r.getState();
+            Integer restarts = r.getRestartCount();
+            if (st == null) {
+                return new LastRun(restarts == null ? 0 : restarts, null, false, null, null);
+            }
+            Instant finished = time(st.getFinishedAt());
+            Integer exit = finished == null || st.getExitCodeLong() == null ? null : st.getExitCodeLong().intValue();
+            return new LastRun(restarts == null ? 0 : restarts, exit, Boolean.TRUE.equals(st.getOOMKilled()),
+                    time(st.getStartedAt()), finished);
+        });
+    }
+
+    private static Instant time(String s) {
+        if (s == null || s.isBlank() || s.startsWith(ZERO_TIME.substring(0, 10))) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     @Override

@@ -30,8 +30,18 @@ public interface Engine {
     /** Whether the image is present on the engine. */
     boolean hasImage(String image);
 
-    /** Pulls an image; blocks until done. */
+    /** Pulls an image (with the registry's credentials, if configured); blocks until done. */
     void pullImage(String image);
+
+    /**
+     * The digest of the manifest the registry serves for {@code image} now, without pulling (Docker's
+     * {@code GET /distribution/{name}/json}). Throws {@link EngineException.Kind#PULL_FAILED} with the registry's
+     * words when it refuses or cannot be reached.
+     */
+    String registryDigest(String image);
+
+    /** The local image named {@code image}; null when the engine does not have it. */
+    LocalImage localImage(String image);
 
     /**
      * Creates (does not start) a container for {@code m} with {@code labels}, attached to its networks.
@@ -48,6 +58,15 @@ public interface Engine {
 
     /** Removes a container (and its anonymous volumes; named volumes are never removed). Gone already is fine. */
     void removeContainer(String id);
+
+    /**
+     * The last {@code lines} lines of the container's output (stdout and stderr interleaved), at most 4 KiB in
+     * all, fetched within a few seconds; whatever arrived by then. For status of crash-looping containers only.
+     */
+    java.util.List<String> logTail(String id, int lines);
+
+    /** How the container's last run went (one inspect). For status of crash-looping containers only. */
+    LastRun lastRun(String id);
 
     /**
      * Streams this instance's container events (die, start, stop, destroy, oom, health_status). Each event

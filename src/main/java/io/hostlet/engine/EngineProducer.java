@@ -13,7 +13,17 @@ public class EngineProducer {
     @Produces
     @Singleton
     Engine engine(HostletConfig config) {
-        return new DockerEngine(dockerHost(config), config.instance(), config.docker().timeout());
+        return new DockerEngine(dockerHost(config), config.instance(), config.docker().timeout(),
+                new RegistryAuth(registryConfig(config)));
+    }
+
+    /** {@code hostlet.registry.config}, else {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}. */
+    static java.nio.file.Path registryConfig(HostletConfig config) {
+        return config.registry().config().orElseGet(() -> {
+            String dir = System.getenv("DOCKER_CONFIG");
+            return dir != null && !dir.isBlank() ? java.nio.file.Path.of(dir, "config.json")
+                    : java.nio.file.Path.of(System.getProperty("user.home"), ".docker", "config.json");
+        });
     }
 
     void close(@Disposes Engine engine) throws Exception {

@@ -24,6 +24,11 @@ public final class Labels {
     public static final String STOP_GRACE = "io.hostlet.stop-grace";
     /** The source revision (git commit) the container was created from; not part of the spec hash. */
     public static final String REVISION = "io.hostlet.revision";
+    /**
+     * The names the container depends on, comma-separated, as its manifest said when it was created (dependsOn is
+     * not part of the spec hash, so this can be older than the manifest). Used to remove dependents first.
+     */
+    public static final String DEPENDS_ON = "io.hostlet.depends-on";
     /** Prefix that user labels may not use. */
     public static final String RESERVED_PREFIX = "io.hostlet.";
 

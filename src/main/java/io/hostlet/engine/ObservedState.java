@@ -11,10 +11,24 @@ import java.util.Map;
  * @param containers managed containers of this hostlet instance
  * @param networks   managed networks of this instance by name → id; empty when not listed
  * @param takenAt    when the snapshot was taken
+ * @param images     registry checks of the desired images with pull policy Always, by reference, as of the last
+ *                   check (they are made once per resync interval, not every pass); empty when none
  */
-public record ObservedState(List<ObservedContainer> containers, Map<String, String> networks, Instant takenAt) {
+public record ObservedState(List<ObservedContainer> containers, Map<String, String> networks, Instant takenAt,
+                            Map<String, ImageCheck> images) {
     public ObservedState {
         containers = List.copyOf(containers);
         networks = Map.copyOf(networks);
+        images = Map.copyOf(images);
+    }
+
+    /** A snapshot without image checks. */
+    public ObservedState(List<ObservedContainer> containers, Map<String, String> networks, Instant takenAt) {
+        this(containers, networks, takenAt, Map.of());
+    }
+
+    /** The same snapshot with {@code checks}. */
+    public ObservedState withImages(Map<String, ImageCheck> checks) {
+        return new ObservedState(containers, networks, takenAt, checks);
     }
 }

@@ -29,11 +29,15 @@ final class ContainerDocument {
     private static final List<String> TOP = List.of("apiVersion", "kind", "metadata", "spec");
     private static final List<String> METADATA = List.of("name", "labels");
     private static final List<String> SPEC = List.of("image", "imagePullPolicy", "command", "args", "workingDir",
-            "user", "env", "ports", "volumes", "networks", "restartPolicy", "resources", "stopGracePeriod");
+            "user", "env", "ports", "volumes", "networks", "restartPolicy", "resources", "stopGracePeriod",
+            "healthcheck", "restartOnUnhealthy", "dependsOn");
     private static final List<String> ENV = List.of("name", "value");
     private static final List<String> PORT = List.of("containerPort", "hostPort", "protocol", "hostIP");
     private static final List<String> VOLUME = List.of("name", "hostPath", "mountPath", "readOnly");
     private static final List<String> RESOURCES = List.of("memory", "cpus");
+    private static final List<String> HEALTH = List.of("exec", "http", "interval", "timeout", "retries", "startPeriod");
+    private static final List<String> HTTP = List.of("port", "path");
+    private static final List<String> DEPENDENCY = List.of("name", "condition");
 
     /** Docker's container name rules are looser; this is the DNS label rule, which is also a valid Docker name. */
     static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -45,6 +49,9 @@ final class ContainerDocument {
     private static final String RESERVED_LABEL_PREFIX = "io.hostlet.";
     private static final long MIN_MEMORY = 6L << 20;
     private static final Duration MAX_STOP_GRACE = Duration.ofMinutes(10);
+    private static final Duration MAX_HEALTH_DURATION = Duration.ofHours(1);
+    /** Docker refuses health-check intervals and timeouts under 1 ms; anything that short is a mistake anyway. */
+    private static final Duration MIN_HEALTH_DURATION = Duration.ofMillis(1);
 
     private final Problems problems;
     private final NodeReader r;
@@ -135,6 +142,9 @@ final class ContainerDocument {
             pull = PullPolicy.defaultFor(image);
         }
         RestartPolicy restart = r.oneOf(spec.get("restartPolicy"), "spec.restartPolicy", RestartPolicy.class);
+        HealthCheck health = healthcheck(spec.get("healthcheck"));
+        // Without spec.healthcheck this still acts on a HEALTHCHECK the image defines.
+        Boolean restartOnUnhealthy = r.bool(spec.get("restartOnUnhealthy"), "spec.restartOnUnhealthy");
         return new ContainerSpec(
                 image,
                 pull,
@@ -148,7 +158,98 @@ final class ContainerDocument {
                 networks(spec.get("networks")),
                 restart == null ? RestartPolicy.Always : restart,
                 resources(spec.get("resources")),
-                stopGracePeriod(spec.get("stopGracePeriod")));
+                stopGracePeriod(spec.get("stopGracePeriod")),
+                health,
+                Boolean.TRUE.equals(restartOnUnhealthy),
+                dependsOn(spec.get("dependsOn")));
+    }
+
+    private HealthCheck healthcheck(Node node) {
+        Fields h = r.mapping(node, "spec.healthcheck", HEALTH);
+        if (h == null) {
+            return null;
+        }
+        int before = problems.count();
+        List<String> exec = null;
+        if (h.get("exec") != null) {
+            exec = r.stringList(h.get("exec"), "spec.healthcheck.exec");
+            if (exec.isEmpty() && problems.count() == before) {
+                r.error(h.get("exec"), "spec.healthcheck.exec", "must name a command");
+            }
+        }
+        HealthCheck.HttpGet http = null;
+        Fields get = r.mapping(h.get("http"), "spec.healthcheck.http", HTTP);
+        if (get != null) {
+            Integer port = r.integer(get.required("port"), "spec.healthcheck.http.port", 1, 65535);
+            Node pathNode = get.get("path");
+            String path = pathNode == null ? "/" : r.text(pathNode, "spec.healthcheck.http.path");
+            if (path != null && (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c == 0x7f))) {
+                r.error(pathNode, "spec.healthcheck.http.path", "expected a URL path starting with '/' without spaces, got "
+                        + NodeReader.quote(path));
+            }
+            if (port != null && path != null) {
+                http = new HealthCheck.HttpGet(port, path);
+            }
+        }
+        if ((h.get("exec") == null) == (h.get("http") == null)) {
+            r.error(h.node(), "spec.healthcheck", "set exactly one of \"exec\" (a command) or \"http\" (a GET)");
+        }
+        Duration interval = healthDuration(h.get("interval"), "spec.healthcheck.interval", HealthCheck.DEFAULT_INTERVAL, false);
+        Duration timeout = healthDuration(h.get("timeout"), "spec.healthcheck.timeout", HealthCheck.DEFAULT_TIMEOUT, false);
+        Duration startPeriod = healthDuration(h.get("startPeriod"), "spec.healthcheck.startPeriod",
+                HealthCheck.DEFAULT_START_PERIOD, true);
+        Integer retries = h.get("retries") == null ? Integer.valueOf(HealthCheck.DEFAULT_RETRIES)
+                : r.integer(h.get("retries"), "spec.healthcheck.retries", 1, 100);
+        if (problems.count() > before || retries == null) {
+            return null;
+        }
+        return new HealthCheck(exec, http, interval, timeout, retries, startPeriod);
+    }
+
+    private Duration healthDuration(Node node, String path, Duration absent, boolean zeroAllowed) {
+        String text = r.text(node, path);
+        if (text == null) {
+            return absent;
+        }
+        Duration d = Quantities.duration(text);
+        Duration min = zeroAllowed ? Duration.ZERO : MIN_HEALTH_DURATION;
+        if (d == null || d.compareTo(min) < 0 || d.compareTo(MAX_HEALTH_DURATION) > 0) {
+            r.error(node, path, "expected a duration from " + (zeroAllowed ? "0s" : "1ms") + " to 1h like 10s, 500ms or 1m30s, got "
+                    + NodeReader.quote(text));
+            return absent;
+        }
+        return d;
+    }
+
+    private List<Dependency> dependsOn(Node node) {
+        List<Dependency> out = new ArrayList<>();
+        Map<String, String> firstAt = new HashMap<>();
+        List<Node> items = r.list(node, "spec.dependsOn");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String path = "spec.dependsOn[" + i + "]";
+            Fields item = r.mapping(items.get(i), path, DEPENDENCY);
+            if (item == null) {
+                continue;
+            }
+            Node nameNode = item.required("name");
+            String name = r.text(nameNode, path + ".name");
+            Dependency.Condition condition = item.get("condition") == null ? Dependency.Condition.started
+                    : r.oneOf(item.get("condition"), path + ".condition", Dependency.Condition.class);
+            if (name == null || condition == null) {
+                continue;
+            }
+            if (!NAME.matcher(name).matches()) {
+                r.error(nameNode, path + ".name", "must be a container name (1-63 lowercase letters, digits or '-'), got "
+                        + NodeReader.quote(name));
+            } else if (firstAt.putIfAbsent(name, path) != null) {
+                r.error(nameNode, path + ".name", "duplicate dependency " + NodeReader.quote(name) + " (first at "
+                        + firstAt.get(name) + ")");
+            } else {
+                out.add(new Dependency(name, condition, nameNode.getStartMark().getLine() + 1,
+                        nameNode.getStartMark().getColumn() + 1));
+            }
+        }
+        return out;
     }
 
     private List<EnvVar> env(Node node) {

@@ -20,18 +20,31 @@ public record ContainerSpec(
         List<String> networks,
         RestartPolicy restartPolicy,
         Resources resources,
-        Duration stopGracePeriod) {
+        Duration stopGracePeriod,
+        HealthCheck healthcheck,
+        boolean restartOnUnhealthy,
+        List<Dependency> dependsOn) {
 
     /** The grace period used when a manifest gives none. */
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
     public ContainerSpec {
+        dependsOn = List.copyOf(dependsOn);
         command = List.copyOf(command);
         args = List.copyOf(args);
         env = List.copyOf(env);
         ports = List.copyOf(ports);
         volumes = List.copyOf(volumes);
         networks = List.copyOf(networks);
+    }
+
+    /** A spec without health check ({@code healthcheck} null, {@code restartOnUnhealthy} false) and without dependencies. */
+    public ContainerSpec(String image, PullPolicy imagePullPolicy, List<String> command, List<String> args,
+                         String workingDir, String user, List<EnvVar> env, List<PortMapping> ports,
+                         List<VolumeMount> volumes, List<String> networks, RestartPolicy restartPolicy,
+                         Resources resources, Duration stopGracePeriod) {
+        this(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks, restartPolicy,
+                resources, stopGracePeriod, null, false, List.of());
     }
 
     /** A spec with only an image and every other field at its default; handy for tests and examples. */

@@ -23,8 +23,9 @@ import java.util.TreeSet;
  * <p>Stability rule, pinned by a golden test: a field is written only when it differs from its default,
  * and keys are sorted. So adding a new optional field later leaves the hash of every existing container
  * unchanged (docker compose 2.24 and kubelet upgrades recreated every container by breaking this).
- * Fields that need no recreate are left out: {@code imagePullPolicy} (a pull decision) and
- * {@code stopGracePeriod} (passed with each stop).
+ * Fields that need no recreate are left out: {@code imagePullPolicy} (a pull decision),
+ * {@code stopGracePeriod} (passed with each stop), {@code restartOnUnhealthy} and {@code dependsOn} (decisions of the
+ * planner).
  */
 public final class SpecHash {
 
@@ -66,7 +67,34 @@ public final class SpecHash {
         if (s.resources().cpus() != null) {
             f.put("cpus", BigDecimal.valueOf(s.resources().cpus()).stripTrailingZeros().toPlainString());
         }
+        if (s.healthcheck() != null) {
+            f.put("healthcheck", healthcheck(s.healthcheck()));
+        }
         return f;
+    }
+
+    /** Like the spec: only what differs from Docker's defaults, so a later field leaves existing hashes alone. */
+    private static Map<String, Object> healthcheck(HealthCheck h) {
+        Map<String, Object> m = new TreeMap<>();
+        if (h.exec() != null) {
+            m.put("exec", h.exec());
+        }
+        if (h.http() != null) {
+            m.put("http", h.http().port() + h.http().path());
+        }
+        putIfNotDefault(m, "interval", h.interval(), HealthCheck.DEFAULT_INTERVAL);
+        putIfNotDefault(m, "timeout", h.timeout(), HealthCheck.DEFAULT_TIMEOUT);
+        putIfNotDefault(m, "startPeriod", h.startPeriod(), HealthCheck.DEFAULT_START_PERIOD);
+        if (h.retries() != HealthCheck.DEFAULT_RETRIES) {
+            m.put("retries", Integer.toString(h.retries()));
+        }
+        return m;
+    }
+
+    private static void putIfNotDefault(Map<String, Object> m, String key, java.time.Duration d, java.time.Duration dflt) {
+        if (!d.equals(dflt)) {
+            m.put(key, d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms");
+        }
     }
 
     /** The first 16 hex digits of the SHA-256 of {@link #canonical}: the {@code io.hostlet.spec-hash} label. */

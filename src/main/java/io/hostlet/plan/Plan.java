@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The planner's output: steps in the order they may run (network creation, then containers, which are
- * independent of each other, then network removal).
+ * The planner's output: steps in the order they may run (network creation, then image pulls, then containers,
+ * which are independent of each other, then network removal).
  */
 public record Plan(List<Step> steps) {
 
@@ -26,7 +26,8 @@ public record Plan(List<Step> steps) {
 
     /** The earliest time a backing-off target may be tried again. */
     public Optional<Instant> nextWakeUp() {
-        return steps.stream().filter(s -> s instanceof Step.Wait).map(s -> ((Step.Wait) s).until()).min(Instant::compareTo);
+        return steps.stream().filter(s -> s instanceof Step.Wait).map(s -> ((Step.Wait) s).until())
+                .filter(java.util.Objects::nonNull).min(Instant::compareTo);
     }
 
     /** One line per step, e.g. {@code #1 container:web, CreateContainer, not found}. */

@@ -1,11 +1,14 @@
 package io.hostlet.plan;
 
 import io.hostlet.desired.DesiredState;
+import io.hostlet.engine.ImageCheck;
 import io.hostlet.engine.Labels;
 import io.hostlet.engine.ObservedContainer;
 import io.hostlet.engine.ObservedState;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
+import io.hostlet.manifest.Dependency;
+import io.hostlet.manifest.PullPolicy;
 import io.hostlet.manifest.SpecHash;
 
 import java.time.Duration;
@@ -52,15 +55,31 @@ public final class Planner {
             }
         }
 
+        // Images with pull policy Always whose registry digest moved (checked once per resync, see ImageCheck).
+        List<Step> pulls = new ArrayList<>();
+        new TreeSet<>(desired.containers().values().stream()
+                .filter(m -> !desired.heldNames().contains(m.name()))
+                .filter(m -> m.spec().imagePullPolicy() == PullPolicy.Always)
+                .map(m -> m.spec().image()).toList()).forEach(image -> {
+                    ImageCheck check = observed.images().get(image);
+                    if (check != null && !check.current()) {
+                        pulls.add(new Step.PullImage(image, check.registryDigest(), check.localId() == null
+                                ? "not present; the registry has " + shortDigest(check.registryDigest())
+                                : "the registry's digest moved to " + shortDigest(check.registryDigest())));
+                    }
+                });
+
         Map<String, ContainerManifest> sortedDesired = new TreeMap<>(desired.containers());
         for (ContainerManifest m : sortedDesired.values()) {
             if (!desired.heldNames().contains(m.name())) {
-                planContainer(m, byName.getOrDefault(m.name(), List.of()), containerSteps);
+                planContainer(m, byName.getOrDefault(m.name(), List.of()), containerSteps, desired, byName,
+                        observed.images().get(m.spec().image()));
             }
         }
 
         Set<String> removedIds = new HashSet<>();
         if (desired.complete()) {
+            Map<String, List<ObservedContainer>> removals = new TreeMap<>();
             for (Map.Entry<String, List<ObservedContainer>> e : byName.entrySet()) {
                 String name = e.getKey();
                 if (desired.containers().containsKey(name) || desired.heldNames().contains(name)) {
@@ -70,10 +89,26 @@ public final class Planner {
                     if (c.source() != null && desired.heldFiles().contains(c.source())) {
                         continue; // its file has errors: never delete because a file became invalid
                     }
-                    containerSteps.add(new Step.RemoveContainer(c.id(), name, grace(c), "manifest removed"));
-                    removedIds.add(c.id());
+                    removals.computeIfAbsent(name, k -> new ArrayList<>()).add(c);
                 }
             }
+            removals.forEach((name, cs) -> {
+                // Reverse start order: a container goes only after those being removed that depend on it.
+                // Level-based: once they are gone (the next pass sees it), nothing holds it any more.
+                List<String> dependents = new ArrayList<>(new TreeSet<>(removals.entrySet().stream()
+                        .filter(r -> !r.getKey().equals(name))
+                        .filter(r -> r.getValue().stream().anyMatch(d -> d.dependsOn().contains(name)))
+                        .map(Map.Entry::getKey).toList()));
+                for (ObservedContainer c : cs) {
+                    if (dependents.isEmpty()) {
+                        containerSteps.add(new Step.RemoveContainer(c.id(), name, grace(c), "manifest removed"));
+                        removedIds.add(c.id());
+                    } else {
+                        containerSteps.add(new Step.Wait("container:" + name, null, "manifest removed; waiting for "
+                                + String.join(", ", dependents) + " (which depend on it) to be removed first"));
+                    }
+                }
+            });
             Set<String> inUse = new HashSet<>(wantedNetworks);
             observed.containers().stream().filter(c -> !removedIds.contains(c.id())).forEach(c -> inUse.addAll(c.networks()));
             new TreeMap<>(observed.networks()).forEach((net, id) -> {
@@ -85,6 +120,7 @@ public final class Planner {
 
         containerSteps.sort(Comparator.comparing(Step::target));
         List<Step> all = new ArrayList<>(networkCreates);
+        all.addAll(pulls);
         all.addAll(containerSteps);
         all.addAll(networkRemovals);
         return new Plan(all.stream().map(s -> gate(s, backoffs, now)).toList());
@@ -93,10 +129,22 @@ public final class Planner {
     /** A step whose target is backing off becomes a {@link Step.Wait}; everything is gated the same way. */
     private static Step gate(Step s, Map<String, Backoff> backoffs, Instant now) {
         Backoff b = backoffs.get(s.target());
-        return b != null && b.holds(s.gateHash(), now) ? new Step.Wait(s.target(), b.notBefore(), b.reason()) : s;
+        if (b != null && b.holds(s.gateHash(), now)) {
+            return new Step.Wait(s.target(), b.notBefore(), b.reason());
+        }
+        // A container that needs a new container waits while its image is backing off: one failing pull per image.
+        ContainerManifest m = s instanceof Step.CreateContainer c ? c.manifest()
+                : s instanceof Step.RecreateContainer r ? r.manifest() : null;
+        Backoff ib = m == null ? null : backoffs.get("image:" + m.spec().image());
+        if (ib != null && now.isBefore(ib.notBefore())) {
+            return new Step.Wait(s.target(), ib.notBefore(), ib.reason());
+        }
+        return s;
     }
 
-    private static void planContainer(ContainerManifest m, List<ObservedContainer> found, List<Step> out) {
+    private static void planContainer(ContainerManifest m, List<ObservedContainer> found, List<Step> out,
+                                      DesiredState desired, Map<String, List<ObservedContainer>> observed,
+                                      ImageCheck image) {
         String hash = SpecHash.of(m);
         ObservedContainer keep = pickKeeper(found, hash);
         for (ObservedContainer extra : found) {
@@ -110,6 +158,10 @@ public final class Planner {
         } else if (!hash.equals(keep.specHash())) {
             List<String> changed = SpecHash.changedFields(m, keep.labels().get(Labels.SPEC));
             step = new Step.RecreateContainer(keep.id(), grace(keep), m, hash, "spec changed: " + String.join(", ", changed));
+        } else if (m.spec().imagePullPolicy() == PullPolicy.Always && image != null && image.current()
+                && keep.imageId() != null && !keep.imageId().equals(image.localId())) {
+            step = new Step.RecreateContainer(keep.id(), grace(keep), m, hash,
+                    "image " + m.spec().image() + " updated to " + shortDigest(image.registryDigest()));
         } else {
             step = switch (keep.state()) {
                 case CREATED -> new Step.StartContainer(keep.id(), m.name(), hash, false, "created but not started");
@@ -120,12 +172,35 @@ public final class Planner {
                                     "exited with code " + code + ", restartPolicy " + m.spec().restartPolicy())
                             : null;
                 }
-                default -> null; // running, paused, restarting (the engine's own policy is at work), removing
+                case RUNNING -> keep.health() == ObservedContainer.Health.UNHEALTHY && m.spec().restartOnUnhealthy()
+                        ? new Step.RestartContainer(keep.id(), m.name(), grace(keep), hash, "unhealthy, restartOnUnhealthy")
+                        : null;
+                default -> null; // paused, restarting (the engine's own policy is at work), removing
             };
+        }
+        if (step != null && !(step instanceof Step.RestartContainer)) {
+            List<String> unmet = m.spec().dependsOn().stream()
+                    .filter(d -> !satisfied(d, desired.containers().get(d.name()), observed.getOrDefault(d.name(), List.of())))
+                    .map(Dependency::describe).toList();
+            if (!unmet.isEmpty()) {
+                // No timer: the dependency's start, health_status or die event asks for the next pass.
+                step = new Step.Wait(step.target(), null, "waiting for " + String.join(", ", unmet));
+            }
         }
         if (step != null) {
             out.add(step);
         }
+    }
+
+    /** Whether {@code d} holds in the observed state; {@code target} is the dependency's manifest, if any. */
+    static boolean satisfied(Dependency d, ContainerManifest target, List<ObservedContainer> found) {
+        return found.stream().anyMatch(c -> switch (d.condition()) {
+            case started -> c.state() == ObservedContainer.State.RUNNING;
+            case healthy -> c.state() == ObservedContainer.State.RUNNING
+                    && (c.health() == ObservedContainer.Health.HEALTHY
+                        || c.health() == ObservedContainer.Health.NONE && (target == null || target.spec().healthcheck() == null));
+            case completed -> c.state() == ObservedContainer.State.EXITED && c.exitCode() != null && c.exitCode() == 0;
+        });
     }
 
     /** Among several containers for one name, keep the one already right and running, else the newest. */
@@ -146,6 +221,10 @@ public final class Planner {
         } catch (NumberFormatException e) {
             return ContainerSpec.DEFAULT_STOP_GRACE;
         }
+    }
+
+    private static String shortDigest(String digest) {
+        return digest == null ? "?" : digest.length() > 19 ? digest.substring(0, 19) : digest;
     }
 
     private static String shortId(String id) {

@@ -49,6 +49,22 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * Pull an image whose pull policy is {@code Always} because the registry serves another digest than the local
+     * image has (or there is none). Pulls run before container steps, each image once per pass.
+     */
+    record PullImage(String image, String registryDigest, String cause) implements Step {
+        public String target() {
+            return "image:" + image;
+        }
+
+        /** Any failure to get the image holds: the backoff is per image, whatever the digest. */
+        @Override
+        public String gateHash() {
+            return image;
+        }
+    }
+
     /** Create and start a container; a container that fails to start is removed again. */
     record CreateContainer(ContainerManifest manifest, String specHash, String cause) implements Step {
         public String target() {
@@ -86,6 +102,21 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * Stop (with grace) and start a running container again: it is unhealthy and its manifest asks for
+     * {@code restartOnUnhealthy}. Counts against its backoff like a restart after a crash.
+     */
+    record RestartContainer(String id, String name, Duration grace, String specHash, String cause) implements Step {
+        public String target() {
+            return "container:" + name;
+        }
+
+        @Override
+        public String gateHash() {
+            return specHash;
+        }
+    }
+
     /** Stop (with grace) and remove a managed container. */
     record RemoveContainer(String id, String name, Duration grace, String cause) implements Step {
         public String target() {
@@ -93,7 +124,10 @@ public sealed interface Step {
         }
     }
 
-    /** Nothing to do until {@code until}: the target is backing off. Kept in the plan for status and wake-up. */
+    /**
+     * Nothing to do for now: the target is backing off until {@code until}, or (with {@code until} null) it waits
+     * for other containers, which engine events or the resync will show. Kept in the plan for status and wake-up.
+     */
     record Wait(String target, Instant until, String cause) implements Step {
         @Override
         public boolean isAction() {

@@ -59,7 +59,9 @@ final class BackoffBook {
     void observe(ObservedState observed, Instant now) {
         Set<String> running = new HashSet<>();
         for (ObservedContainer c : observed.containers()) {
-            if (c.state() == ObservedContainer.State.RUNNING && c.managedName() != null) {
+            // Running while its health check fails is no recovery: it must not earn forgiveness.
+            if (c.state() == ObservedContainer.State.RUNNING && c.health() != ObservedContainer.Health.UNHEALTHY
+                    && c.managedName() != null) {
                 running.add("container:" + c.managedName());
             }
         }
@@ -76,6 +78,7 @@ final class BackoffBook {
     /** A restart of an exited container happened: the next one must wait longer. */
     void restarted(String target, String hash, Instant now) {
         restarts.merge(target, 1, Integer::sum);
+        runningSince.remove(target); // a stop and start may happen between two observations
         Entry prev = entries.get(target);
         int attempts = prev == null || !prev.hash().equals(hash) ? 1 : prev.attempts() + 1;
         entries.put(target, new Entry(hash, attempts, now.plus(delay(attempts)), Cause.RESTART, null));

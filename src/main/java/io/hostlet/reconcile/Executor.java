@@ -49,6 +49,7 @@ final class Executor {
         Set<String> failedNetworks = new HashSet<>();
         Map<String, List<Step>> byContainer = new LinkedHashMap<>();
         List<Step> networkRemovals = new ArrayList<>();
+        List<Step.PullImage> imagePulls = new ArrayList<>();
         for (Step s : plan.actions()) {
             if (s instanceof Step.CreateNetwork n) {
                 Outcome o = attempt(s, () -> {
@@ -66,12 +67,41 @@ final class Executor {
                 outcomes.add(o);
             } else if (s instanceof Step.RemoveNetwork) {
                 networkRemovals.add(s);
+            } else if (s instanceof Step.PullImage) {
+                imagePulls.add((Step.PullImage) s);
             } else {
                 byContainer.computeIfAbsent(s.target(), t -> new ArrayList<>()).add(s);
             }
         }
 
+        // Image pulls run in parallel (bounded by the pool) before container steps; a container step that needs
+        // the same image this pass waits for that pull instead of pulling again, and fails with its error.
         Map<String, CompletableFuture<Void>> pulls = new ConcurrentHashMap<>();
+        List<Future<Outcome>> pullTasks = new ArrayList<>();
+        for (Step.PullImage p : imagePulls) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            pulls.put(p.image(), done);
+            pullTasks.add(pool.submit(() -> {
+                Outcome o = attempt(p, () -> {
+                    engine.pullImage(p.image());
+                    LOG.infof("pulled %s (%s)", p.image(), p.cause());
+                });
+                if (o.ok()) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(o.error());
+                }
+                return o;
+            }));
+        }
+        for (Future<Outcome> t : pullTasks) {
+            try {
+                outcomes.add(t.get());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("image pull crashed", e.getCause());
+            }
+        }
+
         List<Future<List<Outcome>>> tasks = new ArrayList<>();
         for (List<Step> steps : byContainer.values()) {
             tasks.add(pool.submit(() -> {
@@ -113,6 +143,10 @@ final class Executor {
         } else if (s instanceof Step.StartContainer st) {
             engine.startContainer(st.id());
             LOG.infof("%s %s (%s)", st.restart() ? "restarted" : "started", st.name(), st.cause());
+        } else if (s instanceof Step.RestartContainer rs) {
+            engine.stopContainer(rs.id(), rs.grace());
+            engine.startContainer(rs.id());
+            LOG.infof("restarted %s (%s)", rs.name(), rs.cause());
         } else if (s instanceof Step.RemoveContainer rm) {
             engine.stopContainer(rm.id(), rm.grace());
             engine.removeContainer(rm.id());
@@ -199,6 +233,9 @@ final class Executor {
         labels.put(Labels.STOP_GRACE, Long.toString(m.spec().stopGracePeriod().toSeconds()));
         if (revision != null) {
             labels.put(Labels.REVISION, revision);
+        }
+        if (!m.spec().dependsOn().isEmpty()) {
+            labels.put(Labels.DEPENDS_ON, String.join(",", m.spec().dependsOn().stream().map(d -> d.name()).toList()));
         }
         return labels;
     }

@@ -48,6 +48,11 @@ public record HostStatus(boolean converged, Instant lastReconcile, boolean engin
         return containers.stream().filter(c -> c.phase() == Phase.Running).count();
     }
 
+    /** Containers whose health check fails. */
+    public long unhealthyCount() {
+        return containers.stream().filter(c -> "unhealthy".equals(c.health())).count();
+    }
+
     public long failingCount() {
         return containers.stream().filter(c -> c.phase().failing()).count();
     }

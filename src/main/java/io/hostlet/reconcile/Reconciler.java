@@ -47,6 +47,8 @@ public class Reconciler {
     private final Engine engine;
     private final Clock clock = Clock.systemUTC();
     private final BackoffBook book = new BackoffBook();
+    private final CrashReports crashReports;
+    private ImageChecker images;
     private final Object signal = new Object();
     private boolean requested;
     private final DesiredSource source;
@@ -64,6 +66,7 @@ public class Reconciler {
         this.config = config;
         this.engine = engine;
         this.source = source;
+        this.crashReports = new CrashReports(engine);
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -73,6 +76,7 @@ public class Reconciler {
             return t;
         });
         executor = new Executor(engine, config.instance(), pool);
+        images = new ImageChecker(engine, config.resyncInterval(), pool);
         running = true;
         thread = new Thread(this::loop, "hostlet-reconcile");
         thread.start();
@@ -172,10 +176,12 @@ public class Reconciler {
             engineWasDown = false;
             engineRetry = Duration.ofSeconds(1);
         }
+        observed = observed.withImages(images.checks(desired, clock.instant()));
         Instant now = clock.instant();
         book.observe(observed, now);
         Plan plan = Planner.plan(desired, observed, book.view(), now);
-        HostStatus next = StatusBuilder.build(desired, sourceInfo, observed, plan, book, now);
+        HostStatus next = crashReports.enrich(StatusBuilder.build(desired, sourceInfo, observed, plan, book, now),
+                desired, observed, plan, now);
         status = next.withLastPass(status.lastPass()); // visible while the steps run
         if (plan.hasActions()) {
             record(executor.run(plan, sourceInfo.commit()));
@@ -189,10 +195,23 @@ public class Reconciler {
 
     private void record(List<Outcome> outcomes) {
         Instant now = clock.instant();
+        Set<String> imagesFailed = new HashSet<>(); // several containers failing on one image are one failure
         for (Outcome o : outcomes) {
             Step s = o.step();
+            String image = imageOf(s);
+            if (image != null && o.ok()) {
+                images.invalidate(image); // check the registry again now that the local image may have changed
+            }
+            if (image != null && !(s instanceof Step.PullImage) && (o.ok() || isImageError(o.error()))) {
+                // Backoff per image too: one failing pull holds every container that needs the image.
+                if (o.ok()) {
+                    book.succeeded("image:" + image, image, false);
+                } else if (imagesFailed.add(image)) {
+                    book.failed("image:" + image, image, o.error().kind(), o.error().getMessage(), now);
+                }
+            }
             if (o.ok()) {
-                if (s instanceof Step.StartContainer st && st.restart()) {
+                if (s instanceof Step.StartContainer st && st.restart() || s instanceof Step.RestartContainer) {
                     book.restarted(s.target(), s.gateHash(), now);
                 } else {
                     book.succeeded(s.target(), s.gateHash(),
@@ -204,6 +223,17 @@ public class Reconciler {
         }
     }
 
+    /** The image a pull, create or recreate fetched or needed; null for other steps. */
+    private static String imageOf(Step s) {
+        return s instanceof Step.PullImage p ? p.image()
+                : s instanceof Step.CreateContainer c ? c.manifest().spec().image()
+                : s instanceof Step.RecreateContainer r ? r.manifest().spec().image() : null;
+    }
+
+    private static boolean isImageError(EngineException e) {
+        return e.kind() == EngineException.Kind.PULL_FAILED || e.kind() == EngineException.Kind.IMAGE_MISSING;
+    }
+
     /** Keeps the backoff book to what still exists or is still wanted. */
     private void forgetVanished(DesiredState desired, ObservedState observed) {
         Set<String> live = new HashSet<>();
@@ -211,6 +241,7 @@ public class Reconciler {
         observed.containers().forEach(c -> live.add("container:" + (c.managedName() == null ? c.name() : c.managedName())));
         desired.containers().values().forEach(m -> m.spec().networks().forEach(n -> live.add("network:" + n)));
         observed.networks().keySet().forEach(n -> live.add("network:" + n));
+        desired.containers().values().forEach(m -> live.add("image:" + m.spec().image()));
         book.retain(live);
     }
 

@@ -56,15 +56,23 @@ final class StatusBuilder {
             if (desired.heldNames().contains(name)) {
                 phase = Phase.Conflict;
                 message = "defined by more than one manifest; left as it is until that is fixed";
+            } else if (step instanceof Step.Wait w && w.until() == null) {
+                // waiting for other containers (start order), not backing off
+                phase = m == null ? Phase.Removing : Phase.Pending;
+                message = w.cause();
             } else if (step instanceof Step.Wait w) {
                 BackoffBook.Entry e = book.entry(target);
+                if (e == null && image != null) {
+                    e = book.entry("image:" + image); // waiting for its image's pull backoff
+                }
                 phase = e == null ? Phase.Pending : switch (e.cause()) {
                     case RESTART -> Phase.CrashLoopBackOff;
                     case IMAGE -> Phase.ImagePullBackOff;
                     case CONFLICT -> Phase.Conflict;
                     case FAILURE -> Phase.Failed;
                 };
-                message = w.cause() + "; next try at " + w.until();
+                message = (c != null && c.health() == ObservedContainer.Health.UNHEALTHY ? "unhealthy; " : "")
+                        + w.cause() + "; next try at " + w.until();
             } else if (step instanceof Step.RemoveContainer && m == null) {
                 phase = Phase.Removing;
                 message = step.cause();
@@ -86,10 +94,14 @@ final class StatusBuilder {
                     message = "exited; the engine's restart policy is restarting it";
                 } else if (phase == Phase.Failed) {
                     message = "exited with code " + c.exitCode();
+                } else if (c.health() == ObservedContainer.Health.UNHEALTHY) {
+                    message = "unhealthy: its health check fails"
+                            + (m.spec().restartOnUnhealthy() ? "" : " (restartOnUnhealthy is off)");
                 }
             }
             String revision = c == null ? null : c.labels().get(Labels.REVISION);
-            out.add(new ContainerStatus(name, phase, image, id, restarts, file, revision, message));
+            String health = c == null || c.state() != ObservedContainer.State.RUNNING ? null : c.health().display();
+            out.add(new ContainerStatus(name, phase, image, id, restarts, file, revision, message, health, null));
         }
         out.sort(Comparator.comparing(ContainerStatus::name));
 
@@ -102,7 +114,10 @@ final class StatusBuilder {
         } else if (plan.hasActions()) {
             reason = plan.actions().size() + " step(s) in progress";
         } else if (!plan.steps().isEmpty()) {
-            reason = plan.steps().size() + " container(s) or network(s) backing off";
+            long ordered = plan.steps().stream().filter(s -> s instanceof Step.Wait w && w.until() == null).count();
+            reason = ordered == plan.steps().size()
+                    ? ordered + " container(s) waiting for others (dependsOn)"
+                    : plan.steps().size() + " container(s) or network(s) backing off or waiting";
         } else if (stuck > 0) {
             reason = stuck + " container(s) crash-looping or in conflict";
         }

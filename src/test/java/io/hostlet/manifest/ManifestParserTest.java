@@ -241,7 +241,8 @@ class ManifestParserTest {
                         List.of("5:15: metadata.labels.a: expected a string, got a list")),
                 arguments("an unknown spec field", withSpec("imagePolicy: Always"),
                         List.of("7:3: unknown field \"imagePolicy\" in spec (known: image, imagePullPolicy, command, args,"
-                                + " workingDir, user, env, ports, volumes, networks, restartPolicy, resources, stopGracePeriod)")),
+                                + " workingDir, user, env, ports, volumes, networks, restartPolicy, resources, stopGracePeriod,"
+                                + " healthcheck, restartOnUnhealthy, dependsOn)")),
                 arguments("a missing image", withSpec().replace("  image: nginx:1.27\n", "  user: me\n"),
                         List.of("6:3: spec.image is required")),
                 arguments("an image with whitespace", withSpec().replace("nginx:1.27", "\"nginx 1.27\""),
@@ -380,7 +381,8 @@ class ManifestParserTest {
                 "6:27: spec.ports[0].containerPort: expected an integer 1-65535, got \"0\"",
                 "7:18: spec.restartPolicy: expected one of Always, OnFailure, Never, got \"sometimes\"",
                 "12:22: unknown field \"extra\" in spec (known: image, imagePullPolicy, command, args, workingDir, user,"
-                        + " env, ports, volumes, networks, restartPolicy, resources, stopGracePeriod)");
+                        + " env, ports, volumes, networks, restartPolicy, resources, stopGracePeriod, healthcheck,"
+                        + " restartOnUnhealthy, dependsOn)");
     }
 
     @Test
