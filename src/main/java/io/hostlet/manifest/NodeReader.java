@@ -195,24 +195,9 @@ final class NodeReader {
     }
 
     static String quote(String s) {
-        String shown = s.length() > 60 ? s.substring(0, 60) + "..." : s;
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : shown.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        StringBuilder b = new StringBuilder();
+        SpecHash.quote(b, s.length() > 60 ? s.substring(0, 60) + "..." : s);
+        return b.toString();
     }
 
     private static String prefix(String path) {

@@ -206,7 +206,8 @@ public final class SpecHash {
         }
     }
 
-    private static void quote(StringBuilder b, String s) {
+    /** Appends {@code s} as a JSON string; error messages quote values the same way. */
+    static void quote(StringBuilder b, String s) {
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
