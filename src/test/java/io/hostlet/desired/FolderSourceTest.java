@@ -63,6 +63,31 @@ class FolderSourceTest {
     }
 
     @Test
+    void anUnchangedFileIsNotParsedAgain() throws IOException {
+        write("web.yaml", manifest("web", "nginx:1"));
+        FolderSource source = new FolderSource(dir);
+
+        var first = source.read().containers().get("web");
+        var second = source.read().containers().get("web");
+
+        assertThat(second).isSameAs(first); // the cached parse, not an equal copy
+    }
+
+    @Test
+    void aRewriteWithTheSameSizeAndMtimeIsStillSeen() throws IOException {
+        // The cache compares content, so a copy that keeps size and mtime (cp -p, rsync -t) cannot hide an edit.
+        Path file = write("web.yaml", manifest("web", "nginx:1"));
+        var mtime = Files.getLastModifiedTime(file);
+        FolderSource source = new FolderSource(dir);
+        assertThat(imagesByName(source.read())).containsEntry("web", "nginx:1");
+
+        Files.writeString(file, manifest("web", "nginx:2"));
+        Files.setLastModifiedTime(file, mtime);
+
+        assertThat(imagesByName(source.read())).containsEntry("web", "nginx:2");
+    }
+
+    @Test
     void anEmptyFolderIsACompleteStateWithNothingDesired() {
         DesiredState state = new FolderSource(dir).read();
 
