@@ -11,7 +11,6 @@ import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.AuthConfig;
@@ -62,9 +61,6 @@ import java.util.regex.Pattern;
  */
 public final class DockerEngine implements Engine, AutoCloseable {
 
-    private static final Pattern EXIT_CODE = Pattern.compile("^(?:Exited|Restarting) \\((-?\\d+)\\)");
-    /** The list call's status ends in "(healthy)", "(unhealthy)" or "(health: starting)" when there is a check. */
-    private static final Pattern HEALTH = Pattern.compile("\\((healthy|unhealthy|health: starting)\\)$");
     private static final int LOG_TAIL_MAX_BYTES = 4096;
     private static final Duration LOG_TAIL_TIMEOUT = Duration.ofSeconds(5);
     /** How Docker writes "never" in timestamps. */
@@ -119,11 +115,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
     @Override
     public ObservedState observe(boolean withNetworks) {
         Instant now = Instant.now();
-        List<Container> listed = call("list containers", () -> fast.listContainersCmd()
-                .withShowAll(true)
-                .withLabelFilter(Labels.ownership(instance))
-                .exec());
-        List<ObservedContainer> containers = listed.stream().map(DockerEngine::toObserved).toList();
+        List<ObservedContainer> containers = listContainers();
         Map<String, String> networks = new HashMap<>();
         if (withNetworks) {
             List<Network> nets = call("list networks", () -> fast.listNetworksCmd()
@@ -134,41 +126,34 @@ public final class DockerEngine implements Engine, AutoCloseable {
         return new ObservedState(containers, networks, now);
     }
 
-    private static ObservedContainer toObserved(Container c) {
-        String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
-        ObservedContainer.State state = parseState(c.getState());
-        Integer exit = null;
-        ObservedContainer.Health health = ObservedContainer.Health.NONE;
-        if (c.getStatus() != null) {
-            Matcher m = EXIT_CODE.matcher(c.getStatus());
-            if (m.find()) {
-                exit = Integer.parseInt(m.group(1));
-            }
-            Matcher h = HEALTH.matcher(c.getStatus().trim());
-            if (h.find()) {
-                health = switch (h.group(1)) {
-                    case "healthy" -> ObservedContainer.Health.HEALTHY;
-                    case "unhealthy" -> ObservedContainer.Health.UNHEALTHY;
-                    default -> ObservedContainer.Health.STARTING;
-                };
-            }
-        }
-        List<String> nets = c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null
-                ? List.of()
-                : List.copyOf(c.getNetworkSettings().getNetworks().keySet());
-        Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
-        Instant created = c.getCreated() == null ? Instant.EPOCH : Instant.ofEpochSecond(c.getCreated());
-        return new ObservedContainer(c.getId(), name, c.getImage(), labels, state, exit, created, nets, health, c.getImageId());
-    }
-
-    private static ObservedContainer.State parseState(String s) {
-        if (s == null) {
-            return ObservedContainer.State.UNKNOWN;
-        }
+    /** This instance's containers, all states, in one call decoded by {@link ContainerListJson} (see why there). */
+    private List<ObservedContainer> listContainers() {
+        String filters;
         try {
-            return ObservedContainer.State.valueOf(s.toUpperCase());
-        } catch (IllegalArgumentException e) {
-            return ObservedContainer.State.UNKNOWN;
+            filters = JSON.writeValueAsString(Map.of("label", Labels.ownership(instance).entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a map of string lists is JSON", e);
+        }
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
+                .path("/containers/json?all=1&filters=" + java.net.URLEncoder.encode(filters, StandardCharsets.UTF_8))
+                .build();
+        String what = "list containers";
+        calls.incrementAndGet();
+        try (DockerHttpClient.Response r = fastHttp.execute(req)) {
+            if (r.getStatusCode() != 200) {
+                String body = new String(r.getBody().readNBytes(4096), StandardCharsets.UTF_8);
+                String msg = body.isBlank() ? "HTTP " + r.getStatusCode() : JSON.readTree(body).path("message").asText(body.trim());
+                throw new EngineException(EngineException.Kind.FAILED, what + ": " + msg, null);
+            }
+            return ContainerListJson.decode(r.getBody());
+        } catch (java.io.IOException e) {
+            throw new EngineException(EngineException.Kind.UNREACHABLE, what + ": " + firstLine(e), e);
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unreachable(what, e);
         }
     }
 
