@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.WeakHashMap;
 
 /**
  * The canonical form of a container's spec and its hash, stored on the container as labels.
@@ -30,6 +32,12 @@ import java.util.TreeSet;
 public final class SpecHash {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Hashes already computed. The planner hashes every desired manifest on every pass, and the folder source hands
+     * it the same manifest objects while files are unchanged, so this turns most of a no-op pass's hashing into a
+     * lookup. Safe because manifests are immutable values; weak keys let replaced manifests go.
+     */
+    private static final Map<ContainerManifest, String> MEMO = Collections.synchronizedMap(new WeakHashMap<>());
 
     private SpecHash() {
     }
@@ -99,6 +107,15 @@ public final class SpecHash {
 
     /** The first 16 hex digits of the SHA-256 of {@link #canonical}: the {@code io.hostlet.spec-hash} label. */
     public static String of(ContainerManifest m) {
+        String known = MEMO.get(m);
+        if (known == null) {
+            known = compute(m);
+            MEMO.put(m, known);
+        }
+        return known;
+    }
+
+    private static String compute(ContainerManifest m) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical(m).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 8);
