@@ -34,7 +34,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 IMAGE = "hostlet-test/busybox:1"
-SCRIPT = "trap 'exit 0' TERM; while :; do sleep 1; done"
+SCRIPT = "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"
 STOP_GRACE = "2s"
 NOOP_SAMPLES = 7
 DROPS = 20
