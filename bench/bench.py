@@ -261,7 +261,7 @@ def free_port():
 class Hostlet:
     """The packaged service as a child process, with its log and HTTP API."""
 
-    java_opts = []   # extra JVM options (--java-opts)
+    java_opts = []   # extra JVM options (--java-opts), after deploy/jvm.options (the deployed settings)
 
     def __init__(self, jar, manifests, log_path):
         self.jar = jar
@@ -272,7 +272,7 @@ class Hostlet:
 
     def start(self):
         """Starts hostlet and waits until ready; returns seconds from process start to the first ready 200."""
-        cmd = [shutil.which("java") or "java", *self.java_opts,
+        cmd = [shutil.which("java") or "java", f"@{REPO / 'deploy/jvm.options'}", *self.java_opts,
                f"-Dhostlet.manifests.dir={self.manifests}",
                f"-Dhostlet.instance={INSTANCE}",
                "-Dhostlet.resync-interval=30s",
@@ -728,7 +728,7 @@ def report(args, machine, results, ready, started, logs):
         f"- machine: {machine['nproc']} cores (nproc), {machine['cpu']}, {machine['mem_gib']} GiB, Linux {machine['kernel']}",
         f"- engine: {machine['engine']}; {machine['compose']}; {machine['java']}",
         f"- hostlet: git {machine['commit']}; jar built {machine['jar_built']}; parallelism 8 (default), resync 30s"
-        f"{'; JVM options ' + args.java_opts if args.java_opts else ''}",
+        f"; JVM options: deploy/jvm.options ({' '.join(jvm_options())}){' + ' + args.java_opts if args.java_opts else ''}",
         f"- run: sizes {','.join(map(str, args.sizes))}, repeat {args.repeat} (medians of repeats), "
         f"{'--quick, ' if args.quick else ''}{'skipped ' + ', '.join(sorted(args.skip)) + ', ' if args.skip else ''}"
         f"took {time.monotonic() - started:.0f} s",
@@ -798,6 +798,12 @@ def snapshot(src, dst):
     sys.exit(f"bench: {src} keeps changing; run when no build is writing it")
 
 
+def jvm_options():
+    """The deployed JVM options (deploy/jvm.options without comments), for the results header."""
+    text = (REPO / "deploy/jvm.options").read_text(encoding="utf-8")
+    return [w for line in text.splitlines() if not line.lstrip().startswith("#") for w in line.split()]
+
+
 def parse_args():
     ap = argparse.ArgumentParser(description="hostlet vs docker-compose vs the engine's floor")
     ap.add_argument("--sizes", default="10,50,200", help="container counts, comma-separated (default 10,50,200)")
@@ -805,7 +811,7 @@ def parse_args():
     ap.add_argument("--quick", action="store_true", help="smoke run: sizes 10, repeat 1")
     ap.add_argument("--jar", default=str(REPO / "target/quarkus-app/quarkus-run.jar"))
     ap.add_argument("--floor-classpath", required=True, help="classpath holding io.hostlet.bench.FloorBench and docker-java")
-    ap.add_argument("--java-opts", default="", help="extra JVM options for hostlet, e.g. \"-XX:+UseSerialGC -Xmx128m\"")
+    ap.add_argument("--java-opts", default="", help="extra JVM options for hostlet after deploy/jvm.options, e.g. \"-Xmx128m\"")
     ap.add_argument("--skip", default="", help="comma-separated: compose, floor (to try hostlet settings quickly)")
     ap.add_argument("--results", default=None,
                     help="results file (default bench/results/<date>.md; <date>-quick.md with --quick)")

@@ -165,6 +165,7 @@ class GitOpsIT {
         cmd.add("-Dhostlet.resync-interval=2s");
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.http.host=127.0.0.1");
+        cmd.add(HostletProcess.JVM_OPTIONS);
         cmd.add("-jar");
         cmd.add(HostletProcess.snapshotOfPackagedJar().toString());
         Files.writeString(log, "===== " + Instant.now() + " starting: " + String.join(" ", cmd) + "\n");

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class HostletProcess {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The JVM options hostlet is deployed with, as a java argument file (tests run from the repository root). */
+    public static final String JVM_OPTIONS = "@" + Path.of("deploy", "jvm.options").toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path jar;
@@ -97,6 +99,7 @@ public final class HostletProcess {
         port = FreePort.find();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(JVM_OPTIONS); // the deployed heap and GC settings, so tests run what is shipped
         cmd.add("-Dhostlet.manifests.dir=" + manifestsDir);
         cmd.add("-Dhostlet.docker.host=" + dockerHost);
         cmd.add("-Dhostlet.instance=" + instance);
