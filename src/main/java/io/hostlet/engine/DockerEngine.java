@@ -516,10 +516,17 @@ public final class DockerEngine implements Engine, AutoCloseable {
     }
 
     @Override
-    public AutoCloseable events(Runnable onEvent, Consumer<String> onEnd) {
+    public AutoCloseable events(Runnable onStart, Runnable onEvent, Consumer<String> onEnd) {
         calls.incrementAndGet();
         AtomicBoolean ended = new AtomicBoolean();
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onStart(java.io.Closeable stream) {
+                super.onStart(stream);
+                // docker-java calls this once the response headers arrived; the engine subscribes before sending them.
+                onStart.run();
+            }
+
             @Override
             public void onNext(Event event) {
                 onEvent.run();

@@ -69,11 +69,12 @@ public interface Engine {
     LastRun lastRun(String id);
 
     /**
-     * Streams this instance's container events (die, start, stop, destroy, oom, health_status). Each event
-     * calls {@code onEvent}, which gets no payload: it only asks for a pass. When the stream ends for any
-     * reason, {@code onEnd} is called once with why. Closing the handle ends the stream quietly.
+     * Streams this instance's container events (die, start, stop, destroy, oom, health_status). Returns at once;
+     * {@code onStart} is called when the engine has accepted the subscription (from then on no change is missed).
+     * Each event calls {@code onEvent}, which gets no payload: it only asks for a pass. When the stream ends for
+     * any reason, {@code onEnd} is called once with why. Closing the handle ends the stream quietly.
      */
-    AutoCloseable events(Runnable onEvent, java.util.function.Consumer<String> onEnd);
+    AutoCloseable events(Runnable onStart, Runnable onEvent, java.util.function.Consumer<String> onEnd);
 
     /** How many engine API calls this adapter has made so far (for benchmarks and metrics). */
     long apiCalls();

@@ -8,12 +8,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps a subscription to the engine's container events so that a death is noticed within moments
  * rather than at the next resync. Events only ask for a pass. When the stream breaks (the engine
  * restarted, a timeout) it resubscribes with backoff and asks for a full pass, since events may have been
  * missed meanwhile.
+ *
+ * <p>It also says whether a pass may reuse the last observation instead of listing again ({@link #epoch}): while
+ * the stream is live, every change to this instance's containers arrives as an event, so an observation taken
+ * at some epoch stays true until the epoch moves.
  */
 final class EngineEventsTrigger implements AutoCloseable {
 
@@ -35,6 +40,8 @@ final class EngineEventsTrigger implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean settling = new AtomicBoolean();
+    private final AtomicLong epoch = new AtomicLong();
+    private volatile boolean live;
     private final Thread thread;
     private final Object ended = new Object();
     private volatile boolean closed;
@@ -59,7 +66,7 @@ final class EngineEventsTrigger implements AutoCloseable {
                 synchronized (ended) {
                     streamEnded = false;
                 }
-                subscription = engine.events(this::onEvent, this::onEnd);
+                subscription = engine.events(this::onStart, this::onEvent, this::onEnd);
                 requestPass.run(); // whatever happened while unsubscribed is seen by this pass
                 long subscribedAt = System.nanoTime();
                 synchronized (ended) {
@@ -90,11 +97,31 @@ final class EngineEventsTrigger implements AutoCloseable {
         }
     }
 
+    /**
+     * A number that moves whenever this instance's containers may have changed on the engine, or -1 while the
+     * event stream is not live (then nothing can be known without listing). Read it before listing: an
+     * observation is current as long as the epoch read before it is unchanged.
+     */
+    long epoch() {
+        long e = epoch.get();
+        return live ? e : -1;
+    }
+
+    private void onStart() {
+        live = true;
+        epoch.incrementAndGet();
+        requestPass.run();
+    }
+
     private void onEvent() {
+        epoch.incrementAndGet();
         if (settling.compareAndSet(false, true)) {
             try {
                 settle.schedule(() -> {
                     settling.set(false);
+                    // Again after the settle: a list made between the event and now may predate the change
+                    // (the engine sends "die" before its list shows it), so the pass asked for here must list.
+                    epoch.incrementAndGet();
                     requestPass.run();
                 }, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
@@ -104,6 +131,8 @@ final class EngineEventsTrigger implements AutoCloseable {
     }
 
     private void onEnd(String why) {
+        live = false;
+        epoch.incrementAndGet();
         LOG.debugf("engine event stream ended: %s", why);
         synchronized (ended) {
             streamEnded = true;
@@ -123,6 +152,7 @@ final class EngineEventsTrigger implements AutoCloseable {
 
     @Override
     public void close() {
+        live = false;
         closed = true;
         settle.shutdownNow();
         thread.interrupt();

@@ -61,6 +61,13 @@ public class Reconciler {
     private volatile Instant lastPassStarted;
     private Duration engineRetry = Duration.ofSeconds(1);
     private boolean engineWasDown;
+    /** The resync timer asked for a pass: list the engine even if the last observation is still current. */
+    private volatile boolean listRequested;
+    /** The last listing and the events epoch read just before it (see {@link #observe}). */
+    private ObservedState lastListed;
+    private long lastListedEpoch = -1;
+    /** Whether this pass listed the engine (false: it reused {@link #lastListed}). */
+    private boolean listedThisPass;
 
     public Reconciler(HostletConfig config, Engine engine, DesiredSource source) {
         this.config = config;
@@ -78,10 +85,10 @@ public class Reconciler {
         executor = new Executor(engine, config.instance(), pool);
         images = new ImageChecker(engine, config.resyncInterval(), pool);
         running = true;
+        events = new EngineEventsTrigger(engine, this::requestPass); // before the loop, which asks it for the epoch
         thread = new Thread(this::loop, "hostlet-reconcile");
         thread.start();
         source.start(this::requestPass);
-        events = new EngineEventsTrigger(engine, this::requestPass);
         events.start();
         LOG.infof("desired state from %s %s (instance %s, resync every %s)", source.info().type(),
                 source.info().location(), config.instance(), config.resyncInterval());
@@ -97,9 +104,10 @@ public class Reconciler {
         LOG.info("stopped; containers are left running");
     }
 
-    /** The resync timer: a full pass even when nothing was signalled. */
+    /** The resync timer: a full pass, listing the engine afresh, even when nothing was signalled. */
     @Scheduled(every = "${hostlet.resync-interval:30s}", delayed = "${hostlet.resync-interval:30s}")
     void resync() {
+        listRequested = true;
         requestPass();
     }
 
@@ -167,8 +175,9 @@ public class Reconciler {
         SourceInfo sourceInfo = source.info();
         ObservedState observed;
         try {
-            observed = engine.observe(true);
+            observed = observe();
         } catch (EngineException e) {
+            lastListed = null;
             return engineDown(e, desired, sourceInfo, start);
         }
         if (engineWasDown) {
@@ -184,13 +193,34 @@ public class Reconciler {
                 desired, observed, plan, now);
         status = next.withLastPass(status.lastPass()); // visible while the steps run
         if (plan.hasActions()) {
+            lastListed = null; // the steps change the engine: the next pass must look
             record(executor.run(plan, sourceInfo.commit()));
             requestPass(); // look again at once: confirms the result and publishes true status
         }
         forgetVanished(desired, observed);
         status = next.withLastPass(new PassStats((System.nanoTime() - wall0) / 1e6,
-                (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6, engine.apiCalls() - calls0, plan.actions().size()));
+                (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6, engine.apiCalls() - calls0, plan.actions().size(),
+                listedThisPass));
         return plan.nextWakeUp().filter(t -> t.isBefore(resyncAt)).orElse(resyncAt);
+    }
+
+    /**
+     * The engine's state for this pass: the last listing when nothing can have changed since (the event stream has
+     * been live throughout and no event came, no step ran, the resync timer did not ask), else a fresh listing.
+     * So a pass caused by a file change costs no engine call, while a death, a stop, a removal by hand or anything
+     * else the engine reports is always seen by a fresh list, and the resync timer lists regardless.
+     */
+    private ObservedState observe() {
+        long epoch = events.epoch(); // before listing: a change during the list moves it, and the next pass lists
+        listedThisPass = false;
+        if (lastListed != null && epoch >= 0 && epoch == lastListedEpoch && !listRequested) {
+            return lastListed;
+        }
+        listedThisPass = true;
+        listRequested = false;
+        lastListed = engine.observe(true);
+        lastListedEpoch = epoch;
+        return lastListed;
     }
 
     private void record(List<Outcome> outcomes) {

@@ -71,6 +71,33 @@ class SelfHealingIT {
         });
     }
 
+    @Test
+    void aPassCausedOnlyByAFileChangeReusesTheLastListingAndADeathIsStillSeen() {
+        String name = hostlet.name("cached");
+        hostlet.write(name + ".yaml", Manifest.container(name).restartPolicy("Always"));
+        InspectContainerResponse before = hostlet.awaitRunning(name);
+
+        // A dotfile wakes the watcher but is not a manifest: the pass it causes has nothing new to look at. Passes
+        // of the resync timer (2 s here) list, so nudge until a pass that only the nudge caused is seen.
+        AtomicReference<JsonNode> cachedPass = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String lastReconcile = hostlet.status().path("lastReconcile").asText();
+            hostlet.write(".nudge", Instant.now().toString());
+            await().atMost(Duration.ofSeconds(5)).until(() -> !hostlet.status().path("lastReconcile").asText().equals(lastReconcile));
+            Thread.sleep(100); // the pass publishes its cost just after its status
+            JsonNode pass = hostlet.status().path("lastPass");
+            assertThat(pass.path("listed").asBoolean(true)).as("%s", pass).isFalse();
+            cachedPass.set(pass);
+        });
+        assertThat(cachedPass.get().path("apiCalls").asLong(-1)).as("%s", cachedPass.get()).isZero();
+        assertThat(cachedPass.get().path("actions").asLong(-1)).isZero();
+
+        // The event stream moves the epoch, so the pass after a kill lists and restarts it.
+        Instant killedAt = Instant.now();
+        engine.kill(name);
+        await().untilAsserted(() -> assertRunsAgainSince(name, before, killedAt));
+    }
+
     /** Running now, in a run that began after {@code since} (the same container restarted, or a new one). */
     private void assertRunsAgainSince(String name, InspectContainerResponse before, Instant since) {
         InspectContainerResponse now = engine.running(name);

@@ -114,7 +114,7 @@ class CrashReportsTest {
         }
 
         @Override
-        public AutoCloseable events(Runnable onEvent, Consumer<String> onEnd) {
+        public AutoCloseable events(Runnable onStart, Runnable onEvent, Consumer<String> onEnd) {
             throw new UnsupportedOperationException();
         }
     }
