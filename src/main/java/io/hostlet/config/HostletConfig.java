@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,11 +44,41 @@ public interface HostletConfig {
     /** Registry settings. */
     interface Registry {
         /**
-         * A Docker client config file whose {@code auths} hold registry credentials ({@code {"auth": base64(user:pass)}}
-         * per registry host); read at each pull, never logged. Absent: {@code $DOCKER_CONFIG/config.json}, else
-         * {@code ~/.docker/config.json}; a missing file means anonymous pulls.
+         * A Docker client config file: its {@code credHelpers}, {@code credsStore} and {@code auths} give registry
+         * credentials, as for the docker CLI; read at each pull, never logged. Absent: {@code $DOCKER_CONFIG/config.json},
+         * else {@code ~/.docker/config.json}; a missing file means anonymous pulls.
          */
         Optional<Path> config();
+
+        /**
+         * Credentials per registry host, which win over {@link #config} for their registry:
+         * {@code hostlet.registry.auth."127.0.0.1:5000".username=ci} and {@code ...password-file=/run/secrets/reg}
+         * (the host quoted, since it has dots). Hub is {@code docker.io}.
+         */
+        Map<String, Login> auth();
+
+        /** Bound on one run of a Docker credential helper ({@code docker-credential-<name> get}); killed after it. */
+        @WithDefault("10s")
+        Duration helperTimeout();
+
+        /** One registry's user name and password file. */
+        interface Login {
+            /**
+             * The registry host, when the map key is not it: environment variables cannot spell a host with dots
+             * or a port, so {@code HOSTLET_REGISTRY_AUTH_LOCAL_HOST=127.0.0.1:5000} names it for the key {@code local}.
+             * Absent: the key is the host.
+             */
+            Optional<String> host();
+
+            /** The user name sent to the registry. */
+            String username();
+
+            /**
+             * A file holding the password or access token; read at each pull and registry check, so it can be
+             * rotated in place; trailing line breaks are not part of it.
+             */
+            Path passwordFile();
+        }
     }
 
     /** The manifests folder settings. */

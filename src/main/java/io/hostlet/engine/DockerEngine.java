@@ -67,6 +67,9 @@ public final class DockerEngine implements Engine, AutoCloseable {
     private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
     private static final Duration SLOW_TIMEOUT = Duration.ofMinutes(15);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Leaves unset auth fields out of X-Registry-Auth rather than sending them as null. */
+    private static final ObjectMapper AUTH_JSON = new ObjectMapper()
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
 
     private final String instance;
     private final DockerClient fast;
@@ -178,15 +181,15 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
     @Override
     public String registryDigest(String image) {
+        String what = "registry digest of " + image;
         Map<String, String> headers = new HashMap<>();
-        auth.forImage(image).ifPresent(c -> headers.put("X-Registry-Auth", registryAuthHeader(c)));
+        credentials(image, what).ifPresent(c -> headers.put("X-Registry-Auth", registryAuthHeader(c)));
         // docker-java has no command for it; the path is the reference as written, as the docker CLI sends it.
         DockerHttpClient.Request req = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET)
                 .path("/distribution/" + image + "/json")
                 .headers(headers)
                 .build();
-        String what = "registry digest of " + image;
         calls.incrementAndGet();
         try (DockerHttpClient.Response r = fastHttp.execute(req)) {
             String body = new String(r.getBody().readNBytes(64 * 1024), StandardCharsets.UTF_8);
@@ -209,16 +212,38 @@ public final class DockerEngine implements Engine, AutoCloseable {
         }
     }
 
-    /** The engine's X-Registry-Auth header: base64url of the JSON auth config. */
-    private static String registryAuthHeader(RegistryAuth.Credentials c) {
-        Map<String, String> m = new HashMap<>();
-        m.put("username", c.username());
-        m.put("password", c.password());
-        m.put("serveraddress", c.serverAddress());
+    /** The engine's X-Registry-Auth header: base64url of the JSON auth config, as docker-java writes it for pulls. */
+    static String registryAuthHeader(RegistryAuth.Credentials c) {
         try {
-            return Base64.getUrlEncoder().encodeToString(JSON.writeValueAsBytes(m));
+            return Base64.getUrlEncoder().encodeToString(AUTH_JSON.writeValueAsBytes(authConfig(c)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings is JSON", e);
+            throw new IllegalStateException("an AuthConfig is JSON", e);
+        }
+    }
+
+    /**
+     * The engine's auth config for {@code c}. With an identity token the engine exchanges it for a registry
+     * token itself and ignores any password, so none is sent.
+     */
+    static AuthConfig authConfig(RegistryAuth.Credentials c) {
+        AuthConfig a = new AuthConfig().withRegistryAddress(c.serverAddress());
+        if (c.username() != null && !c.username().isEmpty()) {
+            a.withUsername(c.username());
+        }
+        if (c.hasIdentityToken()) {
+            a.withIdentityToken(c.identityToken());
+        } else {
+            a.withPassword(c.password());
+        }
+        return a;
+    }
+
+    /** The credentials for {@code image}'s registry; a source that cannot deliver fails {@code what} with its reason. */
+    private java.util.Optional<RegistryAuth.Credentials> credentials(String image, String what) {
+        try {
+            return auth.forImage(image);
+        } catch (RegistryAuth.CredentialsUnavailable e) {
+            throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": " + e.getMessage(), null);
         }
     }
 
@@ -262,11 +287,11 @@ public final class DockerEngine implements Engine, AutoCloseable {
         }
         String r = repo;
         String t = tag;
+        java.util.Optional<RegistryAuth.Credentials> credentials = credentials(image, "pull of " + image + " failed");
         calls.incrementAndGet();
         try {
             var pull = slow.pullImageCmd(r).withTag(t);
-            auth.forImage(image).ifPresent(c -> pull.withAuthConfig(new AuthConfig().withUsername(c.username())
-                    .withPassword(c.password()).withRegistryAddress(c.serverAddress())));
+            credentials.ifPresent(c -> pull.withAuthConfig(authConfig(c)));
             boolean done = pull.exec(new PullImageResultCallback())
                     .awaitCompletion(SLOW_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             if (!done) {

@@ -14,7 +14,16 @@ public class EngineProducer {
     @Singleton
     Engine engine(HostletConfig config) {
         return new DockerEngine(dockerHost(config), config.instance(), config.docker().timeout(),
-                new RegistryAuth(registryConfig(config)));
+                registryAuth(config));
+    }
+
+    /** The credential sources of {@code hostlet.registry.*}, with credential helpers searched on this process's PATH. */
+    static RegistryAuth registryAuth(HostletConfig config) {
+        java.util.Map<String, RegistryAuth.PasswordFile> files = new java.util.LinkedHashMap<>();
+        config.registry().auth().forEach((key, login) ->
+                files.put(login.host().orElse(key), new RegistryAuth.PasswordFile(login.username(), login.passwordFile())));
+        return new RegistryAuth(registryConfig(config), files, RegistryAuth.pathFromEnvironment(),
+                config.registry().helperTimeout());
     }
 
     /** {@code hostlet.registry.config}, else {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}. */

@@ -35,9 +35,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Pulls from real loopback registries ({@link LocalRegistry}: open, and behind htpasswd), with credentials from a
- * Docker config file, ImagePullBackOff with the registry's words, and {@code imagePullPolicy: Always} following a
- * moved tag. hostlet is started here rather than through {@link HostletFixture} because it needs
- * {@code -Dhostlet.registry.config}; it uses the same packaged jar.
+ * Docker config file, from a password file named in configuration, and from a credential helper on hostlet's PATH;
+ * ImagePullBackOff with the registry's words, and {@code imagePullPolicy: Always} following a moved tag. hostlet is
+ * started here rather than through {@link HostletFixture} because it needs {@code -Dhostlet.registry.*} and its own
+ * PATH; it uses the same packaged jar.
  */
 class ImagesIT {
 
@@ -48,6 +49,11 @@ class ImagesIT {
     static TestEngine engine;
     static LocalRegistry open;
     static LocalRegistry secured;
+    /** Behind htpasswd too; hostlet has {@code hostlet.registry.auth."<its host>".password-file} for it. */
+    static LocalRegistry securedByFile;
+    static Path passwordFile;
+    /** On hostlet's PATH: {@code docker-credential-hostlet-it}, which knows {@link #secured}'s login. */
+    static Path helperDir;
     static Path work;
     static Path manifests;
     static Path registryConfig;
@@ -69,9 +75,13 @@ class ImagesIT {
         engine = new TestEngine(TestEngine.defaultDockerHost());
         open = LocalRegistry.open();
         secured = LocalRegistry.withHtpasswd();
+        securedByFile = LocalRegistry.withHtpasswd();
         work = Files.createTempDirectory("hostlet-it-images-");
         manifests = Files.createDirectories(work.resolve("manifests"));
         registryConfig = work.resolve("docker-config.json");
+        passwordFile = work.resolve("registry-password");
+        helperDir = Files.createDirectories(work.resolve("helper-bin"));
+        writeHelper();
         instance = "it-" + random6() + "-images";
         port = FreePort.find();
         log = HostletProcess.packagedJar().getParent().getParent().resolve("it-logs").resolve("ImagesIT.log");
@@ -82,10 +92,14 @@ class ImagesIT {
                 "-Dhostlet.instance=" + instance,
                 "-Dhostlet.resync-interval=2s",
                 "-Dhostlet.registry.config=" + registryConfig,
+                "-Dhostlet.registry.auth.\"" + securedByFile.host() + "\".username=" + LocalRegistry.USER,
+                "-Dhostlet.registry.auth.\"" + securedByFile.host() + "\".password-file=" + passwordFile,
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1",
                 "-jar", HostletProcess.snapshotOfPackagedJar().toString());
-        hostlet = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("PATH", helperDir + java.io.File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        hostlet = pb.start();
         await().untilAsserted(() -> assertThat(get("/q/health/live").statusCode()).isEqualTo(200));
     }
 
@@ -108,6 +122,9 @@ class ImagesIT {
         if (secured != null) {
             secured.close();
         }
+        if (securedByFile != null) {
+            securedByFile.close();
+        }
         if (work != null) {
             try (var s = Files.walk(work)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -129,6 +146,7 @@ class ImagesIT {
         }
         derived.clear();
         Files.deleteIfExists(registryConfig);
+        Files.deleteIfExists(passwordFile);
     }
 
     // ---- helpers
@@ -225,6 +243,27 @@ class ImagesIT {
         Files.writeString(registryConfig, "{\"auths\": {\"" + registryHost + "\": {\"auth\": \"" + auth + "\"}}}");
     }
 
+    /**
+     * A real credential helper (the docker-credential-helpers protocol): the server address on stdin, JSON on stdout,
+     * "credentials not found" for registries it does not know. It notes each address it is asked for.
+     */
+    private static void writeHelper() throws IOException {
+        Path helper = helperDir.resolve("docker-credential-hostlet-it");
+        Files.writeString(helper, """
+                #!/bin/sh
+                [ "$1" = get ] || exit 2
+                server=$(cat)
+                echo "$server" >> %s
+                if [ "$server" = "%s" ]; then
+                  printf '{"ServerURL": "%%s", "Username": "%s", "Secret": "%s"}\\n' "$server"
+                else
+                  echo "credentials not found in native keychain"
+                  exit 1
+                fi
+                """.formatted(work.resolve("helper-calls"), secured.host(), LocalRegistry.USER, LocalRegistry.PASSWORD));
+        Files.setPosixFilePermissions(helper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+
     private static String hostletLog() throws IOException {
         return Files.readString(log);
     }
@@ -312,5 +351,54 @@ class ImagesIT {
             assertThat(s.path("phase").asText()).as("%s", s).isEqualTo("ImagePullBackOff");
             assertThat(s.path("message").asText()).contains("manifest unknown");
         });
+    }
+
+    @Test
+    void aPasswordFileNamedInConfigurationIsTheOnlyCredentialNeededAndIsReadAtEachPull() throws Exception {
+        String ref = securedByFile.host() + "/hostlet-it/" + random6() + ":1";
+        publish(localId(TestEngine.testImage()), ref, securedByFile, true);
+        String name = name("by-file");
+        String wrong = "wrong-pw-" + random6();
+
+        write(name, ref, "IfNotPresent");
+
+        // The file is not there yet: the pull fails naming it.
+        await().untilAsserted(() -> {
+            JsonNode s = containerStatus(name);
+            assertThat(s.path("phase").asText()).as("%s", s).isEqualTo("ImagePullBackOff");
+            assertThat(s.path("message").asText()).as("%s", s)
+                    .contains("pull of " + ref + " failed: credentials for " + securedByFile.host() + ": password file "
+                            + passwordFile + " does not exist");
+        });
+
+        // A wrong password: the registry's refusal, without the password.
+        Files.writeString(passwordFile, wrong + "\n");
+        await().untilAsserted(() -> {
+            JsonNode s = containerStatus(name);
+            assertThat(s.path("phase").asText()).as("%s", s).isEqualTo("ImagePullBackOff");
+            assertThat(s.path("message").asText()).as("%s", s).contains("pull of " + ref + " failed")
+                    .doesNotContain("password file").containsIgnoringCase("unauthorized").doesNotContain(wrong);
+        });
+
+        // Rotated in place, no restart: the image's next try (20 s after the second failure) pulls.
+        Files.writeString(passwordFile, LocalRegistry.PASSWORD + "\n");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> engine.running(name));
+        assertThat(get("/api/v1/status").body()).doesNotContain(wrong).doesNotContain(LocalRegistry.PASSWORD);
+        assertThat(hostletLog()).doesNotContain(wrong).doesNotContain(LocalRegistry.PASSWORD)
+                .contains("password file " + passwordFile + " does not exist");
+    }
+
+    @Test
+    void aCredentialHelperOnHostletsPathGivesTheCredentialsNamedInCredHelpers() throws Exception {
+        String ref = secured.host() + "/hostlet-it/" + random6() + ":1";
+        publish(localId(TestEngine.testImage()), ref, secured, true);
+        Files.writeString(registryConfig, "{\"credHelpers\": {\"" + secured.host() + "\": \"hostlet-it\"}}");
+        String name = name("by-helper");
+
+        write(name, ref, "IfNotPresent");
+
+        await().untilAsserted(() -> engine.running(name));
+        assertThat(Files.readAllLines(work.resolve("helper-calls"))).contains(secured.host());
+        assertThat(hostletLog()).doesNotContain(LocalRegistry.PASSWORD);
     }
 }
