@@ -87,6 +87,7 @@ class ImagesIT {
         log = HostletProcess.packagedJar().getParent().getParent().resolve("it-logs").resolve("ImagesIT.log");
         Files.createDirectories(log.getParent());
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                HostletProcess.JVM_OPTIONS,
                 "-Dhostlet.manifests.dir=" + manifests,
                 "-Dhostlet.docker.host=" + engine.dockerHost(),
                 "-Dhostlet.instance=" + instance,
