@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 public final class FloorBench {
 
     private static final List<String> ENTRYPOINT = List.of("/bin/sh");
-    private static final List<String> ARGS = List.of("-c", "trap 'exit 0' TERM; while :; do sleep 1; done");
+    private static final List<String> ARGS = List.of("-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done");
 
     private FloorBench() {
     }
