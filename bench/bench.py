@@ -272,7 +272,10 @@ class Hostlet:
 
     def start(self):
         """Starts hostlet and waits until ready; returns seconds from process start to the first ready 200."""
-        cmd = [shutil.which("java") or "java", f"@{REPO / 'deploy/jvm.options'}", *self.java_opts,
+        # As deployed: the JVM options file, and the class-data archive next to the jar (see main).
+        cds = Path(self.jar).parent / "hostlet.jsa"
+        cmd = [shutil.which("java") or "java", f"@{REPO / 'deploy/jvm.options'}",
+               *([f"-XX:SharedArchiveFile={cds}"] if cds.is_file() else []), *self.java_opts,
                f"-Dhostlet.manifests.dir={self.manifests}",
                f"-Dhostlet.instance={INSTANCE}",
                "-Dhostlet.resync-interval=30s",
@@ -757,7 +760,8 @@ def report(args, machine, results, ready, started, logs):
         f"- machine: {machine['nproc']} cores (nproc), {machine['cpu']}, {machine['mem_gib']} GiB, Linux {machine['kernel']}",
         f"- engine: {machine['engine']}; {machine['compose']}; {machine['java']}",
         f"- hostlet: git {machine['commit']}; jar built {machine['jar_built']}; parallelism 8 (default), resync 30s"
-        f"; JVM options: deploy/jvm.options ({' '.join(jvm_options())}){' + ' + args.java_opts if args.java_opts else ''}",
+        f"; JVM options: deploy/jvm.options ({' '.join(jvm_options())}){' + ' + args.java_opts if args.java_opts else ''}"
+        f"; class-data archive (scripts/build-cds.sh): {'yes' if machine.get('cds') else 'no'}",
         f"- run: sizes {','.join(map(str, args.sizes))}, repeat {args.repeat} (medians of repeats), "
         f"{'--quick, ' if args.quick else ''}{'skipped ' + ', '.join(sorted(args.skip)) + ', ' if args.skip else ''}"
         f"took {time.monotonic() - started:.0f} s",
@@ -883,6 +887,13 @@ def main():
     logdir.mkdir()
     # Measure a snapshot: others may rebuild target/ while the benchmark runs, under a live JVM.
     app = snapshot(Path(args.jar).resolve().parent, tmp / "app")
+    # As ./hostlet and the systemd unit start it: with a class-data archive, made for this copy (an archive
+    # fits only the path it was made at).
+    (app / "hostlet.jsa").unlink(missing_ok=True)
+    cds = subprocess.run([str(REPO / "scripts/build-cds.sh"), str(app)], capture_output=True, text=True)
+    machine["cds"] = cds.returncode == 0
+    if cds.returncode != 0:
+        log(f"no class-data archive, hostlet starts without: {cds.stderr.strip()[-300:]}")
     ctx = {"docker": docker, "jar": app / Path(args.jar).name, "floor_cp": floor_snapshot(args.floor_classpath, tmp),
            "tmp": tmp,
            "folder": Folder(tmp), "logdir": logdir, "logs": [],
