@@ -178,6 +178,9 @@ public class Reconciler {
             observed = observe();
         } catch (EngineException e) {
             lastListed = null;
+            if (!running) {
+                throw new InterruptedException("stopping"); // the call failed because hostlet is stopping, not the engine
+            }
             return engineDown(e, desired, sourceInfo, start);
         }
         if (engineWasDown) {
