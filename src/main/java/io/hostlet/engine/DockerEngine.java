@@ -158,17 +158,38 @@ public final class DockerEngine implements Engine, AutoCloseable {
                 .method(DockerHttpClient.Request.Method.GET)
                 .path("/containers/json?all=1&filters=" + java.net.URLEncoder.encode(filters, StandardCharsets.UTF_8))
                 .build();
-        String what = "list containers";
+        return raw("list containers", req, EngineException.Kind.FAILED, EngineException.Kind.UNREACHABLE,
+                ContainerListJson::decode);
+    }
+
+    /** Reads a successful answer's body. */
+    @FunctionalInterface
+    private interface BodyReader<T> {
+        T read(java.io.InputStream body) throws java.io.IOException;
+    }
+
+    /**
+     * One counted call straight through the fast transport, for what docker-java has no command for or does
+     * slowly. A non-200 answer fails as {@code refused} with the engine's message; an I/O failure as {@code broken};
+     * no answer within the timeout as {@link EngineException.Kind#UNREACHABLE}.
+     */
+    private <T> T raw(String what, DockerHttpClient.Request req, EngineException.Kind refused,
+                      EngineException.Kind broken, BodyReader<T> onOk) {
         calls.incrementAndGet();
         try (DockerHttpClient.Response r = fastHttp.execute(req)) {
             if (r.getStatusCode() != 200) {
-                String body = new String(r.getBody().readNBytes(4096), StandardCharsets.UTF_8);
-                String msg = body.isBlank() ? "HTTP " + r.getStatusCode() : JSON.readTree(body).path("message").asText(body.trim());
-                throw new EngineException(EngineException.Kind.FAILED, what + ": " + msg, null);
+                String body = new String(r.getBody().readNBytes(64 * 1024), StandardCharsets.UTF_8).trim();
+                String msg = body.isEmpty() ? "HTTP " + r.getStatusCode() : body;
+                try {
+                    msg = JSON.readTree(body).path("message").asText(msg);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+                    // keep the body as it is
+                }
+                throw new EngineException(refused, what + ": " + msg, null);
             }
-            return ContainerListJson.decode(r.getBody());
+            return onOk.read(r.getBody());
         } catch (java.io.IOException e) {
-            throw new EngineException(EngineException.Kind.UNREACHABLE, what + ": " + firstLine(e), e);
+            throw new EngineException(broken, what + ": " + firstLine(e), e);
         } catch (EngineException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -206,26 +227,13 @@ public final class DockerEngine implements Engine, AutoCloseable {
                 .path("/distribution/" + image + "/json")
                 .headers(headers)
                 .build();
-        calls.incrementAndGet();
-        try (DockerHttpClient.Response r = fastHttp.execute(req)) {
-            String body = new String(r.getBody().readNBytes(64 * 1024), StandardCharsets.UTF_8);
-            JsonNode json = JSON.readTree(body.isBlank() ? "{}" : body);
-            if (r.getStatusCode() != 200) {
-                String msg = json.path("message").asText(body.isBlank() ? "HTTP " + r.getStatusCode() : body.trim());
-                throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": " + msg, null);
-            }
-            String digest = json.path("Descriptor").path("digest").asText("");
-            if (!digest.startsWith("sha256:")) {
-                throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": the engine's answer has no digest", null);
-            }
-            return digest;
-        } catch (java.io.IOException e) {
-            throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": " + firstLine(e), e);
-        } catch (EngineException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw unreachable(what, e);
+        JsonNode json = raw(what, req, EngineException.Kind.PULL_FAILED, EngineException.Kind.PULL_FAILED,
+                body -> JSON.readTree(body.readNBytes(64 * 1024)));
+        String digest = json.path("Descriptor").path("digest").asText("");
+        if (!digest.startsWith("sha256:")) {
+            throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": the engine's answer has no digest", null);
         }
+        return digest;
     }
 
     /** The engine's X-Registry-Auth header: base64url of the JSON auth config, as docker-java writes it for pulls. */
