@@ -79,6 +79,16 @@ class CrashReportsTest {
         }
 
         @Override
+        public io.hostlet.engine.LocalImages listImages() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void removeImage(String reference, String expectedId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void pullImage(String image) {
             throw new UnsupportedOperationException();
         }
