@@ -280,7 +280,8 @@ public class Reconciler {
         }
         HostStatus prev = status;
         status = new HostStatus(false, prev.lastReconcile(), false, desired.complete(),
-                "engine unreachable: " + e.getMessage(), prev.containers(), desired.errors(), sourceInfo, prev.lastPass());
+                "engine unreachable: " + e.getMessage(), prev.containers(), desired.errors(), sourceInfo, prev.lastPass(),
+                prev.images());
         Instant next = start.plus(engineRetry);
         engineRetry = engineRetry.multipliedBy(2).compareTo(ENGINE_RETRY_MAX) > 0 ? ENGINE_RETRY_MAX : engineRetry.multipliedBy(2);
         return next;
