@@ -82,6 +82,7 @@ class ImagesIT {
                 "-Dhostlet.instance=" + instance,
                 "-Dhostlet.resync-interval=2s",
                 "-Dhostlet.registry.config=" + registryConfig,
+                "-Dhostlet.state-dir=" + work.resolve("state"),
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1",
                 "-jar", HostletProcess.snapshotOfPackagedJar().toString());
