@@ -73,6 +73,11 @@ class ContainerLifecycleIT {
             assertThat(c.path("image").asText()).isEqualTo(TestEngine.testImage());
             assertThat(c.path("source").asText()).isEqualTo(file);
             assertThat(c.path("restarts").asInt(-1)).isZero();
+            assertThat(status.path("images").isArray() && status.path("images").isEmpty()).as("%s", status).isTrue();
+            // Without Image manifests and with image GC off, local images are not listed: a no-op pass stays at two.
+            JsonNode lastPass = status.path("lastPass");
+            assertThat(lastPass.path("actions").asInt(-1)).as("%s", lastPass).isZero();
+            assertThat(lastPass.path("apiCalls").asInt(-1)).as("%s", lastPass).isEqualTo(2);
 
             HostletProcess.Health ready = hostlet.readiness();
             assertThat(ready.httpCode()).as("%s", ready).isEqualTo(200);

@@ -245,7 +245,11 @@ class ImageKindIT {
             assertThat(s.path("phase").asText()).as("%s", s).isEqualTo("Present");
             assertThat(s.path("imageId").asText()).isEqualTo(localId(ref));
             assertThat(s.path("image").asText()).isEqualTo(ref);
-            assertThat(status().path("converged").asBoolean()).isTrue();
+            JsonNode status = status();
+            assertThat(status.path("converged").asBoolean()).as("%s", status).isTrue();
+            // Local images are listed (a third call) because Image manifests exist and image GC is on.
+            assertThat(status.path("lastPass").path("actions").asInt(-1)).isZero();
+            assertThat(status.path("lastPass").path("apiCalls").asInt(-1)).isEqualTo(3);
         });
         assertThat(engine.containersOf(instance)).as("an Image runs nothing").isEmpty();
 
