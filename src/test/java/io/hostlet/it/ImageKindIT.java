@@ -184,13 +184,7 @@ class ImageKindIT {
 
     /** A new image of its own (another id) pushed as {@code <registry>/hostlet-it/<base>-<random>:1}, absent locally. */
     private String published(String base) throws InterruptedException {
-        String cid = engine.client().createContainerCmd(TestEngine.testImage()).withEnv("MARK=" + base + random6()).exec().getId();
-        String imageId;
-        try {
-            imageId = engine.client().commitCmd(cid).withEnv("MARK=" + base + random6()).exec();
-        } finally {
-            engine.forceRemove(cid);
-        }
+        String imageId = committed(base);
         String repo = registry.host() + "/hostlet-it/" + base + "-" + random6();
         String ref = repo + ":1";
         engine.client().tagImageCmd(imageId, repo, "1").exec();
@@ -202,6 +196,33 @@ class ImageKindIT {
         untag(imageId);
         assertThat(localId(ref)).isNull();
         return ref;
+    }
+
+    /**
+     * A new image pushed over {@code ref} in the registry (the tag moves), leaving the local engine as it was; returns
+     * the new image's id.
+     */
+    private String publishedAs(String ref, String mark) throws InterruptedException {
+        String imageId = committed(mark);
+        int colon = ref.lastIndexOf(':');
+        String before = localId(ref);
+        engine.client().tagImageCmd(imageId, ref.substring(0, colon), ref.substring(colon + 1)).exec();
+        assertThat(engine.client().pushImageCmd(ref).exec(new ResultCallback.Adapter<PushResponseItem>())
+                .awaitCompletion(60, TimeUnit.SECONDS)).as("push of %s", ref).isTrue();
+        if (before != null) {
+            engine.client().tagImageCmd(before, ref.substring(0, colon), ref.substring(colon + 1)).exec();
+        }
+        derived.add(imageId);
+        return imageId;
+    }
+
+    private static String committed(String mark) {
+        String cid = engine.client().createContainerCmd(TestEngine.testImage()).withEnv("MARK=" + mark + random6()).exec().getId();
+        try {
+            return engine.client().commitCmd(cid).withEnv("MARK=" + mark + random6()).exec();
+        } finally {
+            engine.forceRemove(cid);
+        }
     }
 
     /** The operator's own {@code docker pull}. */
@@ -256,7 +277,22 @@ class ImageKindIT {
         untag(ref); // docker rmi by hand
 
         await().untilAsserted(() -> assertThat(localId(ref)).isNotNull());
-        assertThat(hostletLog()).contains("pulled " + ref + " (not present; Image tools keeps it");
+        // The engine has the image a moment before hostlet logs the pull that brought it.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hostletLog())
+                .contains("pulled " + ref + " (not present; Image tools keeps it"));
+    }
+
+    @Test
+    void anAlwaysImageFollowsItsTagInTheRegistry() throws Exception {
+        String ref = published("follow");
+        writeImage("follow", ref, "Always");
+        String first = await().until(() -> localId(ref), id -> id != null);
+
+        String moved = publishedAs(ref, "follow-v2");
+
+        // Noticed at the next registry check (resync 2 s here) and pulled: the tag now names the new image.
+        await().untilAsserted(() -> assertThat(localId(ref)).isEqualTo(moved).isNotEqualTo(first));
+        await().untilAsserted(() -> assertThat(imageStatus("follow").path("imageId").asText()).isEqualTo(moved));
     }
 
     @Test
@@ -299,7 +335,8 @@ class ImageKindIT {
 
         // Unwanted from the next pass on, removed once the grace has passed.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(localId(mine)).isNull());
-        assertThat(hostletLog()).contains("removed image " + mine + " (pulled by hostlet, unused since");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hostletLog())
+                .contains("removed image " + mine + " (pulled by hostlet, unused since"));
         holdsThroughout(GRACE.plusSeconds(4), () -> {
             assertThat(localId(theirs)).as("pulled by the test, not by hostlet").isEqualTo(theirsId);
             assertThat(localId(TestEngine.testImage())).as("built locally").isEqualTo(testImageId);

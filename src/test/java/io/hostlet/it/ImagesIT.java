@@ -298,7 +298,9 @@ class ImagesIT {
             assertThat(c.getImageId()).isEqualTo(v2).isNotEqualTo(first);
             assertThat(TestEngine.startedAt(c)).isAfter(pushedAt);
         });
-        assertThat(hostletLog()).contains("recreated " + name + " (image " + ref + " updated to sha256:");
+        // The engine shows the new container a moment before hostlet logs the step that started it.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hostletLog())
+                .contains("recreated " + name + " (image " + ref + " updated to sha256:"));
     }
 
     @Test
