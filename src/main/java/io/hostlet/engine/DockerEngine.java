@@ -279,7 +279,9 @@ public final class DockerEngine implements Engine, AutoCloseable {
         }
         call("remove image " + reference, () -> {
             try {
-                fast.removeImageCmd(reference).withForce(false).withNoPrune(false).exec();
+                // No force: the engine refuses an image a container uses. No pruning of untagged parents either:
+                // they are not the image hostlet pulled (a pulled image has none; a built one may).
+                fast.removeImageCmd(reference).withForce(false).withNoPrune(true).exec();
             } catch (NotFoundException gone) {
                 // the goal is reached
             }
