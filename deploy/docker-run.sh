@@ -37,6 +37,8 @@ docker run -d \
   -e HOSTLET_INSTANCE="${HOSTLET_INSTANCE:-default}" \
   -v /var/run/docker.sock:/var/run/docker.sock \
   -v "$MANIFESTS:/manifests:ro" \
+  -e HOSTLET_STATE_DIR=/var/lib/hostlet \
+  -v hostlet-state:/var/lib/hostlet \
   -p 127.0.0.1:8799:8799 \
   --stop-signal SIGTERM \
   --stop-timeout 30 \

@@ -27,6 +27,7 @@ public class ConvergedReadiness implements HealthCheck {
                 .withData("failing", s.failingCount())
                 .withData("unhealthy", s.unhealthyCount())
                 .withData("manifestErrors", s.manifestErrors().size())
+                .withData("imagesNotPresent", s.imagesNotPresentCount())
                 .withData("engineReachable", s.engineReachable());
         if (s.reason() != null) {
             b.withData("reason", s.reason());

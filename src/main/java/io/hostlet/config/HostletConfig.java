@@ -41,6 +41,34 @@ public interface HostletConfig {
     /** Registries hostlet pulls from and checks. */
     Registry registry();
 
+    /** Images: pull parallelism and the opt-in garbage collection of images hostlet pulled. */
+    Images images();
+
+    /**
+     * Where hostlet keeps what must survive a restart: the record of the images it pulled
+     * ({@code pulled-images-<instance>.json}), written atomically.
+     */
+    @WithDefault(".hostlet-state")
+    Path stateDir();
+
+    /** Image settings. */
+    interface Images {
+        /**
+         * Whether images hostlet pulled, and that no desired Container or Image references any more, are removed
+         * after {@link #pruneGrace}. Images hostlet did not pull are never removed.
+         */
+        @WithDefault("false")
+        boolean prune();
+
+        /** How long an image hostlet pulled must have been unwanted before garbage collection removes it. */
+        @WithDefault("1h")
+        Duration pruneGrace();
+
+        /** How many image pulls run at once (apart from {@code hostlet.parallelism}, which bounds container actions). */
+        @WithDefault("4")
+        int pullParallelism();
+    }
+
     /** Registry settings. */
     interface Registry {
         /**

@@ -1,6 +1,7 @@
 package io.hostlet.desired;
 
 import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.ImageManifest;
 import io.hostlet.manifest.ManifestError;
 import io.hostlet.manifest.ManifestParser;
 import io.hostlet.manifest.ParseResult;
@@ -32,9 +33,10 @@ import java.util.stream.Collectors;
  * The desired state from a folder of manifest files ({@code *.yaml}, {@code *.yml}, in subfolders too).
  *
  * <p>Each {@link #read} returns a whole snapshot. Between reads it remembers each file's last good
- * manifests, so a file that turns invalid keeps its containers (and is reported in
+ * manifests, so a file that turns invalid keeps its containers and images (and is reported in
  * {@link DesiredState#heldFiles}) instead of having them removed half-way through an edit. A file that
- * disappears is forgotten. Names claimed twice are held: neither claimant is in force.
+ * disappears is forgotten. Names claimed twice are held: neither claimant is in force. Containers and images
+ * are separate namespaces, each checked for duplicates on its own.
  *
  * <p>Symlinks are followed, so the Kubernetes ConfigMap layout works ({@code web.yaml -> ..data/web.yaml},
  * {@code ..data} swapped atomically); names starting with {@code .} and editor leftovers are skipped.
@@ -50,8 +52,8 @@ public final class FolderSource implements DesiredSource {
 
     private final Path folder;
     private FolderWatcher watcher;
-    /** Last good manifests by relative path, as of the last complete read. */
-    private Map<String, List<ContainerManifest>> lastGood = Map.of();
+    /** Last good manifests (containers and images) by relative path, as of the last complete read. */
+    private Map<String, ParseResult> lastGood = Map.of();
     /**
      * Each file's text and what it parsed to, as of the last read. Parsing YAML is most of a no-op pass's cost and
      * files rarely change, so a file whose text is unchanged is not parsed again. Keyed by content, not by mtime or
@@ -107,13 +109,13 @@ public final class FolderSource implements DesiredSource {
         }
         List<ManifestError> errors = new ArrayList<>(listing.errors);
         Set<String> heldFiles = new HashSet<>();
-        Map<String, List<ContainerManifest>> good = new TreeMap<>();
+        Map<String, ParseResult> good = new TreeMap<>();
         Map<String, Parsed> nowParsed = new HashMap<>();
         for (Map.Entry<String, Path> file : listing.files.entrySet()) {
             String rel = file.getKey();
             ParseResult result = parse(rel, file.getValue(), nowParsed);
             if (result.ok()) {
-                good.put(rel, result.manifests());
+                good.put(rel, result);
             } else {
                 errors.addAll(result.errors());
                 hold(rel, heldFiles, good);
@@ -147,9 +149,9 @@ public final class FolderSource implements DesiredSource {
             depErrors.addAll(deps.errors());
             for (String rel : deps.files()) {
                 heldFiles.add(rel);
-                List<ContainerManifest> rejected = good.remove(rel);
+                ParseResult rejected = good.remove(rel);
                 if (rejected != null) {
-                    rejected.forEach(m -> rejectedNames.putIfAbsent(m.name(), rel));
+                    rejected.manifests().forEach(m -> rejectedNames.putIfAbsent(m.name(), rel));
                 }
                 if (replaced.add(rel)) {
                     hold(rel, heldFiles, good);
@@ -158,16 +160,19 @@ public final class FolderSource implements DesiredSource {
         }
         errors.addAll(nameErrors);
         errors.addAll(depErrors);
+        Map<String, ImageManifest> images = new HashMap<>();
+        Set<String> heldImages = new HashSet<>();
+        imagesInForce(good, images, heldImages, errors);
         lastGood = good;
         parsed = nowParsed;
-        return new DesiredState(containers, heldFiles, heldNames, errors, true, null);
+        return new DesiredState(containers, heldFiles, heldNames, errors, true, null, images, heldImages);
     }
 
     /** The manifests in force by name; names claimed more than once are held, with an error on each claim. */
-    private static void inForce(Map<String, List<ContainerManifest>> good, Map<String, ContainerManifest> containers,
+    private static void inForce(Map<String, ParseResult> good, Map<String, ContainerManifest> containers,
                                 Set<String> heldNames, List<ManifestError> errors) {
         Map<String, List<ContainerManifest>> byName = new LinkedHashMap<>();
-        good.values().forEach(ms -> ms.forEach(m -> byName.computeIfAbsent(m.name(), n -> new ArrayList<>()).add(m)));
+        good.values().forEach(r -> r.manifests().forEach(m -> byName.computeIfAbsent(m.name(), n -> new ArrayList<>()).add(m)));
         for (Map.Entry<String, List<ContainerManifest>> e : byName.entrySet()) {
             List<ContainerManifest> claims = e.getValue();
             if (claims.size() == 1) {
@@ -184,9 +189,30 @@ public final class FolderSource implements DesiredSource {
         }
     }
 
-    private void hold(String rel, Set<String> heldFiles, Map<String, List<ContainerManifest>> good) {
+    /** Like {@link #inForce} for Image manifests, whose names are a namespace of their own. */
+    private static void imagesInForce(Map<String, ParseResult> good, Map<String, ImageManifest> images,
+                                      Set<String> heldImages, List<ManifestError> errors) {
+        Map<String, List<ImageManifest>> byName = new LinkedHashMap<>();
+        good.values().forEach(r -> r.images().forEach(m -> byName.computeIfAbsent(m.name(), n -> new ArrayList<>()).add(m)));
+        for (Map.Entry<String, List<ImageManifest>> e : byName.entrySet()) {
+            List<ImageManifest> claims = e.getValue();
+            if (claims.size() == 1) {
+                images.put(e.getKey(), claims.get(0));
+                continue;
+            }
+            heldImages.add(e.getKey());
+            for (ImageManifest m : claims) {
+                String others = claims.stream().filter(o -> o != m).map(o -> o.source().toString())
+                        .collect(Collectors.joining(", "));
+                errors.add(new ManifestError(m.source().file(), m.source().line(), 1, "image name \""
+                        + e.getKey() + "\" is also defined at " + others + "; none of them is applied until only one is left"));
+            }
+        }
+    }
+
+    private void hold(String rel, Set<String> heldFiles, Map<String, ParseResult> good) {
         heldFiles.add(rel);
-        List<ContainerManifest> previous = lastGood.get(rel);
+        ParseResult previous = lastGood.get(rel);
         if (previous != null) {
             good.put(rel, previous);
         }

@@ -18,6 +18,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Network;
@@ -34,6 +35,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
+import io.hostlet.manifest.ImageRefs;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -280,6 +282,44 @@ public final class DockerEngine implements Engine, AutoCloseable {
             } catch (NotFoundException e) {
                 return null;
             }
+        });
+    }
+
+    @Override
+    public LocalImages listImages() {
+        List<Image> listed = call("list images", () -> fast.listImagesCmd().exec());
+        Map<String, String> byRef = new HashMap<>();
+        for (Image i : listed) {
+            for (String[] refs : new String[][] {i.getRepoTags(), i.getRepoDigests()}) {
+                for (String ref : refs == null ? new String[0] : refs) {
+                    if (!ref.startsWith("<none>")) {
+                        byRef.put(ImageRefs.familiar(ref), i.getId());
+                    }
+                }
+            }
+        }
+        return new LocalImages(byRef);
+    }
+
+    @Override
+    public void removeImage(String reference, String expectedId) {
+        LocalImage now = localImage(reference);
+        if (now == null) {
+            return; // gone already: the goal is reached
+        }
+        if (!now.id().equals(expectedId)) {
+            throw new EngineException(EngineException.Kind.CONFLICT, reference + " now names " + now.id()
+                    + ", not the image hostlet pulled (" + expectedId + "); left alone", null);
+        }
+        call("remove image " + reference, () -> {
+            try {
+                // No force: the engine refuses an image a container uses. No pruning of untagged parents either:
+                // they are not the image hostlet pulled (a pulled image has none; a built one may).
+                fast.removeImageCmd(reference).withForce(false).withNoPrune(true).exec();
+            } catch (NotFoundException gone) {
+                // the goal is reached
+            }
+            return null;
         });
     }
 

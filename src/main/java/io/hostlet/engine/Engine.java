@@ -43,6 +43,17 @@ public interface Engine {
     /** The local image named {@code image}; null when the engine does not have it. */
     LocalImage localImage(String image);
 
+    /** Every tagged or digested image on the engine, with one list call. Made only in passes that need it. */
+    LocalImages listImages();
+
+    /**
+     * Removes the reference {@code reference} without force, and only while it still names the image
+     * {@code expectedId} (a precondition, like a delete with a UID): an image someone re-pointed the reference at is
+     * refused with {@link EngineException.Kind#CONFLICT}, and so is one a container still uses (the engine's own
+     * refusal). When the image has other references, only this one goes. Already gone is fine.
+     */
+    void removeImage(String reference, String expectedId);
+
     /**
      * Creates (does not start) a container for {@code m} with {@code labels}, attached to its networks.
      * Throws {@link EngineException.Kind#IMAGE_MISSING} when the image is absent and

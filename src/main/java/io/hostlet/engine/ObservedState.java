@@ -13,9 +13,11 @@ import java.util.Map;
  * @param takenAt    when the snapshot was taken
  * @param images     registry checks of the desired images with pull policy Always, by reference, as of the last
  *                   check (they are made once per resync interval, not every pass); empty when none
+ * @param localImages the images on the engine; null when they were not listed in this pass (they are listed only
+ *                    when Image manifests exist or image garbage collection is on, so a plain pass costs two calls)
  */
 public record ObservedState(List<ObservedContainer> containers, Map<String, String> networks, Instant takenAt,
-                            Map<String, ImageCheck> images) {
+                            Map<String, ImageCheck> images, LocalImages localImages) {
     public ObservedState {
         containers = List.copyOf(containers);
         networks = Map.copyOf(networks);
@@ -24,11 +26,22 @@ public record ObservedState(List<ObservedContainer> containers, Map<String, Stri
 
     /** A snapshot without image checks. */
     public ObservedState(List<ObservedContainer> containers, Map<String, String> networks, Instant takenAt) {
-        this(containers, networks, takenAt, Map.of());
+        this(containers, networks, takenAt, Map.of(), null);
+    }
+
+    /** A snapshot with image checks, without the list of local images. */
+    public ObservedState(List<ObservedContainer> containers, Map<String, String> networks, Instant takenAt,
+                         Map<String, ImageCheck> images) {
+        this(containers, networks, takenAt, images, null);
     }
 
     /** The same snapshot with {@code checks}. */
     public ObservedState withImages(Map<String, ImageCheck> checks) {
-        return new ObservedState(containers, networks, takenAt, checks);
+        return new ObservedState(containers, networks, takenAt, checks, localImages);
+    }
+
+    /** The same snapshot with the local images listed. */
+    public ObservedState withLocalImages(LocalImages local) {
+        return new ObservedState(containers, networks, takenAt, images, local);
     }
 }

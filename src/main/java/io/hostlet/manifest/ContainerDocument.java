@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 final class ContainerDocument {
 
     static final String API_VERSION = "hostlet.io/v1";
-    static final List<String> KINDS = List.of("Container");
+    static final List<String> KINDS = List.of("Container", "Image");
 
     private static final List<String> TOP = List.of("apiVersion", "kind", "metadata", "spec");
     private static final List<String> METADATA = List.of("name", "labels");

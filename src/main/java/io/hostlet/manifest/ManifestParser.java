@@ -5,7 +5,9 @@ import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.ParserImpl;
@@ -17,7 +19,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Turns the text of one manifest file (YAML documents separated by {@code ---}) into validated manifests.
+ * Turns the text of one manifest file (YAML documents separated by {@code ---}) into validated manifests of
+ * {@code kind: Container} and {@code kind: Image}.
  *
  * <p>Safety: SnakeYAML is used only up to its composer, which builds a tree of nodes; no object is ever
  * constructed from a tag, and any tag other than YAML's plain ones is refused. Alias expansion, nesting
@@ -46,6 +49,7 @@ public final class ManifestParser {
             return new ParseResult(List.of(), problems.list());
         }
         List<ContainerManifest> manifests = new ArrayList<>();
+        List<ImageManifest> images = new ArrayList<>();
         LoaderOptions options = loaderOptions();
         Composer composer = new Composer(new ParserImpl(new StreamReader(content), options), new Resolver(), options);
         try {
@@ -54,9 +58,16 @@ public final class ManifestParser {
                 if (isEmpty(root)) {
                     continue;
                 }
-                ContainerManifest manifest = ContainerDocument.read(root, problems);
-                if (manifest != null) {
-                    manifests.add(manifest);
+                if ("Image".equals(declaredKind(root))) {
+                    ImageManifest image = ImageDocument.read(root, problems);
+                    if (image != null) {
+                        images.add(image);
+                    }
+                } else {
+                    ContainerManifest manifest = ContainerDocument.read(root, problems);
+                    if (manifest != null) {
+                        manifests.add(manifest);
+                    }
                 }
             }
         } catch (MarkedYAMLException e) {
@@ -71,7 +82,24 @@ public final class ManifestParser {
             errors.sort(Comparator.comparingInt(ManifestError::line).thenComparingInt(ManifestError::column));
             return new ParseResult(List.of(), errors);
         }
-        return new ParseResult(manifests, List.of());
+        return new ParseResult(manifests, List.of(), images);
+    }
+
+    /**
+     * The {@code kind} a document declares, when it is a mapping with a plain scalar {@code kind}; null otherwise.
+     * Only picks the reader: the reader itself reports everything wrong with the document.
+     */
+    private static String declaredKind(Node root) {
+        if (!(root instanceof MappingNode mapping)) {
+            return null;
+        }
+        for (NodeTuple t : mapping.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode key && key.getValue().equals("kind")
+                    && t.getValueNode() instanceof ScalarNode value && value.getTag().equals(Tag.STR)) {
+                return value.getValue();
+            }
+        }
+        return null;
     }
 
     private static LoaderOptions loaderOptions() {

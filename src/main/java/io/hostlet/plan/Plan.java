@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The planner's output: steps in the order they may run (network creation, then image pulls, then containers,
- * which are independent of each other, then network removal).
+ * which are independent of each other, then image removals, then network removal).
  */
 public record Plan(List<Step> steps) {
 

@@ -8,6 +8,7 @@ import io.hostlet.engine.ObservedState;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.Dependency;
+import io.hostlet.manifest.ImageRefs;
 import io.hostlet.manifest.PullPolicy;
 import io.hostlet.manifest.SpecHash;
 
@@ -28,15 +29,22 @@ import java.util.TreeSet;
  *
  * <p>Safety rules live here, in one place: nothing is removed while the desired state is incomplete; a
  * container whose manifest file has errors, or whose name two manifests claim, is left alone; only
- * containers of this instance are ever in {@code observed}, so nothing else can be touched.
+ * containers of this instance are ever in {@code observed}, so nothing else can be touched. Images are removed only
+ * under the rules of {@link ImageGc}.
  */
 public final class Planner {
 
     private Planner() {
     }
 
-    /** The plan that moves {@code observed} towards {@code desired}. */
+    /** The plan that moves {@code observed} towards {@code desired}, without image garbage collection. */
     public static Plan plan(DesiredState desired, ObservedState observed, Map<String, Backoff> backoffs, Instant now) {
+        return plan(desired, observed, backoffs, now, ImageGc.OFF);
+    }
+
+    /** The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows. */
+    public static Plan plan(DesiredState desired, ObservedState observed, Map<String, Backoff> backoffs, Instant now,
+                            ImageGc gc) {
         List<Step> networkCreates = new ArrayList<>();
         List<Step> containerSteps = new ArrayList<>();
         List<Step> networkRemovals = new ArrayList<>();
@@ -55,19 +63,37 @@ public final class Planner {
             }
         }
 
-        // Images with pull policy Always whose registry digest moved (checked once per resync, see ImageCheck).
-        List<Step> pulls = new ArrayList<>();
-        new TreeSet<>(desired.containers().values().stream()
+        // Images with pull policy Always whose registry digest moved (checked once per resync, see ImageCheck), then
+        // images that Image manifests keep present. One pull per reference, whoever wants it.
+        Map<String, Step> pullsByImage = new TreeMap<>();
+        Set<String> always = new TreeSet<>();
+        desired.containers().values().stream()
                 .filter(m -> !desired.heldNames().contains(m.name()))
                 .filter(m -> m.spec().imagePullPolicy() == PullPolicy.Always)
-                .map(m -> m.spec().image()).toList()).forEach(image -> {
-                    ImageCheck check = observed.images().get(image);
-                    if (check != null && !check.current()) {
-                        pulls.add(new Step.PullImage(image, check.registryDigest(), check.localId() == null
-                                ? "not present; the registry has " + shortDigest(check.registryDigest())
-                                : "the registry's digest moved to " + shortDigest(check.registryDigest())));
-                    }
-                });
+                .forEach(m -> always.add(m.spec().image()));
+        desired.images().values().stream()
+                .filter(m -> !desired.heldImages().contains(m.name()))
+                .filter(m -> m.imagePullPolicy() == PullPolicy.Always)
+                .forEach(m -> always.add(m.image()));
+        for (String image : always) {
+            ImageCheck check = observed.images().get(image);
+            if (check != null && !check.current()) {
+                pullsByImage.put(image, new Step.PullImage(image, check.registryDigest(), check.localId() == null
+                        ? "not present; the registry has " + shortDigest(check.registryDigest())
+                        : "the registry's digest moved to " + shortDigest(check.registryDigest())));
+            }
+        }
+        if (observed.localImages() != null) {
+            new TreeMap<>(desired.images()).values().stream()
+                    .filter(m -> !desired.heldImages().contains(m.name()))
+                    .filter(m -> m.imagePullPolicy() != PullPolicy.Never) // Never: only reported, see status
+                    .filter(m -> observed.localImages().idOf(m.image()) == null)
+                    .filter(m -> pullsByImage.keySet().stream().noneMatch(ref -> ImageRefs.familiar(ref)
+                            .equals(ImageRefs.familiar(m.image())))) // one image spelled two ways is one pull
+                    .forEach(m -> pullsByImage.putIfAbsent(m.image(), new Step.PullImage(m.image(), null,
+                            "not present; Image " + m.name() + " keeps it (imagePullPolicy " + m.imagePullPolicy() + ")")));
+        }
+        List<Step> pulls = new ArrayList<>(pullsByImage.values());
 
         Map<String, ContainerManifest> sortedDesired = new TreeMap<>(desired.containers());
         for (ContainerManifest m : sortedDesired.values()) {
@@ -122,6 +148,7 @@ public final class Planner {
         List<Step> all = new ArrayList<>(networkCreates);
         all.addAll(pulls);
         all.addAll(containerSteps);
+        all.addAll(gc.removals(desired, observed, now));
         all.addAll(networkRemovals);
         return new Plan(all.stream().map(s -> gate(s, backoffs, now)).toList());
     }

@@ -50,8 +50,9 @@ public sealed interface Step {
     }
 
     /**
-     * Pull an image whose pull policy is {@code Always} because the registry serves another digest than the local
-     * image has (or there is none). Pulls run before container steps, each image once per pass.
+     * Pull an image: its pull policy is {@code Always} and the registry serves another digest than the local image
+     * has (or there is none), or an Image manifest wants it and it is missing. Pulls run before container steps, each
+     * image once per pass.
      */
     record PullImage(String image, String registryDigest, String cause) implements Step {
         public String target() {
@@ -62,6 +63,22 @@ public sealed interface Step {
         @Override
         public String gateHash() {
             return image;
+        }
+    }
+
+    /**
+     * Remove an image hostlet pulled and nothing wants any more (opt-in garbage collection, see {@link ImageGc}): by
+     * reference, without force, and only while the reference still names {@code imageId}.
+     */
+    record RemoveImage(String image, String imageId, String cause) implements Step {
+        public String target() {
+            return "image:" + image;
+        }
+
+        /** A failed removal backs off for this image id; a pull backoff on the same reference is another matter. */
+        @Override
+        public String gateHash() {
+            return imageId;
         }
     }
 

@@ -96,8 +96,7 @@ final class CrashReports {
         if (!changed) {
             return status;
         }
-        return new HostStatus(status.converged(), status.lastReconcile(), status.engineReachable(),
-                status.sourceComplete(), status.reason(), out, status.manifestErrors(), status.source(), status.lastPass());
+        return status.withContainers(out);
     }
 
     private Fetched fetch(ObservedContainer c, int hostletRestarts, Instant now) {

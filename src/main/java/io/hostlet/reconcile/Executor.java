@@ -3,6 +3,7 @@ package io.hostlet.reconcile;
 import io.hostlet.engine.Engine;
 import io.hostlet.engine.EngineException;
 import io.hostlet.engine.Labels;
+import io.hostlet.engine.LocalImage;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.PullPolicy;
 import io.hostlet.manifest.SpecHash;
@@ -10,6 +11,7 @@ import io.hostlet.plan.Plan;
 import io.hostlet.plan.Step;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,11 +23,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * Runs a plan and reports what became of each step. It makes no decisions: everything was decided by the
- * planner. Networks are created first, then container steps run in parallel (bounded, one task per
- * container so a container's own steps keep their order), then unused networks go.
+ * planner. Networks are created first, then image pulls run in parallel (at most {@code pullParallelism} at once,
+ * counting the pulls container creates make), then container steps run in parallel (bounded, one task per
+ * container so a container's own steps keep their order), then image removals, then unused networks go.
+ *
+ * <p>Keeps hostlet's record of the images it pulled: a pull that brought an image the reference did not name before
+ * is recorded; a removal forgets it; a removal the engine refuses restarts its grace.
  *
  * <p>Never leaves half-made objects: a container that was created but would not start is removed again.
  */
@@ -36,11 +43,27 @@ final class Executor {
     private final Engine engine;
     private final String instance;
     private final ExecutorService pool;
+    private final ExecutorService pullPool;
+    /** Bounds every pull, also those a container create makes on a container thread. */
+    private final Semaphore pullSlots;
+    private final PulledImages pulled;
+    private final Clock clock;
 
-    Executor(Engine engine, String instance, ExecutorService pool) {
+    /**
+     * @param pool            runs container steps ({@code hostlet.parallelism} threads)
+     * @param pullPool        runs pull steps ({@code hostlet.images.pull-parallelism} threads)
+     * @param pullParallelism the most pulls at once, whichever thread makes them
+     * @param pulled          the record of images hostlet pulled, updated after pulls and removals
+     */
+    Executor(Engine engine, String instance, ExecutorService pool, ExecutorService pullPool, int pullParallelism,
+             PulledImages pulled, Clock clock) {
         this.engine = engine;
         this.instance = instance;
         this.pool = pool;
+        this.pullPool = pullPool;
+        this.pullSlots = new Semaphore(pullParallelism);
+        this.pulled = pulled;
+        this.clock = clock;
     }
 
     /** Runs {@code plan}; new containers are labelled with {@code revision} when it is not null. */
@@ -50,6 +73,7 @@ final class Executor {
         Map<String, List<Step>> byContainer = new LinkedHashMap<>();
         List<Step> networkRemovals = new ArrayList<>();
         List<Step.PullImage> imagePulls = new ArrayList<>();
+        List<Step.RemoveImage> imageRemovals = new ArrayList<>();
         for (Step s : plan.actions()) {
             if (s instanceof Step.CreateNetwork n) {
                 Outcome o = attempt(s, () -> {
@@ -69,21 +93,23 @@ final class Executor {
                 networkRemovals.add(s);
             } else if (s instanceof Step.PullImage) {
                 imagePulls.add((Step.PullImage) s);
+            } else if (s instanceof Step.RemoveImage) {
+                imageRemovals.add((Step.RemoveImage) s);
             } else {
                 byContainer.computeIfAbsent(s.target(), t -> new ArrayList<>()).add(s);
             }
         }
 
-        // Image pulls run in parallel (bounded by the pool) before container steps; a container step that needs
+        // Image pulls run in parallel (bounded by the pull pool) before container steps; a container step that needs
         // the same image this pass waits for that pull instead of pulling again, and fails with its error.
         Map<String, CompletableFuture<Void>> pulls = new ConcurrentHashMap<>();
         List<Future<Outcome>> pullTasks = new ArrayList<>();
         for (Step.PullImage p : imagePulls) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             pulls.put(p.image(), done);
-            pullTasks.add(pool.submit(() -> {
+            pullTasks.add(pullPool.submit(() -> {
                 Outcome o = attempt(p, () -> {
-                    engine.pullImage(p.image());
+                    pull(p.image());
                     LOG.infof("pulled %s (%s)", p.image(), p.cause());
                 });
                 if (o.ok()) {
@@ -118,6 +144,22 @@ final class Executor {
             } catch (ExecutionException e) {
                 throw new IllegalStateException("container step crashed", e.getCause());
             }
+        }
+
+        // After the container steps: a container removed in this pass no longer holds its image.
+        for (Step.RemoveImage r : imageRemovals) {
+            outcomes.add(attempt(r, () -> {
+                try {
+                    engine.removeImage(r.image(), r.imageId());
+                } catch (EngineException e) {
+                    if (e.kind() == EngineException.Kind.CONFLICT) {
+                        pulled.refused(r.image(), clock.instant());
+                    }
+                    throw e;
+                }
+                pulled.removed(r.image());
+                LOG.infof("removed image %s (%s)", r.image(), r.cause());
+            }));
         }
 
         for (Step s : networkRemovals) {
@@ -205,7 +247,7 @@ final class Executor {
         if (existing == null) {
             try {
                 LOG.infof("pulling %s", image);
-                engine.pullImage(image);
+                pull(image);
                 mine.complete(null);
             } catch (RuntimeException e) {
                 mine.completeExceptionally(e);
@@ -222,6 +264,24 @@ final class Executor {
             throw e.getCause() instanceof EngineException ee ? ee
                     : new EngineException(EngineException.Kind.PULL_FAILED, "pull of " + image + " failed", e.getCause());
         }
+    }
+
+    /** Pulls {@code image} in one of the pull slots, and records it when the pull brought a new image. */
+    private void pull(String image) {
+        LocalImage before = engine.localImage(image);
+        try {
+            pullSlots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(EngineException.Kind.PULL_FAILED, "interrupted before pulling " + image, e);
+        }
+        try {
+            engine.pullImage(image);
+        } finally {
+            pullSlots.release();
+        }
+        LocalImage after = engine.localImage(image);
+        pulled.pulled(image, before == null ? null : before.id(), after == null ? null : after.id(), clock.instant());
     }
 
     private Map<String, String> labels(ContainerManifest m, String hash, String revision) {

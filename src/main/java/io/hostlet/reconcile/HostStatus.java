@@ -18,14 +18,24 @@ import java.util.List;
  * @param manifestErrors   problems in manifest files
  * @param source           where desired state comes from, and its revision
  * @param lastPass         what the last pass cost; null before the first
+ * @param images           desired {@code kind: Image} manifests, by name
  */
 public record HostStatus(boolean converged, Instant lastReconcile, boolean engineReachable, boolean sourceComplete,
                          String reason, List<ContainerStatus> containers, List<ManifestError> manifestErrors,
-                         SourceInfo source, PassStats lastPass) {
+                         SourceInfo source, PassStats lastPass, List<ImageStatus> images) {
 
     public HostStatus {
         containers = List.copyOf(containers);
         manifestErrors = List.copyOf(manifestErrors);
+        images = List.copyOf(images);
+    }
+
+    /** A status without Image manifests. */
+    public HostStatus(boolean converged, Instant lastReconcile, boolean engineReachable, boolean sourceComplete,
+                      String reason, List<ContainerStatus> containers, List<ManifestError> manifestErrors,
+                      SourceInfo source, PassStats lastPass) {
+        this(converged, lastReconcile, engineReachable, sourceComplete, reason, containers, manifestErrors, source,
+                lastPass, List.of());
     }
 
     /** Before the first pass. */
@@ -36,7 +46,18 @@ public record HostStatus(boolean converged, Instant lastReconcile, boolean engin
     /** The same status with the cost of the pass that produced it. */
     HostStatus withLastPass(PassStats stats) {
         return new HostStatus(converged, lastReconcile, engineReachable, sourceComplete, reason, containers,
-                manifestErrors, source, stats);
+                manifestErrors, source, stats, images);
+    }
+
+    /** The same status with other container entries. */
+    HostStatus withContainers(List<ContainerStatus> newContainers) {
+        return new HostStatus(converged, lastReconcile, engineReachable, sourceComplete, reason, newContainers,
+                manifestErrors, source, lastPass, images);
+    }
+
+    /** Desired images that are not present (yet). */
+    public long imagesNotPresentCount() {
+        return images.stream().filter(i -> i.phase() != ImageStatus.Phase.Present).count();
     }
 
     /** How many containers are wanted (everything not being removed). */

@@ -6,6 +6,7 @@ import io.hostlet.engine.EngineException;
 import io.hostlet.engine.ImageCheck;
 import io.hostlet.engine.LocalImage;
 import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.ImageManifest;
 import io.hostlet.manifest.PullPolicy;
 import org.jboss.logging.Logger;
 
@@ -23,7 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * Checks the images whose pull policy is {@code Always} against their registry, once per {@code interval} per
+ * Checks the images whose pull policy is {@code Always} (containers' and Image manifests') against their registry, once per {@code interval} per
  * image (and again right after hostlet pulled one), so that a moved tag is noticed at the next resync without
  * pulling: the registry's digest through the engine's distribution endpoint, and the local image's digests.
  * Checks of several images run in parallel on the executor's (bounded) pool. An image whose registry cannot
@@ -50,12 +51,17 @@ final class ImageChecker {
         this.pool = pool;
     }
 
-    /** The current checks of {@code desired}'s Always images, refreshing those that are due. */
+    /** The current checks of {@code desired}'s Always images (of containers and Image manifests), refreshing those due. */
     Map<String, ImageCheck> checks(DesiredState desired, Instant now) throws InterruptedException {
         Set<String> images = new TreeSet<>();
         for (ContainerManifest m : desired.containers().values()) {
             if (m.spec().imagePullPolicy() == PullPolicy.Always) {
                 images.add(m.spec().image());
+            }
+        }
+        for (ImageManifest m : desired.images().values()) {
+            if (m.imagePullPolicy() == PullPolicy.Always) {
+                images.add(m.image());
             }
         }
         checked.keySet().retainAll(images);

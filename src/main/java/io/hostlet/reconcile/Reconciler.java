@@ -7,6 +7,7 @@ import io.hostlet.desired.SourceInfo;
 import io.hostlet.engine.Engine;
 import io.hostlet.engine.EngineException;
 import io.hostlet.engine.ObservedState;
+import io.hostlet.plan.ImageGc;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Planner;
 import io.hostlet.plan.Step;
@@ -53,6 +54,8 @@ public class Reconciler {
     private boolean requested;
     private final DesiredSource source;
     private ExecutorService pool;
+    private ExecutorService pullPool;
+    private PulledImages pulledImages;
     private Executor executor;
     private EngineEventsTrigger events;
     private Thread thread;
@@ -82,7 +85,14 @@ public class Reconciler {
             t.setDaemon(true);
             return t;
         });
-        executor = new Executor(engine, config.instance(), pool);
+        pullPool = Executors.newFixedThreadPool(config.images().pullParallelism(), r -> {
+            Thread t = new Thread(r, "hostlet-pull");
+            t.setDaemon(true);
+            return t;
+        });
+        pulledImages = new PulledImages(config.stateDir(), config.instance());
+        executor = new Executor(engine, config.instance(), pool, pullPool, config.images().pullParallelism(),
+                pulledImages, clock);
         images = new ImageChecker(engine, config.resyncInterval(), pool);
         running = true;
         events = new EngineEventsTrigger(engine, this::requestPass); // before the loop, which asks it for the epoch
@@ -92,6 +102,10 @@ public class Reconciler {
         events.start();
         LOG.infof("desired state from %s %s (instance %s, resync every %s)", source.info().type(),
                 source.info().location(), config.instance(), config.resyncInterval());
+        if (config.images().prune()) {
+            LOG.infof("image garbage collection on: images hostlet pulled (recorded in %s) go %s after nothing"
+                    + " wants them", pulledImages.file(), config.images().pruneGrace());
+        }
     }
 
     void onStop(@Observes ShutdownEvent ev) throws InterruptedException {
@@ -101,6 +115,7 @@ public class Reconciler {
         thread.interrupt();
         thread.join(TimeUnit.SECONDS.toMillis(10));
         pool.shutdownNow();
+        pullPool.shutdownNow();
         LOG.info("stopped; containers are left running");
     }
 
@@ -176,6 +191,10 @@ public class Reconciler {
         ObservedState observed;
         try {
             observed = observe();
+            // A third call only when something needs it: a plain pass stays at two.
+            if (!desired.images().isEmpty() || config.images().prune()) {
+                observed = observed.withLocalImages(engine.listImages());
+            }
         } catch (EngineException e) {
             lastListed = null;
             if (!running) {
@@ -191,7 +210,12 @@ public class Reconciler {
         observed = observed.withImages(images.checks(desired, clock.instant()));
         Instant now = clock.instant();
         book.observe(observed, now);
-        Plan plan = Planner.plan(desired, observed, book.view(), now);
+        ImageGc gc = ImageGc.OFF;
+        if (config.images().prune()) {
+            pulledImages.replace(ImageGc.track(pulledImages.list(), desired, observed, now));
+            gc = new ImageGc(true, config.images().pruneGrace(), pulledImages.list());
+        }
+        Plan plan = Planner.plan(desired, observed, book.view(), now, gc);
         HostStatus next = crashReports.enrich(StatusBuilder.build(desired, sourceInfo, observed, plan, book, now),
                 desired, observed, plan, now);
         status = next.withLastPass(status.lastPass()); // visible while the steps run
@@ -250,6 +274,8 @@ public class Reconciler {
                     book.succeeded(s.target(), s.gateHash(),
                             s instanceof Step.CreateContainer || s instanceof Step.RecreateContainer);
                 }
+            } else if (s instanceof Step.RemoveImage && o.error().kind() == EngineException.Kind.CONFLICT) {
+                continue; // refused (in use, or re-pointed): the record restarted its grace; no backoff needed
             } else if (o.error().kind() != EngineException.Kind.UNREACHABLE) {
                 book.failed(s.target(), s.gateHash(), o.error().kind(), o.error().getMessage(), now);
             }
@@ -275,6 +301,8 @@ public class Reconciler {
         desired.containers().values().forEach(m -> m.spec().networks().forEach(n -> live.add("network:" + n)));
         observed.networks().keySet().forEach(n -> live.add("network:" + n));
         desired.containers().values().forEach(m -> live.add("image:" + m.spec().image()));
+        desired.images().values().forEach(m -> live.add("image:" + m.image()));
+        pulledImages.list().forEach(p -> live.add("image:" + p.reference()));
         book.retain(live);
     }
 
@@ -285,7 +313,8 @@ public class Reconciler {
         }
         HostStatus prev = status;
         status = new HostStatus(false, prev.lastReconcile(), false, desired.complete(),
-                "engine unreachable: " + e.getMessage(), prev.containers(), desired.errors(), sourceInfo, prev.lastPass());
+                "engine unreachable: " + e.getMessage(), prev.containers(), desired.errors(), sourceInfo, prev.lastPass(),
+                prev.images());
         Instant next = start.plus(engineRetry);
         engineRetry = engineRetry.multipliedBy(2).compareTo(ENGINE_RETRY_MAX) > 0 ? ENGINE_RETRY_MAX : engineRetry.multipliedBy(2);
         return next;

@@ -6,6 +6,8 @@ import io.hostlet.engine.Labels;
 import io.hostlet.engine.ObservedContainer;
 import io.hostlet.engine.ObservedState;
 import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.ImageManifest;
+import io.hostlet.manifest.PullPolicy;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Step;
 
@@ -104,10 +106,14 @@ final class StatusBuilder {
             out.add(new ContainerStatus(name, phase, image, id, restarts, file, revision, message, health, null));
         }
         out.sort(Comparator.comparing(ContainerStatus::name));
+        List<ImageStatus> images = images(desired, observed, steps);
 
         // A container that exited under Never is where its manifest wants it; crash loops and conflicts are not.
         long stuck = out.stream().filter(c -> c.phase().failing() && c.phase() != Phase.Failed).count();
-        boolean converged = desired.complete() && plan.steps().isEmpty() && stuck == 0;
+        // A desired image that is not on the host is not converged, whatever the reason (Never included).
+        List<String> imagesMissing = images.stream().filter(i -> i.phase() != ImageStatus.Phase.Present)
+                .map(i -> i.name() + " (" + i.phase() + ")").toList();
+        boolean converged = desired.complete() && plan.steps().isEmpty() && stuck == 0 && imagesMissing.isEmpty();
         String reason = null;
         if (!desired.complete()) {
             reason = desired.problem();
@@ -117,11 +123,53 @@ final class StatusBuilder {
             long ordered = plan.steps().stream().filter(s -> s instanceof Step.Wait w && w.until() == null).count();
             reason = ordered == plan.steps().size()
                     ? ordered + " container(s) waiting for others (dependsOn)"
-                    : plan.steps().size() + " container(s) or network(s) backing off or waiting";
+                    : plan.steps().size() + " container(s), image(s) or network(s) backing off or waiting";
         } else if (stuck > 0) {
             reason = stuck + " container(s) crash-looping or in conflict";
+        } else if (!imagesMissing.isEmpty()) {
+            reason = imagesMissing.size() + " image(s) not present: " + String.join(", ", imagesMissing);
         }
-        return new HostStatus(converged, now, true, desired.complete(), reason, out, desired.errors(), source, null);
+        return new HostStatus(converged, now, true, desired.complete(), reason, out, desired.errors(), source, null,
+                images);
+    }
+
+    /** Each desired Image (and each name two Image manifests claim), from the local images and the plan's steps. */
+    private static List<ImageStatus> images(DesiredState desired, ObservedState observed, Map<String, Step> steps) {
+        TreeSet<String> names = new TreeSet<>(desired.images().keySet());
+        names.addAll(desired.heldImages());
+        List<ImageStatus> out = new ArrayList<>();
+        for (String name : names) {
+            ImageManifest m = desired.images().get(name);
+            if (m == null) {
+                out.add(new ImageStatus(name, null, ImageStatus.Phase.Conflict, null, null,
+                        "defined by more than one Image manifest; none is applied until that is fixed"));
+                continue;
+            }
+            String id = observed.localImages() == null ? null : observed.localImages().idOf(m.image());
+            Step step = steps.get("image:" + m.image());
+            ImageStatus.Phase phase;
+            String message = null;
+            if (step instanceof Step.PullImage) {
+                phase = ImageStatus.Phase.Pulling;
+                message = step.cause();
+            } else if (step instanceof Step.Wait w && w.until() != null) {
+                phase = ImageStatus.Phase.ImagePullBackOff;
+                message = w.cause() + "; next try at " + w.until();
+            } else if (id != null) {
+                phase = ImageStatus.Phase.Present;
+            } else if (observed.localImages() == null) {
+                phase = ImageStatus.Phase.Pending;
+            } else if (m.imagePullPolicy() == PullPolicy.Never) {
+                phase = ImageStatus.Phase.ErrImageNeverPull;
+                message = "image " + m.image() + " is not present and imagePullPolicy is Never: hostlet does not pull"
+                        + " it (load or pull it by hand, or change the policy)";
+            } else {
+                phase = ImageStatus.Phase.Pending;
+                message = "not present";
+            }
+            out.add(new ImageStatus(name, m.image(), phase, id, m.source().file(), message));
+        }
+        return out;
     }
 
     private static Phase phaseOf(ObservedContainer c) {

@@ -73,6 +73,13 @@ class ContainerLifecycleIT {
             assertThat(c.path("image").asText()).isEqualTo(TestEngine.testImage());
             assertThat(c.path("source").asText()).isEqualTo(file);
             assertThat(c.path("restarts").asInt(-1)).isZero();
+            assertThat(status.path("images").isArray() && status.path("images").isEmpty()).as("%s", status).isTrue();
+            // Without Image manifests and with image GC off, local images are not listed: a no-op pass that lists
+            // stays at two calls (containers, networks); one that reuses the last listing makes none.
+            JsonNode lastPass = status.path("lastPass");
+            assertThat(lastPass.path("actions").asInt(-1)).as("%s", lastPass).isZero();
+            assertThat(lastPass.path("apiCalls").asInt(-1)).as("%s", lastPass)
+                    .isEqualTo(lastPass.path("listed").asBoolean() ? 2 : 0);
 
             HostletProcess.Health ready = hostlet.readiness();
             assertThat(ready.httpCode()).as("%s", ready).isEqualTo(200);

@@ -95,6 +95,7 @@ class ImagesIT {
                 "-Dhostlet.registry.config=" + registryConfig,
                 "-Dhostlet.registry.auth.\"" + securedByFile.host() + "\".username=" + LocalRegistry.USER,
                 "-Dhostlet.registry.auth.\"" + securedByFile.host() + "\".password-file=" + passwordFile,
+                "-Dhostlet.state-dir=" + work.resolve("state"),
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1",
                 "-jar", HostletProcess.snapshotOfPackagedJar().toString());
@@ -337,7 +338,9 @@ class ImagesIT {
             assertThat(c.getImageId()).isEqualTo(v2).isNotEqualTo(first);
             assertThat(TestEngine.startedAt(c)).isAfter(pushedAt);
         });
-        assertThat(hostletLog()).contains("recreated " + name + " (image " + ref + " updated to sha256:");
+        // The engine shows the new container a moment before hostlet logs the step that started it.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hostletLog())
+                .contains("recreated " + name + " (image " + ref + " updated to sha256:"));
     }
 
     @Test

@@ -220,7 +220,7 @@ class ManifestParserTest {
                 arguments("another apiVersion", withSpec().replace("hostlet.io/v1", "v1"),
                         List.of("1:13: apiVersion: expected \"hostlet.io/v1\", got \"v1\"")),
                 arguments("an unknown kind", withSpec().replace("kind: Container", "kind: Pod"),
-                        List.of("2:7: kind: unknown kind \"Pod\" (supported: Container)")),
+                        List.of("2:7: kind: unknown kind \"Pod\" (supported: Container, Image)")),
                 arguments("no metadata and no spec", "apiVersion: hostlet.io/v1\nkind: Container\n",
                         List.of("1:1: metadata is required", "1:1: spec is required")),
                 arguments("an unknown top-level field", withSpec() + "status: {}\n",

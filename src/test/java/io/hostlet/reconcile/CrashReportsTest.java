@@ -30,7 +30,7 @@ class CrashReportsTest {
     static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
     /** An engine that only answers the two crash-report calls, and records them. */
-    static final class FakeEngine implements Engine {
+    static class FakeEngine implements Engine {
         LastRun run;
         List<String> tail = List.of("starting", "boom");
         final List<String> calls = new ArrayList<>();
@@ -75,6 +75,16 @@ class CrashReportsTest {
 
         @Override
         public boolean hasImage(String image) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public io.hostlet.engine.LocalImages listImages() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void removeImage(String reference, String expectedId) {
             throw new UnsupportedOperationException();
         }
 
