@@ -72,11 +72,7 @@ final class ContainerDocument {
         if (top == null) {
             return null;
         }
-        Node apiVersionNode = top.required("apiVersion");
-        String apiVersion = r.text(apiVersionNode, "apiVersion");
-        if (apiVersion != null && !apiVersion.equals(API_VERSION)) {
-            r.error(apiVersionNode, "apiVersion", "expected \"" + API_VERSION + "\", got " + NodeReader.quote(apiVersion));
-        }
+        CommonFields.apiVersion(r, top);
         Node kindNode = top.required("kind");
         String kind = r.text(kindNode, "kind");
         if (kind != null && !KINDS.contains(kind)) {
@@ -85,23 +81,13 @@ final class ContainerDocument {
             return null;
         }
         Fields metadata = r.mapping(top.required("metadata"), "metadata", METADATA);
-        String name = metadata == null ? null : name(metadata);
+        String name = metadata == null ? null : CommonFields.name(r, metadata);
         Map<String, String> labels = metadata == null ? Map.of() : labels(metadata.get("labels"));
         ContainerSpec spec = spec(r.mapping(top.required("spec"), "spec", SPEC));
         if (problems.count() > before) {
             return null;
         }
         return new ContainerManifest(name, labels, spec, new SourceRef(problems.file(), root.getStartMark().getLine() + 1));
-    }
-
-    private String name(Fields metadata) {
-        Node node = metadata.required("name");
-        String name = r.text(node, "metadata.name");
-        if (name != null && !NAME.matcher(name).matches()) {
-            r.error(node, "metadata.name", "must be 1-63 lowercase letters, digits or '-', starting and ending with"
-                    + " a letter or digit, got " + NodeReader.quote(name));
-        }
-        return name;
     }
 
     private Map<String, String> labels(Node node) {
@@ -131,16 +117,8 @@ final class ContainerDocument {
         if (spec == null) {
             return null;
         }
-        Node imageNode = spec.required("image");
-        String image = r.text(imageNode, "spec.image");
-        if (image != null && (image.isEmpty() || image.chars().anyMatch(Character::isWhitespace))) {
-            r.error(imageNode, "spec.image", "must be non-empty with no whitespace, got " + NodeReader.quote(image));
-            image = null;
-        }
-        PullPolicy pull = r.oneOf(spec.get("imagePullPolicy"), "spec.imagePullPolicy", PullPolicy.class);
-        if (pull == null && image != null) {
-            pull = PullPolicy.defaultFor(image);
-        }
+        String image = CommonFields.image(r, spec);
+        PullPolicy pull = CommonFields.pullPolicy(r, spec, image);
         RestartPolicy restart = r.oneOf(spec.get("restartPolicy"), "spec.restartPolicy", RestartPolicy.class);
         HealthCheck health = healthcheck(spec.get("healthcheck"));
         // Without spec.healthcheck this still acts on a HEALTHCHECK the image defines.

@@ -36,36 +36,15 @@ final class ImageDocument {
         if (top == null) {
             return null;
         }
-        Node apiVersionNode = top.required("apiVersion");
-        String apiVersion = r.text(apiVersionNode, "apiVersion");
-        if (apiVersion != null && !apiVersion.equals(ContainerDocument.API_VERSION)) {
-            r.error(apiVersionNode, "apiVersion", "expected \"" + ContainerDocument.API_VERSION + "\", got "
-                    + NodeReader.quote(apiVersion));
-        }
+        CommonFields.apiVersion(r, top);
         Fields metadata = r.mapping(top.required("metadata"), "metadata", METADATA);
-        String name = null;
-        if (metadata != null) {
-            Node node = metadata.required("name");
-            name = r.text(node, "metadata.name");
-            if (name != null && !ContainerDocument.NAME.matcher(name).matches()) {
-                r.error(node, "metadata.name", "must be 1-63 lowercase letters, digits or '-', starting and ending with"
-                        + " a letter or digit, got " + NodeReader.quote(name));
-            }
-        }
+        String name = metadata == null ? null : CommonFields.name(r, metadata);
         String image = null;
         PullPolicy pull = null;
         Fields spec = r.mapping(top.required("spec"), "spec", SPEC);
         if (spec != null) {
-            Node imageNode = spec.required("image");
-            image = r.text(imageNode, "spec.image");
-            if (image != null && (image.isEmpty() || image.chars().anyMatch(Character::isWhitespace))) {
-                r.error(imageNode, "spec.image", "must be non-empty with no whitespace, got " + NodeReader.quote(image));
-                image = null;
-            }
-            pull = r.oneOf(spec.get("imagePullPolicy"), "spec.imagePullPolicy", PullPolicy.class);
-            if (pull == null && image != null && spec.get("imagePullPolicy") == null) {
-                pull = PullPolicy.defaultFor(image);
-            }
+            image = CommonFields.image(r, spec);
+            pull = CommonFields.pullPolicy(r, spec, image);
         }
         if (problems.count() > before) {
             return null;
