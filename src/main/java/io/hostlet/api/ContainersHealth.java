@@ -1,8 +1,8 @@
 package io.hostlet.api;
 
-import io.hostlet.reconcile.ContainerStatus;
-import io.hostlet.reconcile.HostStatus;
-import io.hostlet.reconcile.Phase;
+import io.hostlet.status.ContainerStatus;
+import io.hostlet.status.HostStatus;
+import io.hostlet.status.Phase;
 import io.hostlet.reconcile.Reconciler;
 import io.smallrye.health.api.HealthGroup;
 import org.eclipse.microprofile.health.HealthCheck;

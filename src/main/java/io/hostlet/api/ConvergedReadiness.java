@@ -1,6 +1,6 @@
 package io.hostlet.api;
 
-import io.hostlet.reconcile.HostStatus;
+import io.hostlet.status.HostStatus;
 import io.hostlet.reconcile.Reconciler;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

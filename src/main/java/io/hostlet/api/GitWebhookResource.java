@@ -1,7 +1,7 @@
 package io.hostlet.api;
 
 import io.hostlet.desired.DesiredSource;
-import io.hostlet.git.GitSource;
+import io.hostlet.desired.git.GitSource;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

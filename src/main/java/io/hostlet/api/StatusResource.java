@@ -1,6 +1,6 @@
 package io.hostlet.api;
 
-import io.hostlet.reconcile.HostStatus;
+import io.hostlet.status.HostStatus;
 import io.hostlet.reconcile.Reconciler;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

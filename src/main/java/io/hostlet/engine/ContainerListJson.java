@@ -1,5 +1,7 @@
 package io.hostlet.engine;
 
+import io.hostlet.observed.ObservedContainer;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

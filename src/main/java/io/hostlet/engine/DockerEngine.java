@@ -1,5 +1,12 @@
 package io.hostlet.engine;
 
+import io.hostlet.observed.LastRun;
+import io.hostlet.observed.LocalImage;
+import io.hostlet.observed.LocalImages;
+import io.hostlet.observed.Labels;
+import io.hostlet.observed.ObservedContainer;
+import io.hostlet.observed.ObservedState;
+
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;

@@ -1,5 +1,10 @@
 package io.hostlet.engine;
 
+import io.hostlet.observed.LastRun;
+import io.hostlet.observed.LocalImage;
+import io.hostlet.observed.LocalImages;
+import io.hostlet.observed.ObservedState;
+
 import io.hostlet.manifest.ContainerManifest;
 
 import java.time.Duration;

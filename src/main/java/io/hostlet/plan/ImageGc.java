@@ -1,9 +1,9 @@
 package io.hostlet.plan;
 
 import io.hostlet.desired.DesiredState;
-import io.hostlet.engine.LocalImages;
-import io.hostlet.engine.ObservedContainer;
-import io.hostlet.engine.ObservedState;
+import io.hostlet.observed.LocalImages;
+import io.hostlet.observed.ObservedContainer;
+import io.hostlet.observed.ObservedState;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ImageManifest;
 import io.hostlet.manifest.ImageRefs;

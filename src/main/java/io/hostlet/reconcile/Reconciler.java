@@ -1,12 +1,23 @@
 package io.hostlet.reconcile;
 
+import io.hostlet.execute.Outcome;
+import io.hostlet.status.PassStats;
+import io.hostlet.status.StatusBuilder;
+import io.hostlet.execute.Executor;
+import io.hostlet.observe.EngineEventsTrigger;
+import io.hostlet.observe.ImageChecker;
+import io.hostlet.recorder.BackoffBook;
+import io.hostlet.recorder.PulledImages;
+import io.hostlet.status.CrashReports;
+import io.hostlet.status.HostStatus;
+
 import io.hostlet.config.HostletConfig;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.desired.DesiredSource;
 import io.hostlet.desired.SourceInfo;
 import io.hostlet.engine.Engine;
 import io.hostlet.engine.EngineException;
-import io.hostlet.engine.ObservedState;
+import io.hostlet.observed.ObservedState;
 import io.hostlet.plan.ImageGc;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Planner;
@@ -62,6 +73,8 @@ public class Reconciler {
     private volatile boolean running;
     private volatile HostStatus status = HostStatus.starting();
     private volatile Instant lastPassStarted;
+    /** Passes finished since start (see {@link PassStats#number()}). */
+    private long passes;
     private Duration engineRetry = Duration.ofSeconds(1);
     private boolean engineWasDown;
     /** The resync timer asked for a pass: list the engine even if the last observation is still current. */
@@ -225,7 +238,7 @@ public class Reconciler {
             requestPass(); // look again at once: confirms the result and publishes true status
         }
         forgetVanished(desired, observed);
-        status = next.withLastPass(new PassStats((System.nanoTime() - wall0) / 1e6,
+        status = next.withLastPass(new PassStats(++passes, (System.nanoTime() - wall0) / 1e6,
                 (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6, engine.apiCalls() - calls0, plan.actions().size(),
                 listedThisPass));
         return plan.nextWakeUp().filter(t -> t.isBefore(resyncAt)).orElse(resyncAt);

@@ -6,7 +6,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** The architecture's boundaries, checked mechanically rather than by review. */
 class BoundariesTest {
@@ -30,9 +32,70 @@ class BoundariesTest {
     void thePlannerDoesNoIoAndKnowsNoFramework() {
         noClasses().that().resideInAPackage("io.hostlet.plan..")
                 .should().dependOnClassesThat().resideInAnyPackage("java.io..", "java.nio..", "java.net..",
-                        "io.quarkus..", "jakarta..", "io.hostlet.reconcile..", "io.hostlet.api..")
+                        "io.quarkus..", "jakarta..", "io.hostlet.reconcile..", "io.hostlet.api..", "io.hostlet.engine..")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("io.hostlet.engine.Engine")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("io.hostlet.engine.DockerEngine")
+                .check(main);
+    }
+
+    /** The planner may use only these: its inputs' models and the JDK's pure parts. Time comes in as an argument. */
+    @Test
+    void thePlannerImportsOnlyItsAllowlist() {
+        classes().that().resideInAPackage("io.hostlet.plan..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.hostlet.plan..", "io.hostlet.desired",
+                        "io.hostlet.observed..", "io.hostlet.manifest..", "java.lang..", "java.util..", "java.time..")
+                .check(main);
+        noClasses().that().resideInAPackage("io.hostlet.plan..")
+                .should().callMethod(java.time.Instant.class, "now")
+                .orShould().callMethod(java.time.Clock.class, "systemUTC")
+                .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .check(main);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("io.hostlet.(**)").should().beFreeOfCycles().check(main);
+    }
+
+    /**
+     * The pipeline's layers, top to bottom: nothing points back up. {@code app} is the composition root (producers),
+     * which only the container framework calls.
+     */
+    @Test
+    void noArrowRunsBackUpTheLayers() {
+        allowOnly("io.hostlet.manifest..");
+        allowOnly("io.hostlet.config..");
+        allowOnly("io.hostlet.observed..", "io.hostlet.manifest..");
+        allowOnly("io.hostlet.desired", "io.hostlet.manifest..");
+        allowOnly("io.hostlet.desired.git..", "io.hostlet.desired", "io.hostlet.manifest..", "io.hostlet.config..");
+        allowOnly("io.hostlet.engine..", "io.hostlet.observed..", "io.hostlet.manifest..");
+        allowOnly("io.hostlet.plan..", "io.hostlet.desired", "io.hostlet.observed..", "io.hostlet.manifest..");
+        allowOnly("io.hostlet.observe..", "io.hostlet.engine..", "io.hostlet.desired", "io.hostlet.observed..",
+                "io.hostlet.manifest..");
+        allowOnly("io.hostlet.execute..", "io.hostlet.plan..", "io.hostlet.engine..", "io.hostlet.observed..",
+                "io.hostlet.manifest..", "io.hostlet.recorder..");
+        allowOnly("io.hostlet.recorder..", "io.hostlet.execute..", "io.hostlet.plan..", "io.hostlet.engine..",
+                "io.hostlet.observed..", "io.hostlet.desired", "io.hostlet.manifest..");
+        allowOnly("io.hostlet.status..", "io.hostlet.recorder..", "io.hostlet.plan..", "io.hostlet.engine..",
+                "io.hostlet.observed..", "io.hostlet.desired", "io.hostlet.manifest..");
+        noClasses().that().resideOutsideOfPackage("io.hostlet.app..")
+                .should().dependOnClassesThat().resideInAPackage("io.hostlet.app..").check(main);
+        noClasses().that().resideOutsideOfPackage("io.hostlet.api..")
+                .should().dependOnClassesThat().resideInAPackage("io.hostlet.api..").check(main);
+    }
+
+    /** Classes in {@code layer} depend on no hostlet package but their own and {@code below}. */
+    private static void allowOnly(String layer, String... below) {
+        String[] allowed = new String[below.length + 1];
+        allowed[0] = layer;
+        System.arraycopy(below, 0, allowed, 1, below.length);
+        noClasses().that().resideInAPackage(layer)
+                .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.and(
+                        com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("io.hostlet.."),
+                        com.tngtech.archunit.base.DescribedPredicate.not(
+                                com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage(allowed))))
                 .check(main);
     }
 

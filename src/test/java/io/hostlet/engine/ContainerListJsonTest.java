@@ -1,5 +1,7 @@
 package io.hostlet.engine;
 
+import io.hostlet.observed.ObservedContainer;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -1,9 +1,9 @@
 package io.hostlet.plan;
 
-import io.hostlet.engine.Labels;
-import io.hostlet.engine.ObservedContainer;
-import io.hostlet.engine.ObservedContainer.Health;
-import io.hostlet.engine.ObservedContainer.State;
+import io.hostlet.observed.Labels;
+import io.hostlet.observed.ObservedContainer;
+import io.hostlet.observed.ObservedContainer.Health;
+import io.hostlet.observed.ObservedContainer.State;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.Dependency;

@@ -1,9 +1,9 @@
 package io.hostlet.plan;
 
 import io.hostlet.desired.DesiredState;
-import io.hostlet.engine.ImageCheck;
-import io.hostlet.engine.LocalImages;
-import io.hostlet.engine.ObservedState;
+import io.hostlet.observed.ImageCheck;
+import io.hostlet.observed.LocalImages;
+import io.hostlet.observed.ObservedState;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ImageManifest;
 import io.hostlet.manifest.ManifestError;
@@ -51,7 +51,7 @@ class ImageKindPlannerTest {
     static final class World {
         final Map<String, ContainerManifest> containers = new LinkedHashMap<>();
         final Map<String, ImageManifest> images = new LinkedHashMap<>();
-        final List<io.hostlet.engine.ObservedContainer> observed = new ArrayList<>();
+        final List<io.hostlet.observed.ObservedContainer> observed = new ArrayList<>();
         final Map<String, String> local = new HashMap<>();
         final Map<String, ImageCheck> checks = new HashMap<>();
         final Map<String, Backoff> backoffs = new HashMap<>();

@@ -1,7 +1,7 @@
 package io.hostlet.plan;
 
-import io.hostlet.engine.ImageCheck;
-import io.hostlet.engine.ObservedState;
+import io.hostlet.observed.ImageCheck;
+import io.hostlet.observed.ObservedState;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.PullPolicy;

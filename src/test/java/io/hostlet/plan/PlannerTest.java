@@ -1,10 +1,10 @@
 package io.hostlet.plan;
 
 import io.hostlet.desired.DesiredState;
-import io.hostlet.engine.Labels;
-import io.hostlet.engine.ObservedContainer;
-import io.hostlet.engine.ObservedContainer.State;
-import io.hostlet.engine.ObservedState;
+import io.hostlet.observed.Labels;
+import io.hostlet.observed.ObservedContainer;
+import io.hostlet.observed.ObservedContainer.State;
+import io.hostlet.observed.ObservedState;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.RestartPolicy;

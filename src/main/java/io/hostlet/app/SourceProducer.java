@@ -1,0 +1,28 @@
+package io.hostlet.app;
+
+import io.hostlet.desired.DesiredSource;
+import io.hostlet.desired.FolderSource;
+
+import io.hostlet.config.HostletConfig;
+import io.hostlet.desired.git.GitOptions;
+import io.hostlet.desired.git.GitSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * Chooses the desired-state source from configuration: the git repository when {@code hostlet.git.url} is set,
+ * otherwise the manifests folder.
+ */
+@ApplicationScoped
+public class SourceProducer {
+
+    @Produces
+    @Singleton
+    DesiredSource source(HostletConfig config) {
+        if (config.git().url().isPresent()) {
+            return new GitSource(GitOptions.from(config.git()));
+        }
+        return new FolderSource(config.manifests().dir());
+    }
+}

@@ -1,0 +1,188 @@
+package io.hostlet.desired.git;
+
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The materialized trees of applied commits and the {@code current} symlink that names the one in force — the
+ * layout of a Kubernetes ConfigMap volume ({@code ..data -> ..2024_01_01_xyz}):
+ *
+ * <pre>
+ * dir/trees/&lt;sha&gt;/…      one commit's files, complete before anyone can see them
+ * dir/current -&gt; trees/&lt;sha&gt;
+ * </pre>
+ *
+ * A tree is written to a hidden temporary folder and renamed into place; {@code current} is replaced by
+ * renaming a new symlink over it. Both renames are atomic, so a reader of {@code current/…} sees one whole
+ * commit or the other, never a mixture or a half-written file. Only files are written (no index, no git
+ * working tree), so nothing but hostlet's renames ever changes what {@code current} shows.
+ */
+final class Checkout {
+
+    static final String CURRENT = "current";
+    private static final String TREES = "trees";
+    private static final String TMP_PREFIX = ".tmp-";
+
+    private final Path dir;
+    private final Path trees;
+
+    Checkout(Path dir) throws IOException {
+        this.dir = dir;
+        this.trees = dir.resolve(TREES);
+        Files.createDirectories(trees);
+        Files.deleteIfExists(dir.resolve(CURRENT + ".tmp"));
+        try (Stream<Path> leftovers = Files.list(trees)) {
+            for (Path p : (Iterable<Path>) leftovers::iterator) {
+                if (p.getFileName().toString().startsWith(TMP_PREFIX)) {
+                    deleteTree(p); // a materialization that a crash interrupted
+                }
+            }
+        }
+    }
+
+    /** {@code dir/current}: the path readers use. */
+    Path current() {
+        return dir.resolve(CURRENT);
+    }
+
+    /** The commit {@code current} points to, if it points to a complete tree. */
+    Optional<ObjectId> currentCommit() {
+        try {
+            Path target = Files.readSymbolicLink(current());
+            String name = target.getFileName().toString();
+            if (ObjectId.isId(name) && Files.isDirectory(trees.resolve(name))) {
+                return Optional.of(ObjectId.fromString(name));
+            }
+            return Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Writes the files of {@code commit} (only under {@code subPath} when it is not empty) to {@code trees/<sha>},
+     * unless that tree is already complete. Fails without leaving anything visible when the commit has no such
+     * folder or a write fails.
+     */
+    void materialize(ObjectReader reader, RevCommit commit, String subPath) throws IOException, SyncException {
+        Path target = trees.resolve(commit.name());
+        if (Files.isDirectory(target)) {
+            return;
+        }
+        if (!subPath.isEmpty()) {
+            try (TreeWalk at = TreeWalk.forPath(reader, subPath, commit.getTree())) {
+                if (at == null || !FileMode.TREE.equals(at.getFileMode(0))) {
+                    throw new SyncException("commit " + commit.abbreviate(12).name() + " has no folder " + subPath
+                            + "; keeping the applied commit", SyncException.Kind.REFUSED);
+                }
+            }
+        }
+        Path tmp = Files.createTempDirectory(trees, TMP_PREFIX + commit.name() + "-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        try {
+            try (TreeWalk walk = new TreeWalk(reader)) {
+                walk.addTree(commit.getTree());
+                walk.setRecursive(true);
+                if (!subPath.isEmpty()) {
+                    walk.setFilter(PathFilter.create(subPath));
+                }
+                while (walk.next()) {
+                    write(reader, walk, tmp);
+                }
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(tmp);
+            throw e;
+        }
+    }
+
+    private static void write(ObjectReader reader, TreeWalk walk, Path root) throws IOException {
+        Path out = root.resolve(walk.getPathString()).normalize();
+        if (!out.startsWith(root) || out.equals(root)) {
+            return; // fetched objects are checked by JGit; this is a second fence, not the first
+        }
+        FileMode mode = walk.getFileMode(0);
+        Files.createDirectories(out.getParent());
+        if (FileMode.REGULAR_FILE.equals(mode) || FileMode.EXECUTABLE_FILE.equals(mode)) {
+            try (OutputStream os = Files.newOutputStream(out)) {
+                reader.open(walk.getObjectId(0), Constants.OBJ_BLOB).copyTo(os);
+            }
+        } else if (FileMode.SYMLINK.equals(mode)) {
+            // A link may point within the materialized tree only: a repository must not make hostlet read host files.
+            String link = new String(reader.open(walk.getObjectId(0), Constants.OBJ_BLOB).getCachedBytes(),
+                    StandardCharsets.UTF_8);
+            Path linkTarget = Path.of(link);
+            if (!linkTarget.isAbsolute() && out.getParent().resolve(linkTarget).normalize().startsWith(root)) {
+                Files.createSymbolicLink(out, linkTarget);
+            }
+        }
+        // gitlinks (submodules) are not followed
+    }
+
+    /**
+     * Points {@code current} at the (complete) tree of {@code commit} in one rename. Readers of {@code current}
+     * see the old tree or the new one.
+     */
+    void switchTo(ObjectId commit) throws IOException {
+        Path target = trees.resolve(commit.name());
+        if (!Files.isDirectory(target)) {
+            throw new NoSuchFileException(target.toString(), null, "not materialized");
+        }
+        Path tmp = dir.resolve(CURRENT + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createSymbolicLink(tmp, Path.of(TREES, commit.name()));
+        try {
+            Files.move(tmp, current(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** Deletes every tree but those of {@code keep} (the commit in force and the one before it). */
+    void prune(Set<ObjectId> keep) throws IOException {
+        Set<String> names = keep.stream().map(ObjectId::name).collect(java.util.stream.Collectors.toSet());
+        try (Stream<Path> all = Files.list(trees)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                String name = p.getFileName().toString();
+                if (!names.contains(name) && !name.startsWith(TMP_PREFIX)) {
+                    deleteTree(p);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) { // does not follow links: a link is deleted, not its target
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,426 @@
+package io.hostlet.desired.git;
+
+import io.hostlet.desired.DesiredSource;
+import io.hostlet.desired.DesiredState;
+import io.hostlet.desired.FolderSource;
+import io.hostlet.desired.SourceInfo;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Desired state from one branch of a git repository: a {@link FolderSource} over the materialized tree of the
+ * commit in force ({@code dir/current/<path>}, see {@link Checkout}).
+ *
+ * <p>A background thread fetches every poll interval, and at once when a webhook asks ({@link #requestSync}).
+ * A new head is checked (fast-forward of the applied commit unless force-pushes are allowed; signed by an allowed
+ * key when signatures are verified), its tree is written beside the old one and {@code current} is switched in one
+ * rename; then the reconciler is asked for a pass. Anything that goes wrong — network, authentication, branch
+ * gone, a refused head — leaves the applied commit in force and shows in {@link SourceInfo#lastError}; fetch
+ * failures are retried from 5 s, doubling up to the poll interval.
+ *
+ * <p>Until the first successful sync, {@link #read} says the state is unknown (nothing is removed, readiness is
+ * down). After a restart the tree on disk is in force at once, before any fetch: its containers are adopted as
+ * they are, since a container's spec hash does not depend on the commit.
+ *
+ * <p>Manifest errors are those of the commit named by {@link #info()}{@code .commit()}: {@link #read} and
+ * {@link #info} always describe the same tree. A file with errors keeps its last good version, possibly from an
+ * earlier commit (the folder source's rule).
+ */
+public final class GitSource implements DesiredSource {
+
+    private static final Logger LOG = Logger.getLogger(GitSource.class);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+    private static final String ORIGIN_FILE = "origin";
+
+    /** How one sync went. */
+    public enum SyncResult {
+        /** A new commit is in force. */
+        APPLIED,
+        /** The branch head is the commit in force. */
+        UNCHANGED,
+        /** The head was fetched but not applied (see {@link SourceInfo#lastError}); tried again at the next poll. */
+        REFUSED,
+        /** The fetch failed; retried with backoff. */
+        FAILED
+    }
+
+    /** What a webhook request came to. */
+    public enum Verdict { ACCEPTED, IGNORED, UNAUTHORIZED }
+
+    /** A webhook's outcome and a sentence for its caller. */
+    public record WebhookResult(Verdict verdict, String message) {
+    }
+
+    private final GitOptions options;
+    private final Clock clock;
+    private final String location;
+    private final Checkout checkout;
+    private final Remote remote;
+    private final FolderSource folder;
+    private final CommitSignatures signatures;
+
+    /** Held while the folder is read and while {@code current} is switched: a read never spans a switch. */
+    private final Object treeLock = new Object();
+    /** One sync at a time, whoever asks. */
+    private final Object syncLock = new Object();
+    private final Object wake = new Object();
+    private boolean wakeRequested;
+
+    private volatile ObjectId applied;
+    private volatile String appliedSubject;
+    private volatile ObjectId readCommit;
+    /** Whether the folder source has read the tree in force; guarded by {@link #treeLock}. */
+    private boolean readSinceSwitch;
+    private volatile String readSubject;
+    private volatile Instant fetchedAt;
+    private volatile String lastError;
+    private volatile Runnable onChange = () -> { };
+    private Thread poller;
+    private volatile boolean closed;
+
+    public GitSource(GitOptions options) {
+        this(options, Clock.systemUTC());
+    }
+
+    /**
+     * Opens (or creates) the local repository under {@code options.dir()} and adopts the tree in force there, if
+     * it was synced from the same URL, branch and path. Throws on settings that can never work (unreadable key or
+     * secret files, a folder that cannot be created), so a mistake stops hostlet at startup.
+     */
+    public GitSource(GitOptions options, Clock clock) {
+        this.options = options;
+        this.clock = clock;
+        this.location = Urls.redact(options.url());
+        try {
+            Files.createDirectories(options.dir());
+            this.checkout = new Checkout(options.dir());
+            this.remote = new Remote(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use hostlet.git.dir " + options.dir().toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        this.signatures = options.signingKeysFile().filter(f -> options.verifySignatures()).map(CommitSignatures::new).orElse(null);
+        webhookSecret(); // fail now rather than at the first webhook
+        Path current = checkout.current();
+        this.folder = new FolderSource(options.path().isEmpty() ? current : current.resolve(options.path()));
+        adopt();
+    }
+
+    private void adopt() {
+        Optional<ObjectId> onDisk = checkout.currentCommit();
+        if (onDisk.isEmpty()) {
+            return;
+        }
+        String before = readOrigin();
+        if (!origin().equals(before)) {
+            // Another repository, branch or path: that tree is not this configuration's state.
+            LOG.infof("git source changed (was %s, now %s): waiting for the first sync", describe(before), describe(origin()));
+            try {
+                Files.deleteIfExists(checkout.current());
+                checkout.prune(Set.of());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clear " + options.dir() + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        applied = onDisk.get();
+        appliedSubject = remote.subject(applied);
+        LOG.infof("using commit %s from %s until the first fetch", applied.abbreviate(12).name(), options.dir());
+    }
+
+    // ---- DesiredSource ----
+
+    @Override
+    public DesiredState read() {
+        synchronized (treeLock) {
+            ObjectId commit = applied;
+            if (commit == null) {
+                String error = lastError;
+                return DesiredState.unknown("waiting for the first git sync" + (error == null ? "" : ": " + error));
+            }
+            DesiredState state = folder.read();
+            readCommit = commit;
+            readSubject = appliedSubject;
+            readSinceSwitch = true;
+            return state;
+        }
+    }
+
+    @Override
+    public SourceInfo info() {
+        ObjectId commit = readCommit;
+        String subject = readSubject;
+        if (commit == null) {
+            commit = applied;
+            subject = appliedSubject;
+        }
+        return new SourceInfo("git", location, options.branch(), commit == null ? null : commit.name(), subject,
+                fetchedAt, lastError);
+    }
+
+    /** Starts the poller; its first fetch is at once. */
+    @Override
+    public synchronized void start(Runnable onChange) {
+        this.onChange = Objects.requireNonNull(onChange);
+        if (poller == null && !closed) {
+            poller = new Thread(this::loop, "hostlet-git");
+            poller.setDaemon(true);
+            poller.start();
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            closed = true;
+            t = poller;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(5).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                // A fetch stuck in network I/O: do not wait for its timeout to stop; the daemon thread dies with
+                // the JVM, and stale lock files are cleared when the repository is next opened.
+                LOG.debug("a fetch is still running; leaving it");
+                return;
+            }
+        }
+        synchronized (syncLock) {
+            remote.close();
+        }
+    }
+
+    // ---- syncing ----
+
+    /** Asks the poller to fetch now; requests made while a fetch runs coalesce into one more. */
+    public void requestSync() {
+        synchronized (wake) {
+            wakeRequested = true;
+            wake.notifyAll();
+        }
+    }
+
+    /** Fetches and, when the head changed and may be applied, switches to it — now, on the calling thread. */
+    public SyncResult sync() {
+        synchronized (syncLock) {
+            if (closed) {
+                return SyncResult.FAILED;
+            }
+            SyncResult result;
+            String error = null;
+            try {
+                ObjectId head = remote.fetch();
+                fetchedAt = clock.instant();
+                result = apply(head) ? SyncResult.APPLIED : SyncResult.UNCHANGED;
+            } catch (SyncException e) {
+                error = e.getMessage();
+                result = e.kind() == SyncException.Kind.REFUSED ? SyncResult.REFUSED : SyncResult.FAILED;
+            } catch (IOException | RuntimeException e) {
+                error = "sync failed: " + e;
+                result = SyncResult.FAILED;
+                LOG.debug("sync failed", e);
+            }
+            boolean errorChanged = !Objects.equals(error, lastError);
+            if (errorChanged) {
+                if (error != null) {
+                    LOG.warnf("git %s: %s (%s)", location, error, applied == null ? "no commit applied yet"
+                            : "commit " + applied.abbreviate(12).name() + " stays in force");
+                } else {
+                    LOG.infof("git %s: syncing again", location);
+                }
+            }
+            lastError = error;
+            if (result == SyncResult.APPLIED || errorChanged) {
+                onChange.run(); // a pass applies the new tree, or at least shows why not
+            }
+            return result;
+        }
+    }
+
+    private boolean apply(ObjectId head) throws IOException, SyncException {
+        ObjectId previous = applied;
+        if (head.equals(previous)) {
+            return false;
+        }
+        RevCommit commit = remote.parse(head);
+        if (previous != null && !options.allowForcePush() && !remote.isFastForward(previous, head)) {
+            throw new SyncException("refused: " + head.abbreviate(12).name() + " is not a fast-forward of "
+                    + previous.abbreviate(12).name() + " (the branch was force-pushed or replaced; set"
+                    + " hostlet.git.allow-force-push=true to apply such a head)", SyncException.Kind.REFUSED);
+        }
+        if (signatures != null) {
+            signatures.check(commit);
+        }
+        try (ObjectReader reader = remote.repository().newObjectReader()) {
+            checkout.materialize(reader, commit, options.path());
+        }
+        remote.markApplied(head);
+        writeOrigin();
+        synchronized (treeLock) {
+            if (previous != null && !readSinceSwitch) {
+                // Two commits landed between passes: read the one going out of force first, so that the folder
+                // source's last good version of each file is that of the newest commit where the file was good.
+                folder.read();
+            }
+            checkout.switchTo(head);
+            applied = head;
+            appliedSubject = commit.getShortMessage();
+            readSinceSwitch = false;
+        }
+        Set<ObjectId> keep = new HashSet<>();
+        keep.add(head);
+        if (previous != null) {
+            keep.add(previous);
+        }
+        try {
+            checkout.prune(keep);
+        } catch (IOException e) {
+            LOG.debugf("pruning old trees: %s", e.getMessage()); // retried after the next switch
+        }
+        LOG.infof("git %s: applied %s \"%s\"%s", location, head.abbreviate(12).name(), commit.getShortMessage(),
+                previous == null ? "" : " (was " + previous.abbreviate(12).name() + ")");
+        return true;
+    }
+
+    private void loop() {
+        Duration retry = FIRST_RETRY;
+        while (!closed) {
+            SyncResult result = sync();
+            Duration delay = options.pollInterval();
+            if (result == SyncResult.FAILED) {
+                delay = min(retry, options.pollInterval());
+                retry = min(retry.multipliedBy(2), options.pollInterval());
+            } else {
+                retry = FIRST_RETRY;
+            }
+            try {
+                await(delay);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void await(Duration delay) throws InterruptedException {
+        long deadline = System.nanoTime() + delay.toNanos();
+        synchronized (wake) {
+            while (!wakeRequested) {
+                long ms = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
+                if (ms <= 0) {
+                    break;
+                }
+                wake.wait(ms);
+            }
+            wakeRequested = false;
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    // ---- webhook ----
+
+    /**
+     * Handles a webhook request: checks its signature when a secret is configured, ignores pushes to other
+     * branches, and otherwise asks for a fetch. Only a fetch is triggered: the request's content never becomes
+     * desired state, so the worst a forged request could do is make hostlet fetch.
+     */
+    public WebhookResult webhook(Function<String, String> header, byte[] body) {
+        Optional<byte[]> secret;
+        try {
+            secret = webhookSecret();
+        } catch (RuntimeException e) {
+            LOG.warnf("webhook refused: %s", e.getMessage());
+            return new WebhookResult(Verdict.UNAUTHORIZED, "the webhook secret cannot be read");
+        }
+        if (secret.isPresent() && !WebhookCheck.authentic(secret.get(), header, body)) {
+            return new WebhookResult(Verdict.UNAUTHORIZED, "missing or wrong signature or token");
+        }
+        Optional<String> ref = WebhookCheck.ref(body);
+        if (ref.isPresent() && !ref.get().equals(options.ref())) {
+            return new WebhookResult(Verdict.IGNORED, "ignored: " + ref.get() + " is not " + options.ref());
+        }
+        requestSync();
+        return new WebhookResult(Verdict.ACCEPTED, "fetch of " + options.ref() + " requested");
+    }
+
+    private Optional<byte[]> webhookSecret() {
+        if (options.webhookSecret().isPresent()) {
+            return Optional.of(checkedSecret(options.webhookSecret().get(), "hostlet.git.webhook-secret"));
+        }
+        if (options.webhookSecretFile().isPresent()) {
+            Path file = options.webhookSecretFile().get();
+            try {
+                return Optional.of(checkedSecret(Files.readString(file, StandardCharsets.UTF_8).strip(),
+                        "hostlet.git.webhook-secret-file " + file));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read hostlet.git.webhook-secret-file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static byte[] checkedSecret(String secret, String where) {
+        if (secret.isBlank()) {
+            throw new IllegalStateException(where + " is empty");
+        }
+        return secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- where the tree on disk came from ----
+
+    private String origin() {
+        return "url=" + location.replaceAll("/+$", "") + "\nbranch=" + options.branch() + "\npath=" + options.path() + "\n";
+    }
+
+    private String readOrigin() {
+        try {
+            return Files.readString(options.dir().resolve(ORIGIN_FILE), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void writeOrigin() throws IOException {
+        if (origin().equals(readOrigin())) {
+            return;
+        }
+        Path tmp = options.dir().resolve(ORIGIN_FILE + ".tmp");
+        Files.writeString(tmp, origin(), StandardCharsets.UTF_8);
+        Files.move(tmp, options.dir().resolve(ORIGIN_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String describe(String origin) {
+        return origin == null || origin.isBlank() ? "unknown" : origin.strip().replace('\n', ' ');
+    }
+
+    /** The branch followed, as {@code refs/heads/<branch>}. */
+    public String ref() {
+        return options.ref();
+    }
+}

@@ -1,0 +1,81 @@
+package io.hostlet.observed;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One managed container as the engine's list call shows it; nothing here needs a per-container inspect.
+ *
+ * @param exitCode the last exit code when {@code state} is EXITED, DEAD or RESTARTING and the engine said it; else null
+ * @param health   what the container's health check says, from the list call's status text
+ * @param imageId  the id of the image it runs ({@code sha256:...}); null when unknown
+ */
+public record ObservedContainer(
+        String id,
+        String name,
+        String image,
+        Map<String, String> labels,
+        State state,
+        Integer exitCode,
+        Instant created,
+        List<String> networks,
+        Health health,
+        String imageId) {
+
+    public ObservedContainer {
+        labels = Map.copyOf(labels);
+        networks = List.copyOf(networks);
+        health = health == null ? Health.NONE : health;
+    }
+
+    /** A container without a health check. */
+    public ObservedContainer(String id, String name, String image, Map<String, String> labels, State state,
+                             Integer exitCode, Instant created, List<String> networks) {
+        this(id, name, image, labels, state, exitCode, created, networks, Health.NONE, null);
+    }
+
+    /** The same container with {@code health}. */
+    public ObservedContainer withHealth(Health h) {
+        return new ObservedContainer(id, name, image, labels, state, exitCode, created, networks, h, imageId);
+    }
+
+    /** The same container running image {@code id}. */
+    public ObservedContainer withImageId(String id) {
+        return new ObservedContainer(this.id, name, image, labels, state, exitCode, created, networks, health, id);
+    }
+
+    /** Docker's health states; {@code NONE} when the container has no health check (or is not running). */
+    public enum Health {
+        NONE, STARTING, HEALTHY, UNHEALTHY;
+
+        /** As status shows it: null for NONE, else the lowercase word. */
+        public String display() {
+            return this == NONE ? null : name().toLowerCase();
+        }
+    }
+
+    /** The engine's container states. */
+    public enum State { CREATED, RUNNING, PAUSED, RESTARTING, REMOVING, EXITED, DEAD, UNKNOWN }
+
+    /** The manifest name hostlet gave it ({@code io.hostlet.name}). */
+    public String managedName() {
+        return labels.get(Labels.NAME);
+    }
+
+    /** The spec hash it was created with ({@code io.hostlet.spec-hash}). */
+    public String specHash() {
+        return labels.get(Labels.SPEC_HASH);
+    }
+
+    /** The names it was created to depend on ({@code io.hostlet.depends-on}); empty when none. */
+    public List<String> dependsOn() {
+        String s = labels.get(Labels.DEPENDS_ON);
+        return s == null || s.isBlank() ? List.of() : List.of(s.split(","));
+    }
+
+    /** The manifest file it came from ({@code io.hostlet.source}). */
+    public String source() {
+        return labels.get(Labels.SOURCE);
+    }
+}

@@ -1,0 +1,52 @@
+package io.hostlet.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One desired or managed container in status.
+ *
+ * @param containerId the engine's id, null when there is no container
+ * @param restarts    how often hostlet restarted it after it exited
+ * @param source      the manifest file (relative to the folder), null when unknown
+ * @param revision    the source revision (git commit) the container was created from; null for a plain folder
+ * @param message     why it is in this phase, for a person; null when there is nothing to say
+ * @param health      {@code starting}, {@code healthy} or {@code unhealthy}; null when it has no health check
+ * @param crashLoop   why it keeps exiting; only in phase {@code CrashLoopBackOff} (left out of JSON otherwise)
+ */
+public record ContainerStatus(String name, Phase phase, String image, String containerId, int restarts,
+                              String source, String revision, String message, String health,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) CrashLoop crashLoop) {
+
+    /** A container without health or crash-loop details. */
+    public ContainerStatus(String name, Phase phase, String image, String containerId, int restarts, String source,
+                           String revision, String message) {
+        this(name, phase, image, containerId, restarts, source, revision, message, null, null);
+    }
+
+    /** The same entry with crash-loop details and {@code message}. */
+    public ContainerStatus withCrashLoop(CrashLoop c, String newMessage) {
+        return new ContainerStatus(name, phase, image, containerId, restarts, source, revision, newMessage, health, c);
+    }
+
+    /**
+     * What status says about a container that keeps exiting.
+     *
+     * @param restarts   restarts so far: hostlet's plus the engine's own (its restart policy acts first)
+     * @param exitCode   the last exit code; null when unknown
+     * @param oomKilled  whether the last run was killed for running out of memory
+     * @param lastExitAt when the last run ended; null when unknown
+     * @param nextTryAt  when it is started again: hostlet's backoff, or an estimate of the engine's (100 ms
+     *                   doubling to 1 min); null when unknown
+     * @param logTail    the last lines of its output (at most 20 lines, 4 KiB)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CrashLoop(int restarts, Integer exitCode, boolean oomKilled, Instant lastExitAt, Instant nextTryAt,
+                            List<String> logTail) {
+        public CrashLoop {
+            logTail = List.copyOf(logTail);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.hostlet.status;
+
+import io.hostlet.recorder.BackoffBook;
+
+import io.hostlet.desired.DesiredState;
+import io.hostlet.desired.SourceInfo;
+import io.hostlet.observed.Labels;
+import io.hostlet.observed.ObservedContainer;
+import io.hostlet.observed.ObservedState;
+import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.ImageManifest;
+import io.hostlet.manifest.PullPolicy;
+import io.hostlet.plan.Plan;
+import io.hostlet.plan.Step;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Derives status from one pass's inputs and plan; pure apart from reading the backoff book. */
+public final class StatusBuilder {
+
+    private StatusBuilder() {
+    }
+
+    public static HostStatus build(DesiredState desired, SourceInfo source, ObservedState observed, Plan plan, BackoffBook book,
+                            Instant now) {
+        Map<String, ObservedContainer> byName = new HashMap<>();
+        for (ObservedContainer c : observed.containers()) {
+            String name = c.managedName() == null ? c.name() : c.managedName();
+            ObservedContainer prev = byName.get(name);
+            if (prev == null || c.state() == ObservedContainer.State.RUNNING) {
+                byName.put(name, c);
+            }
+        }
+        Map<String, Step> steps = new HashMap<>();
+        for (Step s : plan.steps()) {
+            steps.merge(s.target(), s, (a, b) -> b); // a container's last step is the one that tells its fate
+        }
+        TreeSet<String> names = new TreeSet<>(desired.containers().keySet());
+        names.addAll(desired.heldNames());
+        names.addAll(byName.keySet());
+
+        List<ContainerStatus> out = new ArrayList<>();
+        for (String name : names) {
+            String target = "container:" + name;
+            ContainerManifest m = desired.containers().get(name);
+            ObservedContainer c = byName.get(name);
+            Step step = steps.get(target);
+            int restarts = book.restarts(target);
+            String image = m != null ? m.spec().image() : c != null ? c.image() : null;
+            String file = m != null ? m.source().file() : c != null ? c.source() : null;
+            String id = c == null ? null : c.id();
+            Phase phase;
+            String message = null;
+            if (desired.heldNames().contains(name)) {
+                phase = Phase.Conflict;
+                message = "defined by more than one manifest; left as it is until that is fixed";
+            } else if (step instanceof Step.Wait w && w.until() == null) {
+                // waiting for other containers (start order), not backing off
+                phase = m == null ? Phase.Removing : Phase.Pending;
+                message = w.cause();
+            } else if (step instanceof Step.Wait w) {
+                BackoffBook.Entry e = book.entry(target);
+                if (e == null && image != null) {
+                    e = book.entry("image:" + image); // waiting for its image's pull backoff
+                }
+                phase = e == null ? Phase.Pending : switch (e.cause()) {
+                    case RESTART -> Phase.CrashLoopBackOff;
+                    case IMAGE -> Phase.ImagePullBackOff;
+                    case CONFLICT -> Phase.Conflict;
+                    case FAILURE -> Phase.Failed;
+                };
+                message = (c != null && c.health() == ObservedContainer.Health.UNHEALTHY ? "unhealthy; " : "")
+                        + w.cause() + "; next try at " + w.until();
+            } else if (step instanceof Step.RemoveContainer && m == null) {
+                phase = Phase.Removing;
+                message = step.cause();
+            } else if (step != null) {
+                phase = Phase.Pending;
+                message = step.cause();
+            } else if (m == null) {
+                phase = c == null ? Phase.Pending : phaseOf(c);
+                message = desired.complete()
+                        ? "manifest file " + c.source() + " has errors; left as it is"
+                        : "manifests folder unreadable; left as it is";
+            } else if (c == null) {
+                phase = Phase.Pending;
+            } else {
+                phase = phaseOf(c);
+                if (c.state() == ObservedContainer.State.PAUSED) {
+                    message = "paused";
+                } else if (c.state() == ObservedContainer.State.RESTARTING) {
+                    message = "exited; the engine's restart policy is restarting it";
+                } else if (phase == Phase.Failed) {
+                    message = "exited with code " + c.exitCode();
+                } else if (c.health() == ObservedContainer.Health.UNHEALTHY) {
+                    message = "unhealthy: its health check fails"
+                            + (m.spec().restartOnUnhealthy() ? "" : " (restartOnUnhealthy is off)");
+                }
+            }
+            String revision = c == null ? null : c.labels().get(Labels.REVISION);
+            String health = c == null || c.state() != ObservedContainer.State.RUNNING ? null : c.health().display();
+            out.add(new ContainerStatus(name, phase, image, id, restarts, file, revision, message, health, null));
+        }
+        out.sort(Comparator.comparing(ContainerStatus::name));
+        List<ImageStatus> images = images(desired, observed, steps);
+
+        // A container that exited under Never is where its manifest wants it; crash loops and conflicts are not.
+        long stuck = out.stream().filter(c -> c.phase().failing() && c.phase() != Phase.Failed).count();
+        // A desired image that is not on the host is not converged, whatever the reason (Never included).
+        List<String> imagesMissing = images.stream().filter(i -> i.phase() != ImageStatus.Phase.Present)
+                .map(i -> i.name() + " (" + i.phase() + ")").toList();
+        boolean converged = desired.complete() && plan.steps().isEmpty() && stuck == 0 && imagesMissing.isEmpty();
+        String reason = null;
+        if (!desired.complete()) {
+            reason = desired.problem();
+        } else if (plan.hasActions()) {
+            reason = plan.actions().size() + " step(s) in progress";
+        } else if (!plan.steps().isEmpty()) {
+            long ordered = plan.steps().stream().filter(s -> s instanceof Step.Wait w && w.until() == null).count();
+            reason = ordered == plan.steps().size()
+                    ? ordered + " container(s) waiting for others (dependsOn)"
+                    : plan.steps().size() + " container(s), image(s) or network(s) backing off or waiting";
+        } else if (stuck > 0) {
+            reason = stuck + " container(s) crash-looping or in conflict";
+        } else if (!imagesMissing.isEmpty()) {
+            reason = imagesMissing.size() + " image(s) not present: " + String.join(", ", imagesMissing);
+        }
+        return new HostStatus(converged, now, true, desired.complete(), reason, out, desired.errors(), source, null,
+                images);
+    }
+
+    /** Each desired Image (and each name two Image manifests claim), from the local images and the plan's steps. */
+    private static List<ImageStatus> images(DesiredState desired, ObservedState observed, Map<String, Step> steps) {
+        TreeSet<String> names = new TreeSet<>(desired.images().keySet());
+        names.addAll(desired.heldImages());
+        List<ImageStatus> out = new ArrayList<>();
+        for (String name : names) {
+            ImageManifest m = desired.images().get(name);
+            if (m == null) {
+                out.add(new ImageStatus(name, null, ImageStatus.Phase.Conflict, null, null,
+                        "defined by more than one Image manifest; none is applied until that is fixed"));
+                continue;
+            }
+            String id = observed.localImages() == null ? null : observed.localImages().idOf(m.image());
+            Step step = steps.get("image:" + m.image());
+            ImageStatus.Phase phase;
+            String message = null;
+            if (step instanceof Step.PullImage) {
+                phase = ImageStatus.Phase.Pulling;
+                message = step.cause();
+            } else if (step instanceof Step.Wait w && w.until() != null) {
+                phase = ImageStatus.Phase.ImagePullBackOff;
+                message = w.cause() + "; next try at " + w.until();
+            } else if (id != null) {
+                phase = ImageStatus.Phase.Present;
+            } else if (observed.localImages() == null) {
+                phase = ImageStatus.Phase.Pending;
+            } else if (m.imagePullPolicy() == PullPolicy.Never) {
+                phase = ImageStatus.Phase.ErrImageNeverPull;
+                message = "image " + m.image() + " is not present and imagePullPolicy is Never: hostlet does not pull"
+                        + " it (load or pull it by hand, or change the policy)";
+            } else {
+                phase = ImageStatus.Phase.Pending;
+                message = "not present";
+            }
+            out.add(new ImageStatus(name, m.image(), phase, id, m.source().file(), message));
+        }
+        return out;
+    }
+
+    private static Phase phaseOf(ObservedContainer c) {
+        return switch (c.state()) {
+            case RUNNING, PAUSED -> Phase.Running;
+            case RESTARTING -> Phase.CrashLoopBackOff;
+            case CREATED, UNKNOWN -> Phase.Pending;
+            case REMOVING -> Phase.Removing;
+            case EXITED, DEAD -> c.exitCode() != null && c.exitCode() == 0 ? Phase.Succeeded : Phase.Failed;
+        };
+    }
+}
