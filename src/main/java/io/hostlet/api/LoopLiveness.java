@@ -5,6 +5,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -16,10 +17,13 @@ import java.time.Instant;
 public class LoopLiveness implements HealthCheck {
 
     private final Reconciler reconciler;
-    private final Instant bootedAt = Instant.now();
+    private final Clock clock;
+    private final Instant bootedAt;
 
-    public LoopLiveness(Reconciler reconciler) {
+    public LoopLiveness(Reconciler reconciler, Clock clock) {
         this.reconciler = reconciler;
+        this.clock = clock;
+        this.bootedAt = clock.instant();
     }
 
     @Override
@@ -27,7 +31,7 @@ public class LoopLiveness implements HealthCheck {
         Instant last = reconciler.lastPassStarted();
         Duration allowed = reconciler.resyncInterval().multipliedBy(3).plusMinutes(1);
         Instant since = last == null ? bootedAt : last;
-        boolean alive = Duration.between(since, Instant.now()).compareTo(allowed) < 0;
+        boolean alive = Duration.between(since, clock.instant()).compareTo(allowed) < 0;
         return HealthCheckResponse.named("reconcile-loop")
                 .status(alive)
                 .withData("lastPassStarted", last == null ? "never" : last.toString())

@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
+
 /**
  * Chooses the desired-state source from configuration: the git repository when {@code hostlet.git.url} is set,
  * otherwise the manifests folder.
@@ -19,9 +21,9 @@ public class SourceProducer {
 
     @Produces
     @Singleton
-    DesiredSource source(HostletConfig config) {
+    DesiredSource source(HostletConfig config, Clock clock) {
         if (config.git().url().isPresent()) {
-            return new GitSource(GitOptions.from(config.git()));
+            return new GitSource(GitOptions.from(config.git()), clock);
         }
         return new FolderSource(config.manifests().dir());
     }

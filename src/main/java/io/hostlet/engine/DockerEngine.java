@@ -93,12 +93,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
      * @param host     engine address, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://127.0.0.1:2375}
      * @param instance this hostlet's instance label: only objects carrying it are observed
      * @param timeout  bound on every ordinary call
+     * @param auth     the registries' credentials, for pulls and registry checks
      */
-    public DockerEngine(String host, String instance, Duration timeout) {
-        this(host, instance, timeout, RegistryAuth.none());
-    }
-
-    /** Like the three-argument form, pulling and checking registries with the credentials in {@code auth}. */
     public DockerEngine(String host, String instance, Duration timeout, RegistryAuth auth) {
         this.instance = instance;
         this.timeout = timeout;
@@ -141,17 +137,14 @@ public final class DockerEngine implements Engine, AutoCloseable {
     }
 
     @Override
-    public ObservedState observe(boolean withNetworks) {
-        Instant now = Instant.now();
+    public ObservedState observe() {
         List<ObservedContainer> containers = listContainers();
         Map<String, String> networks = new HashMap<>();
-        if (withNetworks) {
-            List<Network> nets = call("list networks", () -> fast.listNetworksCmd()
-                    .withFilter("label", List.of(Labels.MANAGED + "=true", Labels.INSTANCE + "=" + instance))
-                    .exec());
-            nets.forEach(n -> networks.put(n.getName(), n.getId()));
-        }
-        return new ObservedState(containers, networks, now);
+        List<Network> nets = call("list networks", () -> fast.listNetworksCmd()
+                .withFilter("label", List.of(Labels.MANAGED + "=true", Labels.INSTANCE + "=" + instance))
+                .exec());
+        nets.forEach(n -> networks.put(n.getName(), n.getId()));
+        return ObservedState.listed(containers, networks);
     }
 
     /** This instance's containers, all states, in one call decoded by {@link ContainerListJson} (see why there). */
@@ -327,18 +320,6 @@ public final class DockerEngine implements Engine, AutoCloseable {
                 // the goal is reached
             }
             return null;
-        });
-    }
-
-    @Override
-    public boolean hasImage(String image) {
-        return call("inspect image " + image, () -> {
-            try {
-                fast.inspectImageCmd(image).exec();
-                return true;
-            } catch (NotFoundException e) {
-                return false;
-            }
         });
     }
 

@@ -20,20 +20,14 @@ public interface Engine {
     /** Checks that the engine answers; returns its version. */
     String ping();
 
-    /**
-     * Lists this instance's managed containers (one call) and, when {@code withNetworks}, its managed
-     * networks (a second call).
-     */
-    ObservedState observe(boolean withNetworks);
+    /** Lists this instance's managed containers (one call) and its managed networks (a second call). */
+    ObservedState observe();
 
     /** Creates a bridge network carrying {@code labels}; returns its id. */
     String createNetwork(String name, Map<String, String> labels);
 
     /** Removes a network by id. */
     void removeNetwork(String id);
-
-    /** Whether the image is present on the engine. */
-    boolean hasImage(String image);
 
     /** Pulls an image (with the registry's credentials, if configured); blocks until done. */
     void pullImage(String image);

@@ -29,12 +29,6 @@ public record ObservedContainer(
         health = health == null ? Health.NONE : health;
     }
 
-    /** A container without a health check. */
-    public ObservedContainer(String id, String name, String image, Map<String, String> labels, State state,
-                             Integer exitCode, Instant created, List<String> networks) {
-        this(id, name, image, labels, state, exitCode, created, networks, Health.NONE, null);
-    }
-
     /** The same container with {@code health}. */
     public ObservedContainer withHealth(Health h) {
         return new ObservedContainer(id, name, image, labels, state, exitCode, created, networks, h, imageId);

@@ -1,6 +1,5 @@
 package io.hostlet.observed;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -10,13 +9,12 @@ import java.util.Map;
  *
  * @param containers managed containers of this hostlet instance
  * @param networks   managed networks of this instance by name → id; empty when not listed
- * @param takenAt    when the snapshot was taken
  * @param images     registry checks of the desired images with pull policy Always, by reference, as of the last
  *                   check (they are made once per resync interval, not every pass); empty when none
  * @param localImages the images on the engine; null when they were not listed in this pass (they are listed only
  *                    when Image manifests exist or image garbage collection is on, so a plain pass costs two calls)
  */
-public record ObservedState(List<ObservedContainer> containers, Map<String, String> networks, Instant takenAt,
+public record ObservedState(List<ObservedContainer> containers, Map<String, String> networks,
                             Map<String, ImageCheck> images, LocalImages localImages) {
     public ObservedState {
         containers = List.copyOf(containers);
@@ -24,24 +22,18 @@ public record ObservedState(List<ObservedContainer> containers, Map<String, Stri
         images = Map.copyOf(images);
     }
 
-    /** A snapshot without image checks. */
-    public ObservedState(List<ObservedContainer> containers, Map<String, String> networks, Instant takenAt) {
-        this(containers, networks, takenAt, Map.of(), null);
-    }
-
-    /** A snapshot with image checks, without the list of local images. */
-    public ObservedState(List<ObservedContainer> containers, Map<String, String> networks, Instant takenAt,
-                         Map<String, ImageCheck> images) {
-        this(containers, networks, takenAt, images, null);
+    /** What one listing shows: containers and networks, nothing known yet about images. */
+    public static ObservedState listed(List<ObservedContainer> containers, Map<String, String> networks) {
+        return new ObservedState(containers, networks, Map.of(), null);
     }
 
     /** The same snapshot with {@code checks}. */
     public ObservedState withImages(Map<String, ImageCheck> checks) {
-        return new ObservedState(containers, networks, takenAt, checks, localImages);
+        return new ObservedState(containers, networks, checks, localImages);
     }
 
     /** The same snapshot with the local images listed. */
     public ObservedState withLocalImages(LocalImages local) {
-        return new ObservedState(containers, networks, takenAt, images, local);
+        return new ObservedState(containers, networks, images, local);
     }
 }

@@ -37,14 +37,12 @@ public final class Planner {
     private Planner() {
     }
 
-    /** The plan that moves {@code observed} towards {@code desired}, without image garbage collection. */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<String, Backoff> backoffs, Instant now) {
-        return plan(desired, observed, backoffs, now, ImageGc.OFF);
-    }
-
-    /** The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows. */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<String, Backoff> backoffs, Instant now,
-                            ImageGc gc) {
+    /**
+     * The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows;
+     * what it creates is labelled as {@code origin}'s.
+     */
+    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs, Instant now,
+                            ImageGc gc, Origin origin) {
         List<Step> networkCreates = new ArrayList<>();
         List<Step> containerSteps = new ArrayList<>();
         List<Step> networkRemovals = new ArrayList<>();
@@ -59,7 +57,7 @@ public final class Planner {
         desired.containers().values().forEach(m -> wantedNetworks.addAll(m.spec().networks()));
         for (String net : wantedNetworks) {
             if (!observed.networks().containsKey(net)) {
-                networkCreates.add(new Step.CreateNetwork(net, "not found"));
+                networkCreates.add(new Step.CreateNetwork(net, CreateLabels.network(origin), "not found"));
             }
         }
 
@@ -99,7 +97,7 @@ public final class Planner {
         for (ContainerManifest m : sortedDesired.values()) {
             if (!desired.heldNames().contains(m.name())) {
                 planContainer(m, byName.getOrDefault(m.name(), List.of()), containerSteps, desired, byName,
-                        observed.images().get(m.spec().image()));
+                        observed.images().get(m.spec().image()), origin);
             }
         }
 
@@ -130,7 +128,7 @@ public final class Planner {
                         containerSteps.add(new Step.RemoveContainer(c.id(), name, grace(c), "manifest removed"));
                         removedIds.add(c.id());
                     } else {
-                        containerSteps.add(new Step.Wait("container:" + name, null, "manifest removed; waiting for "
+                        containerSteps.add(new Step.Wait(Target.container(name), null, "manifest removed; waiting for "
                                 + String.join(", ", dependents) + " (which depend on it) to be removed first"));
                     }
                 }
@@ -144,25 +142,27 @@ public final class Planner {
             });
         }
 
-        containerSteps.sort(Comparator.comparing(Step::target));
-        List<Step> all = new ArrayList<>(networkCreates);
-        all.addAll(pulls);
-        all.addAll(containerSteps);
-        all.addAll(gc.removals(desired, observed, now));
-        all.addAll(networkRemovals);
-        return new Plan(all.stream().map(s -> gate(s, backoffs, now)).toList());
+        containerSteps.sort(Comparator.comparing(s -> s.target().toString()));
+        return Plan.of(
+                phase(Plan.Kind.CREATE_NETWORKS, networkCreates, backoffs, now),
+                phase(Plan.Kind.PULL_IMAGES, pulls, backoffs, now),
+                phase(Plan.Kind.CONTAINERS, containerSteps, backoffs, now),
+                phase(Plan.Kind.REMOVE_IMAGES, gc.removals(desired, observed, now), backoffs, now),
+                phase(Plan.Kind.REMOVE_NETWORKS, networkRemovals, backoffs, now));
+    }
+
+    private static Plan.Phase phase(Plan.Kind kind, List<Step> steps, Map<Target, Backoff> backoffs, Instant now) {
+        return new Plan.Phase(kind, steps.stream().map(s -> gate(s, backoffs, now)).toList());
     }
 
     /** A step whose target is backing off becomes a {@link Step.Wait}; everything is gated the same way. */
-    private static Step gate(Step s, Map<String, Backoff> backoffs, Instant now) {
+    private static Step gate(Step s, Map<Target, Backoff> backoffs, Instant now) {
         Backoff b = backoffs.get(s.target());
         if (b != null && b.holds(s.gateHash(), now)) {
             return new Step.Wait(s.target(), b.notBefore(), b.reason());
         }
         // A container that needs a new container waits while its image is backing off: one failing pull per image.
-        ContainerManifest m = s instanceof Step.CreateContainer c ? c.manifest()
-                : s instanceof Step.RecreateContainer r ? r.manifest() : null;
-        Backoff ib = m == null ? null : backoffs.get("image:" + m.spec().image());
+        Backoff ib = !s.makesContainer() ? null : backoffs.get(Target.image(s.neededImage()));
         if (ib != null && now.isBefore(ib.notBefore())) {
             return new Step.Wait(s.target(), ib.notBefore(), ib.reason());
         }
@@ -171,7 +171,7 @@ public final class Planner {
 
     private static void planContainer(ContainerManifest m, List<ObservedContainer> found, List<Step> out,
                                       DesiredState desired, Map<String, List<ObservedContainer>> observed,
-                                      ImageCheck image) {
+                                      ImageCheck image, Origin origin) {
         String hash = SpecHash.of(m);
         ObservedContainer keep = pickKeeper(found, hash);
         for (ObservedContainer extra : found) {
@@ -181,13 +181,14 @@ public final class Planner {
         }
         Step step;
         if (keep == null) {
-            step = new Step.CreateContainer(m, hash, "not found");
+            step = new Step.CreateContainer(newContainer(m, hash, origin), "not found");
         } else if (!hash.equals(keep.specHash())) {
             List<String> changed = SpecHash.changedFields(m, keep.labels().get(Labels.SPEC));
-            step = new Step.RecreateContainer(keep.id(), grace(keep), m, hash, "spec changed: " + String.join(", ", changed));
+            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin),
+                    "spec changed: " + String.join(", ", changed));
         } else if (m.spec().imagePullPolicy() == PullPolicy.Always && image != null && image.current()
                 && keep.imageId() != null && !keep.imageId().equals(image.localId())) {
-            step = new Step.RecreateContainer(keep.id(), grace(keep), m, hash,
+            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin),
                     "image " + m.spec().image() + " updated to " + shortDigest(image.registryDigest()));
         } else {
             step = switch (keep.state()) {
@@ -217,6 +218,17 @@ public final class Planner {
         if (step != null) {
             out.add(step);
         }
+    }
+
+    /** Everything the executor needs to create a container for {@code m}. */
+    private static Step.NewContainer newContainer(ContainerManifest m, String hash, Origin origin) {
+        PullMode pull = switch (m.spec().imagePullPolicy()) {
+            case Always -> PullMode.FIRST;
+            case IfNotPresent -> PullMode.IF_MISSING;
+            case Never -> PullMode.NEVER;
+        };
+        return new Step.NewContainer(m, hash, CreateLabels.container(m, hash, origin), pull,
+                m.spec().networks().stream().map(Target::network).toList());
     }
 
     /** Whether {@code d} holds in the observed state; {@code target} is the dependency's manifest, if any. */

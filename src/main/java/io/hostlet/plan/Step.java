@@ -4,15 +4,18 @@ import io.hostlet.manifest.ContainerManifest;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
- * One thing the plan asks for, with its cause. Steps are data: the executor runs them without deciding
- * anything, and a plan's rendering is the oracle of the planner's tests.
+ * One thing the plan asks for, with its cause. Steps are data and carry everything their execution needs (labels,
+ * pull mode, the steps they need to have succeeded): the executor runs them without deciding anything, and a
+ * plan's rendering is the oracle of the planner's tests.
  */
 public sealed interface Step {
 
     /** What the step acts on, e.g. {@code container:web} or {@code network:app}. */
-    String target();
+    Target target();
 
     /** Why the planner chose it, in words for a person. */
     String cause();
@@ -35,17 +38,56 @@ public sealed interface Step {
         return true;
     }
 
-    /** Create a managed bridge network. */
-    record CreateNetwork(String name, String cause) implements Step {
-        public String target() {
-            return "network:" + name;
+    /**
+     * Targets whose steps earlier in the plan must not have failed for this one to be tried (a container needs its
+     * networks). The executor fails such a step without acting when one of them did.
+     */
+    default List<Target> needs() {
+        return List.of();
+    }
+
+    /** The image the step fetches or needs (a pull, a container create), for per-image backoff; null for others. */
+    default String neededImage() {
+        return null;
+    }
+
+    /** Whether success means a container (re)started after it had run, which counts against its backoff. */
+    default boolean isRestart() {
+        return false;
+    }
+
+    /** Whether success means a new container, which starts with a clean restart history. */
+    default boolean makesContainer() {
+        return false;
+    }
+
+    /**
+     * A container to create: its manifest and spec hash, the full label map it gets, how to get its image, and the
+     * networks it joins (see {@link #needs()}).
+     */
+    record NewContainer(ContainerManifest manifest, String specHash, Map<String, String> labels, PullMode pull,
+                        List<Target> networks) {
+        public NewContainer {
+            labels = Map.copyOf(labels);
+            networks = List.copyOf(networks);
+        }
+    }
+
+    /** Create a managed bridge network carrying {@code labels}. */
+    record CreateNetwork(String name, Map<String, String> labels, String cause) implements Step {
+        public CreateNetwork {
+            labels = Map.copyOf(labels);
+        }
+
+        public Target target() {
+            return Target.network(name);
         }
     }
 
     /** Remove a managed network no desired container needs. */
     record RemoveNetwork(String name, String id, String cause) implements Step {
-        public String target() {
-            return "network:" + name;
+        public Target target() {
+            return Target.network(name);
         }
     }
 
@@ -55,13 +97,18 @@ public sealed interface Step {
      * image once per pass.
      */
     record PullImage(String image, String registryDigest, String cause) implements Step {
-        public String target() {
-            return "image:" + image;
+        public Target target() {
+            return Target.image(image);
         }
 
         /** Any failure to get the image holds: the backoff is per image, whatever the digest. */
         @Override
         public String gateHash() {
+            return image;
+        }
+
+        @Override
+        public String neededImage() {
             return image;
         }
     }
@@ -71,8 +118,8 @@ public sealed interface Step {
      * reference, without force, and only while the reference still names {@code imageId}.
      */
     record RemoveImage(String image, String imageId, String cause) implements Step {
-        public String target() {
-            return "image:" + image;
+        public Target target() {
+            return Target.image(image);
         }
 
         /** A failed removal backs off for this image id; a pull backoff on the same reference is another matter. */
@@ -83,39 +130,81 @@ public sealed interface Step {
     }
 
     /** Create and start a container; a container that fails to start is removed again. */
-    record CreateContainer(ContainerManifest manifest, String specHash, String cause) implements Step {
-        public String target() {
-            return "container:" + manifest.name();
+    record CreateContainer(NewContainer container, String cause) implements Step {
+        public Target target() {
+            return Target.container(container.manifest().name());
+        }
+
+        public ContainerManifest manifest() {
+            return container.manifest();
         }
 
         @Override
         public String gateHash() {
-            return specHash;
+            return container.specHash();
+        }
+
+        @Override
+        public List<Target> needs() {
+            return container.networks();
+        }
+
+        @Override
+        public String neededImage() {
+            return container.manifest().spec().image();
+        }
+
+        @Override
+        public boolean makesContainer() {
+            return true;
         }
     }
 
     /** Stop and remove {@code oldId}, then create and start the container anew. */
-    record RecreateContainer(String oldId, Duration oldGrace, ContainerManifest manifest, String specHash, String cause)
-            implements Step {
-        public String target() {
-            return "container:" + manifest.name();
+    record RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String cause) implements Step {
+        public Target target() {
+            return Target.container(container.manifest().name());
+        }
+
+        public ContainerManifest manifest() {
+            return container.manifest();
         }
 
         @Override
         public String gateHash() {
-            return specHash;
+            return container.specHash();
+        }
+
+        @Override
+        public List<Target> needs() {
+            return container.networks();
+        }
+
+        @Override
+        public String neededImage() {
+            return container.manifest().spec().image();
+        }
+
+        @Override
+        public boolean makesContainer() {
+            return true;
         }
     }
 
     /** Start an existing container; {@code restart} when it had exited, which counts against its backoff. */
     record StartContainer(String id, String name, String specHash, boolean restart, String cause) implements Step {
-        public String target() {
-            return "container:" + name;
+        public Target target() {
+            return Target.container(name);
         }
 
         @Override
         public String gateHash() {
             return specHash;
+        }
+
+        @Override
+        public boolean isRestart() {
+            return restart;
         }
     }
 
@@ -124,20 +213,25 @@ public sealed interface Step {
      * {@code restartOnUnhealthy}. Counts against its backoff like a restart after a crash.
      */
     record RestartContainer(String id, String name, Duration grace, String specHash, String cause) implements Step {
-        public String target() {
-            return "container:" + name;
+        public Target target() {
+            return Target.container(name);
         }
 
         @Override
         public String gateHash() {
             return specHash;
         }
+
+        @Override
+        public boolean isRestart() {
+            return true;
+        }
     }
 
     /** Stop (with grace) and remove a managed container. */
     record RemoveContainer(String id, String name, Duration grace, String cause) implements Step {
-        public String target() {
-            return "container:" + name;
+        public Target target() {
+            return Target.container(name);
         }
     }
 
@@ -145,7 +239,7 @@ public sealed interface Step {
      * Nothing to do for now: the target is backing off until {@code until}, or (with {@code until} null) it waits
      * for other containers, which engine events or the resync will show. Kept in the plan for status and wake-up.
      */
-    record Wait(String target, Instant until, String cause) implements Step {
+    record Wait(Target target, Instant until, String cause) implements Step {
         @Override
         public boolean isAction() {
             return false;

@@ -4,6 +4,7 @@ import io.hostlet.engine.EngineException;
 import io.hostlet.observed.ObservedContainer;
 import io.hostlet.observed.ObservedState;
 import io.hostlet.plan.Backoff;
+import io.hostlet.plan.Target;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,13 +31,13 @@ public final class BackoffBook {
 
     public record Entry(String hash, int attempts, Instant notBefore, Cause cause, String message) {}
 
-    private final Map<String, Entry> entries = new HashMap<>();
-    private final Map<String, Integer> restarts = new HashMap<>();
-    private final Map<String, Instant> runningSince = new HashMap<>();
+    private final Map<Target, Entry> entries = new HashMap<>();
+    private final Map<Target, Integer> restarts = new HashMap<>();
+    private final Map<Target, Instant> runningSince = new HashMap<>();
 
     /** The planner's view. */
-    public Map<String, Backoff> view() {
-        Map<String, Backoff> v = new HashMap<>();
+    public Map<Target, Backoff> view() {
+        Map<Target, Backoff> v = new HashMap<>();
         entries.forEach((target, e) -> v.put(target, new Backoff(e.hash(), e.notBefore(), reason(e))));
         return v;
     }
@@ -47,26 +48,26 @@ public final class BackoffBook {
                 : e.message();
     }
 
-    public Entry entry(String target) {
+    public Entry entry(Target target) {
         return entries.get(target);
     }
 
-    public int restarts(String target) {
+    public int restarts(Target target) {
         return restarts.getOrDefault(target, 0);
     }
 
     /** Forgets crash history of containers that have now run long enough, and of those no longer around. */
     public void observe(ObservedState observed, Instant now) {
-        Set<String> running = new HashSet<>();
+        Set<Target> running = new HashSet<>();
         for (ObservedContainer c : observed.containers()) {
             // Running while its health check fails is no recovery: it must not earn forgiveness.
             if (c.state() == ObservedContainer.State.RUNNING && c.health() != ObservedContainer.Health.UNHEALTHY
                     && c.managedName() != null) {
-                running.add("container:" + c.managedName());
+                running.add(Target.container(c.managedName()));
             }
         }
         runningSince.keySet().retainAll(running);
-        for (String target : running) {
+        for (Target target : running) {
             Instant since = runningSince.computeIfAbsent(target, t -> now);
             Entry e = entries.get(target);
             if (e != null && e.cause() == Cause.RESTART && !since.plus(FORGIVE_AFTER).isAfter(now)) {
@@ -76,7 +77,7 @@ public final class BackoffBook {
     }
 
     /** A restart of an exited container happened: the next one must wait longer. */
-    public void restarted(String target, String hash, Instant now) {
+    public void restarted(Target target, String hash, Instant now) {
         restarts.merge(target, 1, Integer::sum);
         runningSince.remove(target); // a stop and start may happen between two observations
         Entry prev = entries.get(target);
@@ -85,7 +86,7 @@ public final class BackoffBook {
     }
 
     /** A step on {@code target} succeeded: failure history goes; restart history stays until forgiven. */
-    public void succeeded(String target, String hash, boolean newContainer) {
+    public void succeeded(Target target, String hash, boolean newContainer) {
         Entry e = entries.get(target);
         if (newContainer) {
             restarts.remove(target);
@@ -96,7 +97,7 @@ public final class BackoffBook {
     }
 
     /** A step on {@code target} failed: back off, longer each time while the spec stays the same. */
-    public void failed(String target, String hash, EngineException.Kind kind, String message, Instant now) {
+    public void failed(Target target, String hash, EngineException.Kind kind, String message, Instant now) {
         Entry prev = entries.get(target);
         int attempts = prev == null || !prev.hash().equals(hash) ? 1 : prev.attempts() + 1;
         Cause cause = switch (kind) {
@@ -108,7 +109,7 @@ public final class BackoffBook {
     }
 
     /** Drops everything about targets not in {@code live}, so the book cannot grow without bound. */
-    public void retain(Set<String> live) {
+    public void retain(Set<Target> live) {
         entries.keySet().retainAll(live);
         restarts.keySet().retainAll(live);
     }

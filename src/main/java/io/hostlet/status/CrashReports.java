@@ -10,6 +10,7 @@ import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.RestartPolicy;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Step;
+import io.hostlet.plan.Target;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -59,7 +60,7 @@ public final class CrashReports {
     public HostStatus enrich(HostStatus status, DesiredState desired, ObservedState observed, Plan plan, Instant now) {
         Map<String, ObservedContainer> byId = new HashMap<>();
         observed.containers().forEach(c -> byId.put(c.id(), c));
-        Map<String, Instant> backoffUntil = new HashMap<>();
+        Map<Target, Instant> backoffUntil = new HashMap<>();
         for (Step s : plan.steps()) {
             if (s instanceof Step.Wait w && w.until() != null) {
                 backoffUntil.put(w.target(), w.until());
@@ -83,7 +84,7 @@ public final class CrashReports {
                 continue;
             }
             ContainerManifest m = desired.containers().get(cs.name());
-            Instant next = backoffUntil.get("container:" + cs.name());
+            Instant next = backoffUntil.get(Target.container(cs.name()));
             if (next == null && c.state() == ObservedContainer.State.RESTARTING) {
                 next = engineNextTry(f.run());
             }

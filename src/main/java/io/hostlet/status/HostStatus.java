@@ -30,21 +30,14 @@ public record HostStatus(boolean converged, Instant lastReconcile, boolean engin
         images = List.copyOf(images);
     }
 
-    /** A status without Image manifests. */
-    public HostStatus(boolean converged, Instant lastReconcile, boolean engineReachable, boolean sourceComplete,
-                      String reason, List<ContainerStatus> containers, List<ManifestError> manifestErrors,
-                      SourceInfo source, PassStats lastPass) {
-        this(converged, lastReconcile, engineReachable, sourceComplete, reason, containers, manifestErrors, source,
-                lastPass, List.of());
-    }
-
     /** Before the first pass. */
     public static HostStatus starting() {
-        return new HostStatus(false, null, false, false, "no reconcile pass yet", List.of(), List.of(), null, null);
+        return new HostStatus(false, null, false, false, "no reconcile pass yet", List.of(), List.of(), null, null,
+                List.of());
     }
 
     /** The same status with the cost of the pass that produced it. */
-    public HostStatus withLastPass(PassStats stats) {
+    HostStatus withLastPass(PassStats stats) {
         return new HostStatus(converged, lastReconcile, engineReachable, sourceComplete, reason, containers,
                 manifestErrors, source, stats, images);
     }

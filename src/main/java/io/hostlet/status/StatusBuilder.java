@@ -12,6 +12,8 @@ import io.hostlet.manifest.ImageManifest;
 import io.hostlet.manifest.PullPolicy;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Step;
+import io.hostlet.plan.Target;
+import io.hostlet.engine.Engine;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,15 +22,48 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
-/** Derives status from one pass's inputs and plan; pure apart from reading the backoff book. */
+/**
+ * Builds the status a pass publishes, once per pass, after its steps ran: from the pass's inputs, its plan and the
+ * backoff book, with crash loops explained (see {@link CrashReports}); or, when the engine did not answer, from
+ * the status before with what is known without it.
+ *
+ * <p>Used by the reconcile thread only.
+ */
 public final class StatusBuilder {
 
-    private StatusBuilder() {
+    private final CrashReports crashReports;
+
+    public StatusBuilder(Engine engine) {
+        this.crashReports = new CrashReports(engine);
     }
 
-    public static HostStatus build(DesiredState desired, SourceInfo source, ObservedState observed, Plan plan, BackoffBook book,
-                            Instant now) {
+    /**
+     * The status of a pass that reached the engine and planned at {@code now}; {@code stats} tells what the pass
+     * cost, asked last so that it counts the calls crash reports make too.
+     */
+    public HostStatus afterPass(DesiredState desired, SourceInfo source, ObservedState observed, Plan plan,
+                                BackoffBook book, Instant now, Supplier<PassStats> stats) {
+        HostStatus s = crashReports.enrich(build(desired, source, observed, plan, book, now, null), desired, observed,
+                plan, now);
+        return s.withLastPass(stats.get());
+    }
+
+    /**
+     * The status of a pass in which the engine did not answer ({@code problem} says how): not converged, the
+     * containers and images as the last pass that reached the engine saw them, the desired state as read now.
+     */
+    public HostStatus engineDown(HostStatus previous, DesiredState desired, SourceInfo source, String problem,
+                                 PassStats stats) {
+        return new HostStatus(false, previous.lastReconcile(), false, desired.complete(),
+                "engine unreachable: " + problem, previous.containers(), desired.errors(), source, stats,
+                previous.images());
+    }
+
+    /** The status derived purely from one pass's inputs and plan (no crash details). */
+    static HostStatus build(DesiredState desired, SourceInfo source, ObservedState observed, Plan plan, BackoffBook book,
+                            Instant now, PassStats stats) {
         Map<String, ObservedContainer> byName = new HashMap<>();
         for (ObservedContainer c : observed.containers()) {
             String name = c.managedName() == null ? c.name() : c.managedName();
@@ -37,7 +72,7 @@ public final class StatusBuilder {
                 byName.put(name, c);
             }
         }
-        Map<String, Step> steps = new HashMap<>();
+        Map<Target, Step> steps = new HashMap<>();
         for (Step s : plan.steps()) {
             steps.merge(s.target(), s, (a, b) -> b); // a container's last step is the one that tells its fate
         }
@@ -47,7 +82,7 @@ public final class StatusBuilder {
 
         List<ContainerStatus> out = new ArrayList<>();
         for (String name : names) {
-            String target = "container:" + name;
+            Target target = Target.container(name);
             ContainerManifest m = desired.containers().get(name);
             ObservedContainer c = byName.get(name);
             Step step = steps.get(target);
@@ -67,7 +102,7 @@ public final class StatusBuilder {
             } else if (step instanceof Step.Wait w) {
                 BackoffBook.Entry e = book.entry(target);
                 if (e == null && image != null) {
-                    e = book.entry("image:" + image); // waiting for its image's pull backoff
+                    e = book.entry(Target.image(image)); // waiting for its image's pull backoff
                 }
                 phase = e == null ? Phase.Pending : switch (e.cause()) {
                     case RESTART -> Phase.CrashLoopBackOff;
@@ -131,12 +166,12 @@ public final class StatusBuilder {
         } else if (!imagesMissing.isEmpty()) {
             reason = imagesMissing.size() + " image(s) not present: " + String.join(", ", imagesMissing);
         }
-        return new HostStatus(converged, now, true, desired.complete(), reason, out, desired.errors(), source, null,
+        return new HostStatus(converged, now, true, desired.complete(), reason, out, desired.errors(), source, stats,
                 images);
     }
 
     /** Each desired Image (and each name two Image manifests claim), from the local images and the plan's steps. */
-    private static List<ImageStatus> images(DesiredState desired, ObservedState observed, Map<String, Step> steps) {
+    private static List<ImageStatus> images(DesiredState desired, ObservedState observed, Map<Target, Step> steps) {
         TreeSet<String> names = new TreeSet<>(desired.images().keySet());
         names.addAll(desired.heldImages());
         List<ImageStatus> out = new ArrayList<>();
@@ -148,7 +183,7 @@ public final class StatusBuilder {
                 continue;
             }
             String id = observed.localImages() == null ? null : observed.localImages().idOf(m.image());
-            Step step = steps.get("image:" + m.image());
+            Step step = steps.get(Target.image(m.image()));
             ImageStatus.Phase phase;
             String message = null;
             if (step instanceof Step.PullImage) {

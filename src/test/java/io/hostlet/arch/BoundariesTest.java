@@ -54,6 +54,20 @@ class BoundariesTest {
                 .check(main);
     }
 
+    /** Time is an input: only the clock producer reads the system clock; everything else is given a {@code Clock}. */
+    @Test
+    void onlyTheClockProducerReadsTheSystemClock() {
+        noClasses().that().doNotHaveFullyQualifiedName("io.hostlet.app.ClockProducer")
+                .should().callMethod(java.time.Instant.class, "now")
+                .orShould().callMethod(java.time.Clock.class, "systemUTC")
+                .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
+                .orShould().callMethod(java.time.Clock.class, "system", java.time.ZoneId.class)
+                .orShould().callMethod(java.time.LocalDateTime.class, "now")
+                .orShould().callMethod(java.time.OffsetDateTime.class, "now")
+                .orShould().callMethod(java.time.ZonedDateTime.class, "now")
+                .check(main);
+    }
+
     @Test
     void noPackageCycles() {
         slices().matching("io.hostlet.(**)").should().beFreeOfCycles().check(main);
@@ -74,8 +88,10 @@ class BoundariesTest {
         allowOnly("io.hostlet.plan..", "io.hostlet.desired", "io.hostlet.observed..", "io.hostlet.manifest..");
         allowOnly("io.hostlet.observe..", "io.hostlet.engine..", "io.hostlet.desired", "io.hostlet.observed..",
                 "io.hostlet.manifest..");
+        // The executor only carries out steps: it writes no record (the recorder books its outcomes) and needs no
+        // manifest logic (steps carry labels and pull mode), so it sees only the plan, the engine and the model.
         allowOnly("io.hostlet.execute..", "io.hostlet.plan..", "io.hostlet.engine..", "io.hostlet.observed..",
-                "io.hostlet.manifest..", "io.hostlet.recorder..");
+                "io.hostlet.manifest..");
         allowOnly("io.hostlet.recorder..", "io.hostlet.execute..", "io.hostlet.plan..", "io.hostlet.engine..",
                 "io.hostlet.observed..", "io.hostlet.desired", "io.hostlet.manifest..");
         allowOnly("io.hostlet.status..", "io.hostlet.recorder..", "io.hostlet.plan..", "io.hostlet.engine..",

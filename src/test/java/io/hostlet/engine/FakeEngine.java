@@ -50,7 +50,7 @@ public class FakeEngine implements Engine {
     }
 
     @Override
-    public ObservedState observe(boolean withNetworks) {
+    public ObservedState observe() {
         throw new UnsupportedOperationException();
     }
 
@@ -61,11 +61,6 @@ public class FakeEngine implements Engine {
 
     @Override
     public void removeNetwork(String id) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean hasImage(String image) {
         throw new UnsupportedOperationException();
     }
 

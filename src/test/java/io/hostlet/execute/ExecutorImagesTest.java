@@ -1,6 +1,8 @@
 package io.hostlet.execute;
 
+import io.hostlet.recorder.BackoffBook;
 import io.hostlet.recorder.PulledImages;
+import io.hostlet.recorder.Recorder;
 import io.hostlet.engine.FakeEngine;
 
 import io.hostlet.engine.EngineException;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -27,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The executor's image side: pulls bounded by {@code pull-parallelism} apart from {@code parallelism}, the record of
- * what hostlet pulled, and removals. The engine here is a stand-in because what is checked is the executor's own
+ * The executor's image side: pulls bounded by {@code pull-parallelism} apart from {@code parallelism}, and what its
+ * outcomes let the recorder book in the record of what hostlet pulled, for pulls and removals. The engine here is a stand-in because what is checked is the executor's own
  * bookkeeping and concurrency, which a real engine answering a loopback registry in milliseconds cannot show;
  * ImageKindIT covers the same against the real engine and registry.
  */
@@ -90,9 +93,14 @@ class ExecutorImagesTest {
         pools.forEach(ExecutorService::shutdownNow);
     }
 
-    private Executor executor(PullEngine engine, int parallelism, int pullParallelism, PulledImages record) {
-        return new Executor(engine, "test", pool(parallelism), pool(pullParallelism), pullParallelism, record,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+    private Executor executor(PullEngine engine, int parallelism, int pullParallelism) {
+        return new Executor(engine, pool(parallelism), pool(pullParallelism), pullParallelism);
+    }
+
+    /** Books outcomes as the loop does, at {@code NOW}. */
+    private static Recorder recorder(PulledImages record) {
+        return new Recorder(new BackoffBook(), record, Clock.fixed(NOW, ZoneOffset.UTC), true, Duration.ofHours(1),
+                image -> { });
     }
 
     private static Plan pulls(int n) {
@@ -100,14 +108,18 @@ class ExecutorImagesTest {
         for (int i = 0; i < n; i++) {
             steps.add(new Step.PullImage("reg:5000/app-" + i + ":1", null, "not present"));
         }
-        return new Plan(steps);
+        return Plan.of(new Plan.Phase(Plan.Kind.PULL_IMAGES, steps));
+    }
+
+    private static Plan removal(String image, String id) {
+        return Plan.of(new Plan.Phase(Plan.Kind.REMOVE_IMAGES, List.of(new Step.RemoveImage(image, id, "unused"))));
     }
 
     @Test
     void pullsRunAtMostPullParallelismAtOnceWhateverTheContainerParallelism() throws Exception {
         PullEngine engine = new PullEngine();
 
-        List<Outcome> outcomes = executor(engine, 8, 2, new PulledImages(state, "test")).run(pulls(6), null);
+        List<Outcome> outcomes = executor(engine, 8, 2).run(pulls(6));
 
         assertThat(outcomes).allMatch(Outcome::ok).hasSize(6);
         assertThat(engine.most.get()).isEqualTo(2);
@@ -117,7 +129,7 @@ class ExecutorImagesTest {
     void pullsMayRunWiderThanContainerParallelism() throws Exception {
         PullEngine engine = new PullEngine();
 
-        executor(engine, 1, 4, new PulledImages(state, "test")).run(pulls(4), null);
+        executor(engine, 1, 4).run(pulls(4));
 
         assertThat(engine.most.get()).isEqualTo(4);
     }
@@ -128,7 +140,7 @@ class ExecutorImagesTest {
         engine.local.put("reg:5000/app-1:1", "sha256:new-reg:5000/app-1:1"); // someone pulled it already
         PulledImages record = new PulledImages(state, "test");
 
-        executor(engine, 2, 2, record).run(pulls(2), null);
+        recorder(record).record(executor(engine, 2, 2).run(pulls(2)));
 
         assertThat(record.list()).containsExactly(new PulledImage("reg:5000/app-0:1", "sha256:new-reg:5000/app-0:1", NOW, null));
         assertThat(new PulledImages(state, "test").list()).as("the record survives a restart").isEqualTo(record.list());
@@ -141,11 +153,13 @@ class ExecutorImagesTest {
         record.pulled("reg:5000/a:1", null, "sha256:a", NOW.minusSeconds(7200));
         record.pulled("reg:5000/b:1", null, "sha256:b", NOW.minusSeconds(7200));
         record.replace(record.list().stream().map(p -> p.unwantedSince(NOW.minusSeconds(3600))).toList());
-        Executor executor = executor(engine, 2, 2, record);
+        Executor executor = executor(engine, 2, 2);
+        Recorder recorder = recorder(record);
 
-        executor.run(new Plan(List.of(new Step.RemoveImage("reg:5000/a:1", "sha256:a", "unused"))), null);
+        recorder.record(executor.run(removal("reg:5000/a:1", "sha256:a")));
         engine.removeFails = new EngineException(EngineException.Kind.CONFLICT, "image is being used by container x", null);
-        List<Outcome> refused = executor.run(new Plan(List.of(new Step.RemoveImage("reg:5000/b:1", "sha256:b", "unused"))), null);
+        List<Outcome> refused = executor.run(removal("reg:5000/b:1", "sha256:b"));
+        recorder.record(refused);
 
         assertThat(engine.removed).containsExactly("reg:5000/a:1=sha256:a");
         assertThat(refused).singleElement().satisfies(o -> assertThat(o.ok()).isFalse());

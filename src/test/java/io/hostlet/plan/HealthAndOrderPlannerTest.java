@@ -1,5 +1,6 @@
 package io.hostlet.plan;
 
+import io.hostlet.observed.Containers;
 import io.hostlet.observed.Labels;
 import io.hostlet.observed.ObservedContainer;
 import io.hostlet.observed.ObservedContainer.Health;
@@ -59,8 +60,7 @@ class HealthAndOrderPlannerTest {
         }
         Map<String, String> labels = new HashMap<>(c.labels());
         labels.put(Labels.DEPENDS_ON, String.join(",", m.spec().dependsOn().stream().map(Dependency::name).toList()));
-        return new ObservedContainer(c.id(), c.name(), c.image(), labels, c.state(), c.exitCode(), c.created(),
-                c.networks(), c.health(), c.imageId());
+        return Containers.from(c).labels(labels).build();
     }
 
     static World base() {
@@ -103,7 +103,7 @@ class HealthAndOrderPlannerTest {
                 }, ""),
                 row("restarts for unhealthiness back off like crashes", w -> {
                     w.desired.put("db", with(w.desired.get("db"), CHECK, true));
-                    w.backoffs.put("container:db", new Backoff(SpecHash.of(w.desired.get("db")), NOW.plusSeconds(20),
+                    w.backoffs.put(Target.container("db"), new Backoff(SpecHash.of(w.desired.get("db")), NOW.plusSeconds(20),
                             "back-off 20s restarting"));
                     return health(w, "db", Health.UNHEALTHY);
                 }, "#1 container:db, Wait, back-off 20s restarting\n"),
@@ -218,7 +218,7 @@ class HealthAndOrderPlannerTest {
         assertThat(w.plan().hasActions()).isFalse();
 
         w.replaceObserved("db", c -> exited(c, 1));
-        w.backoffs.put("container:db", new Backoff(SpecHash.of(w.desired.get("db")), NOW.plusSeconds(20), "back-off"));
+        w.backoffs.put(Target.container("db"), new Backoff(SpecHash.of(w.desired.get("db")), NOW.plusSeconds(20), "back-off"));
         assertThat(w.plan().nextWakeUp()).contains(NOW.plusSeconds(20));
     }
 

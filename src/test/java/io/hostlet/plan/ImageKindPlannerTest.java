@@ -54,7 +54,7 @@ class ImageKindPlannerTest {
         final List<io.hostlet.observed.ObservedContainer> observed = new ArrayList<>();
         final Map<String, String> local = new HashMap<>();
         final Map<String, ImageCheck> checks = new HashMap<>();
-        final Map<String, Backoff> backoffs = new HashMap<>();
+        final Map<Target, Backoff> backoffs = new HashMap<>();
         final List<PulledImage> pulled = new ArrayList<>();
         Set<String> heldFiles = new HashSet<>();
         Set<String> heldImages = new HashSet<>();
@@ -69,11 +69,12 @@ class ImageKindPlannerTest {
         }
 
         ObservedState observedState() {
-            return new ObservedState(observed, Map.of(), NOW, checks, listed ? new LocalImages(local) : null);
+            return new ObservedState(observed, Map.of(), checks, listed ? new LocalImages(local) : null);
         }
 
         Plan plan() {
-            return Planner.plan(desired(), observedState(), backoffs, NOW, new ImageGc(prune, GRACE, pulled));
+            return Planner.plan(desired(), observedState(), backoffs, NOW, new ImageGc(prune, GRACE, pulled),
+                    PlannerTest.ORIGIN);
         }
     }
 
@@ -156,14 +157,14 @@ class ImageKindPlannerTest {
                 row("a pull backing off waits", w -> {
                     World c = clean();
                     c.local.remove(TOOLS);
-                    c.backoffs.put("image:" + TOOLS, new Backoff(TOOLS, NOW.plusSeconds(10), "pull of " + TOOLS
+                    c.backoffs.put(Target.image(TOOLS), new Backoff(TOOLS, NOW.plusSeconds(10), "pull of " + TOOLS
                             + " failed: manifest unknown"));
                     return c;
                 }, "#1 image:reg:5000/tools:2.1, Wait, pull of reg:5000/tools:2.1 failed: manifest unknown\n"),
                 row("an expired backoff lets the pull through", w -> {
                     World c = clean();
                     c.local.remove(TOOLS);
-                    c.backoffs.put("image:" + TOOLS, new Backoff(TOOLS, NOW.minusSeconds(1), "pull failed"));
+                    c.backoffs.put(Target.image(TOOLS), new Backoff(TOOLS, NOW.minusSeconds(1), "pull failed"));
                     return c;
                 }, "#1 image:reg:5000/tools:2.1, PullImage, not present; Image tools keeps it (imagePullPolicy IfNotPresent)\n"),
                 row("an image name claimed twice is not applied", w -> {
@@ -239,7 +240,7 @@ class ImageKindPlannerTest {
                     return w;
                 }, ""),
                 row("a failed removal backs off for that image", w -> {
-                    w.backoffs.put("image:" + OLD, new Backoff("sha256:old", NOW.plusSeconds(10), "remove image failed"));
+                    w.backoffs.put(Target.image(OLD), new Backoff("sha256:old", NOW.plusSeconds(10), "remove image failed"));
                     return w;
                 }, "#1 image:reg:5000/old:1, Wait, remove image failed\n"));
     }
@@ -304,9 +305,10 @@ class ImageKindPlannerTest {
     }
 
     @Test
-    void theNoGcOverloadPlansNoRemovals() {
+    void gcOffPlansNoRemovals() {
         World w = converged();
-        assertThat(Planner.plan(w.desired(), w.observedState(), w.backoffs, NOW).render()).isEmpty();
+        assertThat(Planner.plan(w.desired(), w.observedState(), w.backoffs, NOW, ImageGc.OFF, PlannerTest.ORIGIN)
+                .render()).isEmpty();
     }
 
 }

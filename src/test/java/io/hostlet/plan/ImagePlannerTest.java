@@ -46,7 +46,8 @@ class ImagePlannerTest {
         Plan plan() {
             io.hostlet.desired.DesiredState d = new io.hostlet.desired.DesiredState(w.desired, w.heldFiles, w.heldNames,
                     List.of(), true, null);
-            return Planner.plan(d, new ObservedState(w.observed, w.networks, NOW, checks), w.backoffs, NOW);
+            return Planner.plan(d, new ObservedState(w.observed, w.networks, checks, null), w.backoffs, NOW, ImageGc.OFF,
+                    PlannerTest.ORIGIN);
         }
     }
 
@@ -95,18 +96,18 @@ class ImagePlannerTest {
                 row("an image backing off holds its pull and the creates that need it", w -> {
                     w.w.observed.removeIf(c -> c.managedName().equals("web"));
                     w.checks.put(WEB_IMAGE, new ImageCheck(WEB_IMAGE, NEW_DIGEST, null, false));
-                    w.w.backoffs.put("image:" + WEB_IMAGE, new Backoff(WEB_IMAGE, NOW.plusSeconds(10),
+                    w.w.backoffs.put(Target.image(WEB_IMAGE), new Backoff(WEB_IMAGE, NOW.plusSeconds(10),
                             "pull of reg:5000/web:1 failed: unauthorized"));
                     return w;
                 }, "#1 image:reg:5000/web:1, Wait, pull of reg:5000/web:1 failed: unauthorized\n"
                         + "#2 container:web, Wait, pull of reg:5000/web:1 failed: unauthorized\n"),
                 row("an image backing off does not touch running containers", w -> {
-                    w.w.backoffs.put("image:" + WEB_IMAGE, new Backoff(WEB_IMAGE, NOW.plusSeconds(10), "pull failed"));
+                    w.w.backoffs.put(Target.image(WEB_IMAGE), new Backoff(WEB_IMAGE, NOW.plusSeconds(10), "pull failed"));
                     return w;
                 }, ""),
                 row("an expired image backoff lets the create through", w -> {
                     w.w.observed.removeIf(c -> c.managedName().equals("web"));
-                    w.w.backoffs.put("image:" + WEB_IMAGE, new Backoff(WEB_IMAGE, NOW.minusSeconds(1), "pull failed"));
+                    w.w.backoffs.put(Target.image(WEB_IMAGE), new Backoff(WEB_IMAGE, NOW.minusSeconds(1), "pull failed"));
                     return w;
                 }, "#1 container:web, CreateContainer, not found\n"));
     }

@@ -1,6 +1,7 @@
 package io.hostlet.plan;
 
 import io.hostlet.desired.DesiredState;
+import io.hostlet.observed.Containers;
 import io.hostlet.observed.Labels;
 import io.hostlet.observed.ObservedContainer;
 import io.hostlet.observed.ObservedContainer.State;
@@ -34,20 +35,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PlannerTest {
 
     static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+    static final Origin ORIGIN = new Origin("test", null);
 
     /** The whole input of one planner call, mutable per row. */
     static final class World {
         final Map<String, ContainerManifest> desired = new LinkedHashMap<>();
         final List<ObservedContainer> observed = new ArrayList<>();
         final Map<String, String> networks = new HashMap<>();
-        final Map<String, Backoff> backoffs = new HashMap<>();
+        final Map<Target, Backoff> backoffs = new HashMap<>();
         Set<String> heldFiles = Set.of();
         Set<String> heldNames = Set.of();
         boolean complete = true;
 
         Plan plan() {
             DesiredState d = new DesiredState(desired, heldFiles, heldNames, List.of(), complete, complete ? null : "folder missing");
-            return Planner.plan(d, new ObservedState(observed, networks, NOW), backoffs, NOW);
+            return Planner.plan(d, ObservedState.listed(observed, networks), backoffs, NOW, ImageGc.OFF, ORIGIN);
         }
 
         World replaceObserved(String name, UnaryOperator<ObservedContainer> f) {
@@ -78,16 +80,16 @@ class PlannerTest {
         labels.put(Labels.SPEC, SpecHash.canonical(m));
         labels.put(Labels.SOURCE, m.source().file());
         labels.put(Labels.STOP_GRACE, Long.toString(m.spec().stopGracePeriod().toSeconds()));
-        return new ObservedContainer(id, m.name(), m.spec().image(), labels, State.RUNNING, null,
-                NOW.minusSeconds(600), m.spec().networks());
+        return Containers.container(id, m.name()).image(m.spec().image()).labels(labels).state(State.RUNNING)
+                .created(NOW.minusSeconds(600)).networks(m.spec().networks()).build();
     }
 
     static ObservedContainer exited(ObservedContainer c, int code) {
-        return new ObservedContainer(c.id(), c.name(), c.image(), c.labels(), State.EXITED, code, c.created(), c.networks());
+        return Containers.from(c).state(State.EXITED).exitCode(code).build();
     }
 
     static ObservedContainer inState(ObservedContainer c, State state) {
-        return new ObservedContainer(c.id(), c.name(), c.image(), c.labels(), state, null, c.created(), c.networks());
+        return Containers.from(c).state(state).exitCode(null).build();
     }
 
     /** The converged base case every row mutates. */
@@ -178,23 +180,23 @@ class PlannerTest {
                 row("paused is left alone", w -> w.replaceObserved("web", c -> inState(c, State.PAUSED)), ""),
                 row("restart backing off becomes a wait", w -> {
                     w.replaceObserved("web", c -> exited(c, 1));
-                    w.backoffs.put("container:web", new Backoff(SpecHash.of(w.desired.get("web")), NOW.plusSeconds(20), "back-off 20s"));
+                    w.backoffs.put(Target.container("web"), new Backoff(SpecHash.of(w.desired.get("web")), NOW.plusSeconds(20), "back-off 20s"));
                     return w;
                 }, "#1 container:web, Wait, back-off 20s\n"),
                 row("expired backoff lets the restart through", w -> {
                     w.replaceObserved("web", c -> exited(c, 1));
-                    w.backoffs.put("container:web", new Backoff(SpecHash.of(w.desired.get("web")), NOW.minusSeconds(1), "back-off 20s"));
+                    w.backoffs.put(Target.container("web"), new Backoff(SpecHash.of(w.desired.get("web")), NOW.minusSeconds(1), "back-off 20s"));
                     return w;
                 }, "#1 container:web, StartContainer, exited with code 1, restartPolicy Always\n"),
                 row("failed create of an old spec does not delay the corrected one", w -> {
                     w.observed.removeIf(c -> c.managedName().equals("web"));
-                    w.backoffs.put("container:web", new Backoff("some-older-hash", NOW.plusSeconds(60), "pull failed"));
+                    w.backoffs.put(Target.container("web"), new Backoff("some-older-hash", NOW.plusSeconds(60), "pull failed"));
                     return w;
                 }, "#1 container:web, CreateContainer, not found\n"),
                 row("two containers for one name: the extra goes", w -> {
                     ObservedContainer web = running(w.desired.get("web"), "id-web2");
-                    w.observed.add(exited(new ObservedContainer("id-web2", "web-old", web.image(), web.labels(),
-                            State.EXITED, 0, NOW.minusSeconds(900), List.of()), 0));
+                    w.observed.add(exited(Containers.from(web).name("web-old").state(State.EXITED)
+                            .exitCode(0).created(NOW.minusSeconds(900)).networks(List.of()).build(), 0));
                     return w;
                 }, "#1 container:web, RemoveContainer, duplicate of id-web\n"),
                 row("network still used by a kept container is not removed", w -> {

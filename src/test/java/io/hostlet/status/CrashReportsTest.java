@@ -12,6 +12,8 @@ import io.hostlet.manifest.RestartPolicy;
 import io.hostlet.manifest.SourceRef;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Step;
+import io.hostlet.plan.Target;
+import io.hostlet.observed.Containers;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,12 +42,12 @@ class CrashReportsTest {
     }
 
     static ObservedContainer observed(String name, ObservedContainer.State state, Integer exit) {
-        return new ObservedContainer("id-" + name, name, "busybox:1", Map.of("io.hostlet.name", name), state, exit,
-                NOW.minusSeconds(60), List.of());
+        return Containers.container("id-" + name, name).image("busybox:1").labels(Map.of("io.hostlet.name", name))
+                .state(state).exitCode(exit).created(NOW.minusSeconds(60)).build();
     }
 
     static HostStatus status(ContainerStatus... cs) {
-        return new HostStatus(false, NOW, true, true, null, List.of(cs), List.of(), null, null);
+        return new HostStatus(false, NOW, true, true, null, List.of(cs), List.of(), null, null, List.of());
     }
 
     static DesiredState desired(ContainerManifest... ms) {
@@ -67,9 +69,9 @@ class CrashReportsTest {
 
         HostStatus s = new CrashReports(engine).enrich(status(ok, web),
                 desired(manifest("web", RestartPolicy.Always), manifest("ok", RestartPolicy.Always)),
-                new ObservedState(List.of(observed("web", ObservedContainer.State.RESTARTING, 3),
-                        observed("ok", ObservedContainer.State.RUNNING, null)), Map.of(), NOW),
-                new Plan(List.of()), NOW);
+                ObservedState.listed(List.of(observed("web", ObservedContainer.State.RESTARTING, 3),
+                        observed("ok", ObservedContainer.State.RUNNING, null)), Map.of()),
+                Plan.of(), NOW);
 
         assertThat(engine.calls).as("only the crash-looping one is asked about")
                 .containsExactly("inspect id-web", "logs id-web 20");
@@ -88,8 +90,9 @@ class CrashReportsTest {
                 null, "back-off 20s restarting exited container; next try at " + NOW.plusSeconds(5));
 
         HostStatus s = new CrashReports(engine).enrich(status(web), desired(manifest("web", RestartPolicy.Always)),
-                new ObservedState(List.of(observed("web", ObservedContainer.State.EXITED, 137)), Map.of(), NOW),
-                new Plan(List.of(new Step.Wait("container:web", NOW.plusSeconds(5), "back-off 20s"))), NOW);
+                ObservedState.listed(List.of(observed("web", ObservedContainer.State.EXITED, 137)), Map.of()),
+                Plan.of(new Plan.Phase(Plan.Kind.CONTAINERS,
+                        List.of(new Step.Wait(Target.container("web"), NOW.plusSeconds(5), "back-off 20s")))), NOW);
 
         ContainerStatus.CrashLoop loop = s.containers().get(0).crashLoop();
         assertThat(loop.restarts()).as("hostlet's 2 and the engine's 1").isEqualTo(3);
@@ -104,17 +107,17 @@ class CrashReportsTest {
         engine.run = new LastRun(1, 1, false, NOW.minusSeconds(2), NOW.minusSeconds(1));
         CrashReports reports = new CrashReports(engine);
         ContainerStatus web = new ContainerStatus("web", Phase.CrashLoopBackOff, "busybox:1", "id-web", 0, "web.yaml", null, null);
-        ObservedState obs = new ObservedState(List.of(observed("web", ObservedContainer.State.RESTARTING, 1)), Map.of(), NOW);
+        ObservedState obs = ObservedState.listed(List.of(observed("web", ObservedContainer.State.RESTARTING, 1)), Map.of());
 
-        reports.enrich(status(web), desired(), obs, new Plan(List.of()), NOW);
-        reports.enrich(status(web), desired(), obs, new Plan(List.of()), NOW.plusMillis(500));
+        reports.enrich(status(web), desired(), obs, Plan.of(), NOW);
+        reports.enrich(status(web), desired(), obs, Plan.of(), NOW.plusMillis(500));
         assertThat(engine.calls).hasSize(2);
 
-        reports.enrich(status(web), desired(), obs, new Plan(List.of()), NOW.plus(CrashReports.REFRESH));
+        reports.enrich(status(web), desired(), obs, Plan.of(), NOW.plus(CrashReports.REFRESH));
         assertThat(engine.calls).hasSize(4);
 
-        ObservedState exited = new ObservedState(List.of(observed("web", ObservedContainer.State.EXITED, 1)), Map.of(), NOW);
-        reports.enrich(status(web), desired(), exited, new Plan(List.of()), NOW.plus(CrashReports.REFRESH));
+        ObservedState exited = ObservedState.listed(List.of(observed("web", ObservedContainer.State.EXITED, 1)), Map.of());
+        reports.enrich(status(web), desired(), exited, Plan.of(), NOW.plus(CrashReports.REFRESH));
         assertThat(engine.calls).hasSize(6);
     }
 

@@ -12,6 +12,9 @@ import io.hostlet.manifest.SourceRef;
 import io.hostlet.plan.Backoff;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Planner;
+import io.hostlet.plan.ImageGc;
+import io.hostlet.plan.Origin;
+import io.hostlet.plan.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,11 +41,11 @@ class ImageStatusTest {
     }
 
     private static HostStatus status(Map<String, ImageManifest> images, Set<String> held, Map<String, String> local,
-                                     Map<String, Backoff> backoffs) {
+                                     Map<Target, Backoff> backoffs) {
         DesiredState d = new DesiredState(Map.of(), Set.of(), Set.of(), List.of(), true, null, images, held);
-        ObservedState o = new ObservedState(List.of(), Map.of(), NOW, Map.of(), new LocalImages(local));
-        Plan plan = Planner.plan(d, o, backoffs, NOW);
-        return StatusBuilder.build(d, null, o, plan, new BackoffBook(), NOW);
+        ObservedState o = new ObservedState(List.of(), Map.of(), Map.of(), new LocalImages(local));
+        Plan plan = Planner.plan(d, o, backoffs, NOW, ImageGc.OFF, new Origin("test", null));
+        return StatusBuilder.build(d, null, o, plan, new BackoffBook(), NOW, null);
     }
 
     @Test
@@ -52,7 +55,7 @@ class ImageStatusTest {
         images.put("missing", image("missing", "reg:5000/missing:1", PullPolicy.IfNotPresent));
         images.put("never", image("never", "reg:5000/never:1", PullPolicy.Never));
         images.put("failing", image("failing", "reg:5000/failing:1", PullPolicy.IfNotPresent));
-        Map<String, Backoff> backoffs = Map.of("image:reg:5000/failing:1", new Backoff("reg:5000/failing:1",
+        Map<Target, Backoff> backoffs = Map.of(Target.image("reg:5000/failing:1"), new Backoff("reg:5000/failing:1",
                 NOW.plusSeconds(10), "pull of reg:5000/failing:1 failed: manifest unknown"));
 
         HostStatus s = status(images, Set.of("twice"), Map.of("reg:5000/present:1", "sha256:p"), backoffs);

@@ -95,10 +95,6 @@ public final class GitSource implements DesiredSource {
     private Thread poller;
     private volatile boolean closed;
 
-    public GitSource(GitOptions options) {
-        this(options, Clock.systemUTC());
-    }
-
     /**
      * Opens (or creates) the local repository under {@code options.dir()} and adopts the tree in force there, if
      * it was synced from the same URL, branch and path. Throws on settings that can never work (unreadable key or

@@ -46,7 +46,7 @@ class GitHttpTest {
     }
 
     private GitSource source(GitOptions options) {
-        GitSource s = new GitSource(options);
+        GitSource s = new GitSource(options, java.time.Clock.systemUTC());
         sources.add(s);
         return s;
     }

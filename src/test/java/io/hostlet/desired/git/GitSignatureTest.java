@@ -62,7 +62,7 @@ class GitSignatureTest {
         upstream = new Upstream(tmp.resolve("upstream"));
         Path keys = Files.write(tmp.resolve("keys.asc"), concat(armoredPublicKey(colleague, "Colleague <c@example.com>"),
                 armoredPublicKey(trusted, "Release <release@example.com>")));
-        source = new GitSource(GitOptions.of(upstream.url(), tmp.resolve("checkout")).withSigningKeys(keys));
+        source = new GitSource(GitOptions.of(upstream.url(), tmp.resolve("checkout")).withSigningKeys(keys), java.time.Clock.systemUTC());
     }
 
     @AfterEach
@@ -146,7 +146,7 @@ class GitSignatureTest {
     @Test
     void aMissingKeysFileStopsStartup() {
         GitOptions options = GitOptions.of(upstream.url(), tmp.resolve("other")).withSigningKeys(tmp.resolve("nope.asc"));
-        assertThatThrownBy(() -> new GitSource(options)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new GitSource(options, java.time.Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("hostlet.git.signing-keys-file");
     }
 
@@ -177,7 +177,7 @@ class GitSignatureTest {
                     "user.signingkey=real@example.com", "commit", "-q", "-S", "-m", "signed by git itself");
             run(home, work, "git", "push", "-q", upstream.url(), "HEAD:refs/heads/main");
 
-            try (GitSource real = new GitSource(GitOptions.of(upstream.url(), tmp.resolve("real")).withSigningKeys(keys))) {
+            try (GitSource real = new GitSource(GitOptions.of(upstream.url(), tmp.resolve("real")).withSigningKeys(keys), java.time.Clock.systemUTC())) {
                 assertThat(real.sync()).as("%s", real.info().lastError()).isEqualTo(GitSource.SyncResult.APPLIED);
             }
         } finally {

@@ -52,7 +52,7 @@ class GitSourceTest {
     }
 
     private GitSource source(GitOptions options) {
-        GitSource s = new GitSource(options);
+        GitSource s = new GitSource(options, java.time.Clock.systemUTC());
         sources.add(s);
         return s;
     }

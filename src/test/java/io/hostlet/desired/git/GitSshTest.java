@@ -95,7 +95,7 @@ class GitSshTest {
     }
 
     private GitSource source(GitOptions options) {
-        GitSource s = new GitSource(options);
+        GitSource s = new GitSource(options, java.time.Clock.systemUTC());
         sources.add(s);
         return s;
     }

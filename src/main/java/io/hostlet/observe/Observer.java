@@ -1,0 +1,104 @@
+package io.hostlet.observe;
+
+import io.hostlet.desired.DesiredState;
+import io.hostlet.engine.Engine;
+import io.hostlet.engine.EngineException;
+import io.hostlet.observed.ObservedState;
+
+import java.time.Clock;
+import java.util.function.LongSupplier;
+
+/**
+ * Takes the one snapshot of the engine a pass plans from: managed containers and networks, the local images when
+ * the pass needs them, and the registry checks of images whose pull policy is {@code Always}.
+ *
+ * <p>Cheap by design. The listing is reused when nothing can have changed since it was made: the event stream has
+ * been live throughout and no event came (its epoch did not move), no step ran, and the resync timer did not ask.
+ * So a pass caused by a file change costs no engine call, while a death, a stop, a removal by hand or anything else
+ * the engine reports is always seen by a fresh list, and the resync lists regardless. A fresh listing is two calls
+ * (containers, networks); the local images are a third, made only when Image manifests exist or image garbage
+ * collection is on.
+ *
+ * <p>Used by the reconcile thread only, apart from {@link #resyncRequested()}.
+ */
+public final class Observer {
+
+    private final Engine engine;
+    private final ImageChecker images;
+    private final LongSupplier eventsEpoch;
+    private final Clock clock;
+    private final boolean alwaysListImages;
+
+    /** The resync timer asked for a pass: list the engine even if the last listing is still current. */
+    private volatile boolean listRequested;
+    /** The last listing and the events epoch read just before it. */
+    private ObservedState lastListed;
+    private long lastListedEpoch = -1;
+    /** Whether the last {@link #observe} listed the engine (false: it reused {@link #lastListed}). */
+    private boolean listed;
+
+    /**
+     * @param eventsEpoch      the event stream's epoch (see {@link EngineEventsTrigger#epoch()}): negative while the
+     *                         stream is down, moved by every event
+     * @param alwaysListImages whether every pass needs the local images (image garbage collection is on)
+     */
+    public Observer(Engine engine, ImageChecker images, LongSupplier eventsEpoch, Clock clock, boolean alwaysListImages) {
+        this.engine = engine;
+        this.images = images;
+        this.eventsEpoch = eventsEpoch;
+        this.clock = clock;
+        this.alwaysListImages = alwaysListImages;
+    }
+
+    /**
+     * The engine's state for this pass, as {@code desired} needs it. Throws {@link EngineException} when the engine
+     * cannot be listed; the next pass then lists afresh.
+     */
+    public ObservedState observe(DesiredState desired) throws InterruptedException {
+        ObservedState observed;
+        try {
+            observed = listing();
+            // A third call only when something needs it: a plain pass stays at two.
+            if (!desired.images().isEmpty() || alwaysListImages) {
+                observed = observed.withLocalImages(engine.listImages());
+            }
+        } catch (EngineException e) {
+            lastListed = null;
+            throw e;
+        }
+        return observed.withImages(images.checks(desired, clock.instant()));
+    }
+
+    /** Whether the last {@link #observe} listed the engine rather than reusing the listing before. */
+    public boolean listed() {
+        return listed;
+    }
+
+    /** The resync timer: the next pass lists the engine even when nothing was signalled. */
+    public void resyncRequested() {
+        listRequested = true;
+    }
+
+    /** Steps ran and changed the engine: the next pass must look. */
+    public void engineChanged() {
+        lastListed = null;
+    }
+
+    /** hostlet pulled {@code image} or created a container from it: check it against its registry again. */
+    public void imageChanged(String image) {
+        images.invalidate(image);
+    }
+
+    private ObservedState listing() {
+        long epoch = eventsEpoch.getAsLong(); // before listing: a change during the list moves it, and the next pass lists
+        listed = false;
+        if (lastListed != null && epoch >= 0 && epoch == lastListedEpoch && !listRequested) {
+            return lastListed;
+        }
+        listed = true;
+        listRequested = false;
+        lastListed = engine.observe();
+        lastListedEpoch = epoch;
+        return lastListed;
+    }
+}
