@@ -218,4 +218,47 @@ class PlannerTest {
         World w = mutation.apply(converged());
         assertThat(w.plan()).isEqualTo(w.plan());
     }
+
+    /** The executor decides nothing, so a create step must carry all of it: labels, pull mode, needed networks. */
+    @org.junit.jupiter.api.Test
+    void createStepsCarryTheirLabelsPullModeAndTheNetworksTheyNeed() {
+        World w = converged();
+        w.observed.removeIf(c -> c.managedName().equals("web"));
+        w.networks.clear();
+        DesiredState d = new DesiredState(w.desired, Set.of(), Set.of(), List.of(), true, null);
+
+        Plan plan = Planner.plan(d, ObservedState.listed(w.observed, w.networks), w.backoffs, NOW, ImageGc.OFF,
+                new Origin("test", "abc123"));
+
+        assertThat(plan.phases()).extracting(p -> p.kind() + " " + p.steps().size()).containsExactly(
+                "CREATE_NETWORKS 1", "PULL_IMAGES 0", "CONTAINERS 1", "REMOVE_IMAGES 0", "REMOVE_NETWORKS 0");
+        Step.CreateNetwork net = (Step.CreateNetwork) plan.phases().get(0).steps().get(0);
+        assertThat(net.labels()).isEqualTo(Map.of(Labels.MANAGED, "true", Labels.INSTANCE, "test"));
+        Step.CreateContainer create = (Step.CreateContainer) plan.phases().get(2).steps().get(0);
+        ContainerManifest web = w.desired.get("web");
+        Map<String, String> labels = new HashMap<>(running(web, "x").labels());
+        labels.put(Labels.REVISION, "abc123");
+        assertThat(create.container().labels()).isEqualTo(labels);
+        assertThat(create.container().pull()).isEqualTo(PullMode.IF_MISSING);
+        assertThat(create.needs()).containsExactly(Target.network("app"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void thePullModeFollowsTheImagePullPolicy() {
+        for (var c : Map.of(io.hostlet.manifest.PullPolicy.Always, PullMode.FIRST,
+                io.hostlet.manifest.PullPolicy.IfNotPresent, PullMode.IF_MISSING,
+                io.hostlet.manifest.PullPolicy.Never, PullMode.NEVER).entrySet()) {
+            World w = converged();
+            ContainerManifest m = w.desired.get("web");
+            ContainerSpec s = m.spec();
+            w.desired.put("web", new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), c.getKey(),
+                    s.command(), s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(),
+                    s.restartPolicy(), s.resources(), s.stopGracePeriod()), m.source()));
+            w.observed.removeIf(o -> o.managedName().equals("web"));
+
+            Step.CreateContainer create = (Step.CreateContainer) w.plan().phases().get(2).steps().get(0);
+
+            assertThat(create.container().pull()).as(c.getKey().toString()).isEqualTo(c.getValue());
+        }
+    }
 }

@@ -1,0 +1,127 @@
+package io.hostlet.execute;
+
+import io.hostlet.engine.EngineException;
+import io.hostlet.engine.FakeEngine;
+import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.ContainerSpec;
+import io.hostlet.manifest.SourceRef;
+import io.hostlet.plan.Plan;
+import io.hostlet.plan.PullMode;
+import io.hostlet.plan.Step;
+import io.hostlet.plan.Target;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The executor follows the plan's data: phases in order, a step whose needed target failed is failed without acting,
+ * labels and pull mode as the step says.
+ */
+class ExecutorTest {
+
+    final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    /** Records every call; network {@code broken} cannot be created; images are present unless pulled is asked. */
+    static final class CallEngine extends FakeEngine {
+        final Map<String, Map<String, String>> seenLabels = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public synchronized String createNetwork(String name, Map<String, String> labels) {
+            calls.add("create network " + name);
+            if (name.equals("broken")) {
+                throw new EngineException(EngineException.Kind.FAILED, "address pool exhausted", null);
+            }
+            return "net-" + name;
+        }
+
+        @Override
+        public synchronized String createContainer(ContainerManifest m, Map<String, String> labels) {
+            calls.add("create " + m.name());
+            seenLabels.put(m.name(), labels);
+            return "id-" + m.name();
+        }
+
+        @Override
+        public synchronized void startContainer(String id) {
+            calls.add("start " + id);
+        }
+
+        @Override
+        public synchronized io.hostlet.observed.LocalImage localImage(String image) {
+            calls.add("inspect image " + image);
+            return null;
+        }
+
+        @Override
+        public synchronized void pullImage(String image) {
+            calls.add("pull " + image);
+        }
+    }
+
+    static Step.CreateContainer create(String name, PullMode pull, String... networks) {
+        ContainerManifest m = new ContainerManifest(name, Map.of(), ContainerSpec.ofImage("busybox:1"),
+                new SourceRef(name + ".yaml", 1));
+        return new Step.CreateContainer(new Step.NewContainer(m, "h", Map.of("io.hostlet.name", name), pull,
+                java.util.Arrays.stream(networks).map(Target::network).toList()), "not found");
+    }
+
+    @Test
+    void aStepWhoseNeededNetworkFailedIsFailedWithoutTouchingTheEngine() throws Exception {
+        CallEngine engine = new CallEngine();
+        Plan plan = Plan.of(
+                new Plan.Phase(Plan.Kind.CREATE_NETWORKS, List.of(
+                        new Step.CreateNetwork("broken", Map.of(), "not found"),
+                        new Step.CreateNetwork("fine", Map.of(), "not found"))),
+                new Plan.Phase(Plan.Kind.CONTAINERS, List.of(
+                        create("web", PullMode.IF_MISSING, "broken"),
+                        create("db", PullMode.IF_MISSING, "fine"))));
+
+        List<Outcome> outcomes = new Executor(engine, pool, pool, 1).run(plan);
+
+        assertThat(outcomes).extracting(o -> o.step().target() + " " + (o.ok() ? "ok" : o.error().getMessage()))
+                .containsExactly("network:broken address pool exhausted", "network:fine ok",
+                        "container:web needs network:broken, which failed: address pool exhausted",
+                        "container:db ok");
+        assertThat(engine.calls).doesNotContain("create web").contains("create db", "start id-db");
+    }
+
+    @Test
+    void aCreateUsesTheStepsLabelsAndPullsFirstOnlyWhenTheStepSaysSo() throws Exception {
+        CallEngine engine = new CallEngine();
+        Plan plan = Plan.of(new Plan.Phase(Plan.Kind.CONTAINERS, List.of(
+                create("web", PullMode.FIRST), create("db", PullMode.IF_MISSING))));
+
+        List<Outcome> outcomes = new Executor(engine, pool, pool, 1).run(plan);
+
+        assertThat(outcomes).allMatch(Outcome::ok);
+        assertThat(engine.calls.stream().filter(c -> c.startsWith("pull"))).containsExactly("pull busybox:1");
+        assertThat(engine.seenLabels).containsEntry("web", Map.of("io.hostlet.name", "web"))
+                .containsEntry("db", Map.of("io.hostlet.name", "db"));
+        assertThat(outcomes.get(0).pulls()).containsExactly(new Outcome.Pull("busybox:1", null, null));
+    }
+
+    @Test
+    void phasesRunInTheirOrderAndWaitsAreNotRun() throws Exception {
+        CallEngine engine = new CallEngine();
+        Plan plan = Plan.of(
+                new Plan.Phase(Plan.Kind.CREATE_NETWORKS, List.of(new Step.CreateNetwork("app", Map.of(), "not found"))),
+                new Plan.Phase(Plan.Kind.CONTAINERS, List.of(create("web", PullMode.IF_MISSING, "app"),
+                        new Step.Wait(Target.container("db"), null, "waiting for web"))));
+
+        List<Outcome> outcomes = new Executor(engine, pool, pool, 1).run(plan);
+
+        assertThat(outcomes).hasSize(2);
+        assertThat(engine.calls).containsExactly("create network app", "create web", "start id-web");
+    }
+}
