@@ -29,7 +29,8 @@ import java.util.TreeSet;
  *
  * <p>Safety rules live here, in one place: nothing is removed while the desired state is incomplete; a
  * container whose manifest file has errors, or whose name two manifests claim, is left alone; only
- * containers of this instance are ever in {@code observed}, so nothing else can be touched. Images are removed only
+ * containers of this instance, named as their labels claim, are ever in {@code observed.containers()} (see
+ * {@link io.hostlet.observed.Ownership}), so nothing else can be touched. Images are removed only
  * under the rules of {@link ImageGc}.
  */
 public final class Planner {
@@ -137,6 +138,7 @@ public final class Planner {
             });
             Set<String> inUse = new HashSet<>(wantedNetworks);
             observed.containers().stream().filter(c -> !removedIds.contains(c.id())).forEach(c -> inUse.addAll(c.networks()));
+            observed.foreignCopies().forEach(c -> inUse.addAll(c.networks())); // not ours, but it uses the network
             new TreeMap<>(observed.networks()).forEach((net, id) -> {
                 if (!inUse.contains(net)) {
                     networkRemovals.add(new Step.RemoveNetwork(net, id, "no manifest uses it"));

@@ -192,11 +192,46 @@ class PlannerTest {
                     return w;
                 }, "#1 container:web, CreateContainer, not found\n"),
                 row("two containers for one name: the extra goes", w -> {
+                    // Both are hostlet's: the real name and a replacement name hostlet chose (see Ownership).
                     ObservedContainer web = running(w.desired.get("web"), "id-web2");
-                    w.observed.add(exited(new ObservedContainer("id-web2", "web-old", web.image(), web.labels(),
+                    w.observed.add(exited(new ObservedContainer("id-web2", "web.next-0badc0de", web.image(), web.labels(),
                             State.EXITED, 0, NOW.minusSeconds(900), List.of()), 0));
                     return w;
                 }, "#1 container:web, RemoveContainer, duplicate of id-web\n"),
+                row("a copy with web's labels under another name is foreign: never a duplicate", w -> {
+                    ObservedContainer web = running(w.desired.get("web"), "id-web");
+                    w.observed.add(new ObservedContainer("id-copy", "web-debug", web.image(), web.labels(),
+                            State.RUNNING, null, NOW.minusSeconds(10), List.of("app")));
+                    return w;
+                }, ""),
+                row("a copy of a container whose manifest is gone is not removed with it", w -> {
+                    ObservedContainer db = running(w.desired.get("db"), "id-db");
+                    w.observed.add(new ObservedContainer("id-copy", "db-debug", db.image(), db.labels(),
+                            State.RUNNING, null, NOW.minusSeconds(10), List.of("app")));
+                    w.desired.remove("db");
+                    return w;
+                }, "#1 container:db, RemoveContainer, manifest removed\n"),
+                row("a copy is foreign even when the real one is missing: the real one is created", w -> {
+                    ObservedContainer web = running(w.desired.get("web"), "id-web");
+                    w.observed.removeIf(c -> c.managedName().equals("web"));
+                    w.observed.add(new ObservedContainer("id-copy", "web-debug", web.image(), web.labels(),
+                            State.RUNNING, null, NOW.minusSeconds(10), List.of("app")));
+                    return w;
+                }, "#1 container:web, CreateContainer, not found\n"),
+                row("a replacement-like name with a bad suffix is foreign", w -> {
+                    ObservedContainer web = running(w.desired.get("web"), "id-web");
+                    w.observed.add(new ObservedContainer("id-copy", "web.next-XYZ", web.image(), web.labels(),
+                            State.EXITED, 0, NOW.minusSeconds(900), List.of()));
+                    return w;
+                }, ""),
+                row("the network a foreign copy uses is not removed", w -> {
+                    ObservedContainer web = running(w.desired.get("web"), "id-web");
+                    w.observed.clear();
+                    w.observed.add(new ObservedContainer("id-copy", "web-debug", web.image(), web.labels(),
+                            State.RUNNING, null, NOW.minusSeconds(10), List.of("app")));
+                    w.desired.clear();
+                    return w;
+                }, ""),
                 row("network still used by a kept container is not removed", w -> {
                     w.desired.clear();
                     w.heldFiles = Set.of("web.yaml", "db.yaml");
