@@ -64,7 +64,16 @@ public interface Engine {
      * Throws {@link EngineException.Kind#IMAGE_MISSING} when the image is absent and
      * {@link EngineException.Kind#CONFLICT} when the name is taken.
      */
-    String createContainer(ContainerManifest m, Map<String, String> labels);
+    default String createContainer(ContainerManifest m, Map<String, String> labels) {
+        return createContainer(m, labels, java.util.List.of());
+    }
+
+    /**
+     * Like {@link #createContainer(ContainerManifest, Map)}, also mounting each of {@code carried} (a container's
+     * anonymous volumes, decided by the planner) at its path, so a replacement keeps their data.
+     */
+    String createContainer(ContainerManifest m, Map<String, String> labels,
+                           java.util.List<io.hostlet.observed.AnonymousVolume> carried);
 
     /** Starts a created or exited container. */
     void startContainer(String id);
@@ -72,7 +81,10 @@ public interface Engine {
     /** Sends SIGTERM, waits up to {@code grace}, then SIGKILL. A container already stopped is fine. */
     void stopContainer(String id, Duration grace);
 
-    /** Removes a container (and its anonymous volumes; named volumes are never removed). Gone already is fine. */
+    /**
+     * Removes a container, never its volumes, anonymous or named: an anonymous volume of a removed container stays
+     * until {@code docker volume prune} (docker compose's default too). Gone already is fine.
+     */
     void removeContainer(String id);
 
     /**

@@ -4,6 +4,7 @@ import io.hostlet.recorder.PulledImages;
 
 import io.hostlet.engine.Engine;
 import io.hostlet.engine.EngineException;
+import io.hostlet.observed.AnonymousVolume;
 import io.hostlet.observed.Labels;
 import io.hostlet.observed.LocalImage;
 import io.hostlet.manifest.ContainerManifest;
@@ -177,12 +178,12 @@ public final class Executor {
     private void runContainerStep(Step s, String revision, Set<String> failedNetworks,
                                   Map<String, CompletableFuture<Void>> pulls) {
         if (s instanceof Step.CreateContainer c) {
-            create(c.manifest(), c.specHash(), revision, failedNetworks, pulls);
+            create(c.manifest(), c.specHash(), List.of(), revision, failedNetworks, pulls);
             LOG.infof("created %s (%s)", c.manifest().name(), c.cause());
         } else if (s instanceof Step.RecreateContainer r) {
             engine.stopContainer(r.oldId(), r.oldGrace());
             engine.removeContainer(r.oldId());
-            create(r.manifest(), r.specHash(), revision, failedNetworks, pulls);
+            create(r.manifest(), r.specHash(), r.carriedVolumes(), revision, failedNetworks, pulls);
             LOG.infof("recreated %s (%s)", r.manifest().name(), r.cause());
         } else if (s instanceof Step.StartContainer st) {
             engine.startContainer(st.id());
@@ -200,7 +201,8 @@ public final class Executor {
         }
     }
 
-    private void create(ContainerManifest m, String hash, String revision, Set<String> failedNetworks,
+    private void create(ContainerManifest m, String hash, List<AnonymousVolume> carried, String revision,
+                        Set<String> failedNetworks,
                         Map<String, CompletableFuture<Void>> pulls) {
         for (String net : m.spec().networks()) {
             if (failedNetworks.contains(net)) {
@@ -213,7 +215,7 @@ public final class Executor {
         }
         String id;
         try {
-            id = engine.createContainer(m, labels(m, hash, revision));
+            id = engine.createContainer(m, labels(m, hash, revision), carried);
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.CONFLICT) {
                 throw new EngineException(e.kind(), "the name " + m.name()
@@ -228,7 +230,7 @@ public final class Executor {
                         "image " + m.spec().image() + " is not present and imagePullPolicy is Never", e);
             }
             pullOnce(m.spec().image(), pulls);
-            id = engine.createContainer(m, labels(m, hash, revision));
+            id = engine.createContainer(m, labels(m, hash, revision), carried);
         }
         try {
             engine.startContainer(id);

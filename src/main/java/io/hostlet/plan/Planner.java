@@ -186,11 +186,13 @@ public final class Planner {
             step = new Step.CreateContainer(m, hash, "not found");
         } else if (!hash.equals(keep.specHash())) {
             List<String> changed = SpecHash.changedFields(m, keep.labels().get(Labels.SPEC));
-            step = new Step.RecreateContainer(keep.id(), grace(keep), m, hash, "spec changed: " + String.join(", ", changed));
+            step = new Step.RecreateContainer(keep.id(), grace(keep), m, hash, "spec changed: " + String.join(", ", changed),
+                    VolumeCarryOver.carried(keep, m));
         } else if (m.spec().imagePullPolicy() == PullPolicy.Always && image != null && image.current()
                 && keep.imageId() != null && !keep.imageId().equals(image.localId())) {
             step = new Step.RecreateContainer(keep.id(), grace(keep), m, hash,
-                    "image " + m.spec().image() + " updated to " + shortDigest(image.registryDigest()));
+                    "image " + m.spec().image() + " updated to " + shortDigest(image.registryDigest()),
+                    VolumeCarryOver.carried(keep, m));
         } else {
             step = switch (keep.state()) {
                 case CREATED -> new Step.StartContainer(keep.id(), m.name(), hash, false, "created but not started");

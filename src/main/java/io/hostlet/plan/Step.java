@@ -1,9 +1,11 @@
 package io.hostlet.plan;
 
 import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.observed.AnonymousVolume;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One thing the plan asks for, with its cause. Steps are data: the executor runs them without deciding
@@ -94,9 +96,22 @@ public sealed interface Step {
         }
     }
 
-    /** Stop and remove {@code oldId}, then create and start the container anew. */
-    record RecreateContainer(String oldId, Duration oldGrace, ContainerManifest manifest, String specHash, String cause)
-            implements Step {
+    /**
+     * Stop and remove {@code oldId}, then create and start the container anew, mounting {@code carriedVolumes} (the
+     * old container's anonymous volumes, see {@link VolumeCarryOver}) at their paths.
+     */
+    record RecreateContainer(String oldId, Duration oldGrace, ContainerManifest manifest, String specHash, String cause,
+                             List<AnonymousVolume> carriedVolumes) implements Step {
+        public RecreateContainer {
+            carriedVolumes = List.copyOf(carriedVolumes);
+        }
+
+        /** A recreate that carries no volumes over. */
+        public RecreateContainer(String oldId, Duration oldGrace, ContainerManifest manifest, String specHash,
+                                 String cause) {
+            this(oldId, oldGrace, manifest, specHash, cause, List.of());
+        }
+
         public String target() {
             return "container:" + manifest.name();
         }
