@@ -8,8 +8,9 @@ import io.hostlet.observed.AnonymousVolume;
 import io.hostlet.observed.Labels;
 import io.hostlet.observed.LocalImage;
 import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.LabelKey;
 import io.hostlet.manifest.PullPolicy;
-import io.hostlet.manifest.SpecHash;
+import io.hostlet.manifest.SpecLabel;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Step;
 import org.jboss.logging.Logger;
@@ -51,15 +52,18 @@ public final class Executor {
     private final Semaphore pullSlots;
     private final PulledImages pulled;
     private final Clock clock;
+    /** Keys the digests in the {@code io.hostlet.spec} label; see {@link SpecLabel}. */
+    private final LabelKey labelKey;
 
     /**
      * @param pool            runs container steps ({@code hostlet.parallelism} threads)
      * @param pullPool        runs pull steps ({@code hostlet.images.pull-parallelism} threads)
      * @param pullParallelism the most pulls at once, whichever thread makes them
      * @param pulled          the record of images hostlet pulled, updated after pulls and removals
+     * @param labelKey        the host's key for the digests in spec labels
      */
     public Executor(Engine engine, String instance, ExecutorService pool, ExecutorService pullPool, int pullParallelism,
-             PulledImages pulled, Clock clock) {
+             PulledImages pulled, Clock clock, LabelKey labelKey) {
         this.engine = engine;
         this.instance = instance;
         this.pool = pool;
@@ -67,6 +71,7 @@ public final class Executor {
         this.pullSlots = new Semaphore(pullParallelism);
         this.pulled = pulled;
         this.clock = clock;
+        this.labelKey = labelKey;
     }
 
     /** Runs {@code plan}; new containers are labelled with {@code revision} when it is not null. */
@@ -292,7 +297,7 @@ public final class Executor {
         Map<String, String> labels = Labels.ownership(instance);
         labels.put(Labels.NAME, m.name());
         labels.put(Labels.SPEC_HASH, hash);
-        labels.put(Labels.SPEC, SpecHash.canonical(m));
+        labels.put(Labels.SPEC, SpecLabel.write(m, labelKey)); // never values: labels are public (see SpecLabel)
         labels.put(Labels.SOURCE, m.source().file());
         labels.put(Labels.STOP_GRACE, Long.toString(m.spec().stopGracePeriod().toSeconds()));
         if (revision != null) {

@@ -9,8 +9,10 @@ import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.Dependency;
 import io.hostlet.manifest.ImageRefs;
+import io.hostlet.manifest.LabelKey;
 import io.hostlet.manifest.PullPolicy;
 import io.hostlet.manifest.SpecHash;
+import io.hostlet.manifest.SpecLabel;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -43,9 +45,21 @@ public final class Planner {
         return plan(desired, observed, backoffs, now, ImageGc.OFF);
     }
 
-    /** The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows. */
+    /**
+     * The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows; causes
+     * compare spec labels with a key for this process only (see {@link LabelKey#ephemeral}).
+     */
     public static Plan plan(DesiredState desired, ObservedState observed, Map<String, Backoff> backoffs, Instant now,
                             ImageGc gc) {
+        return plan(desired, observed, backoffs, now, gc, LabelKey.ephemeral());
+    }
+
+    /**
+     * The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows; the
+     * cause of a recreate compares spec labels (see {@link SpecLabel}) with the host's {@code labelKey}.
+     */
+    public static Plan plan(DesiredState desired, ObservedState observed, Map<String, Backoff> backoffs, Instant now,
+                            ImageGc gc, LabelKey labelKey) {
         List<Step> networkCreates = new ArrayList<>();
         List<Step> containerSteps = new ArrayList<>();
         List<Step> networkRemovals = new ArrayList<>();
@@ -100,7 +114,7 @@ public final class Planner {
         for (ContainerManifest m : sortedDesired.values()) {
             if (!desired.heldNames().contains(m.name())) {
                 planContainer(m, byName.getOrDefault(m.name(), List.of()), containerSteps, desired, byName,
-                        observed.images().get(m.spec().image()));
+                        observed.images().get(m.spec().image()), labelKey);
             }
         }
 
@@ -173,7 +187,7 @@ public final class Planner {
 
     private static void planContainer(ContainerManifest m, List<ObservedContainer> found, List<Step> out,
                                       DesiredState desired, Map<String, List<ObservedContainer>> observed,
-                                      ImageCheck image) {
+                                      ImageCheck image, LabelKey labelKey) {
         String hash = SpecHash.of(m);
         ObservedContainer keep = pickKeeper(found, hash);
         for (ObservedContainer extra : found) {
@@ -185,7 +199,7 @@ public final class Planner {
         if (keep == null) {
             step = new Step.CreateContainer(m, hash, "not found");
         } else if (!hash.equals(keep.specHash())) {
-            List<String> changed = SpecHash.changedFields(m, keep.labels().get(Labels.SPEC));
+            List<String> changed = SpecLabel.changes(m, keep.labels().get(Labels.SPEC), labelKey);
             step = new Step.RecreateContainer(keep.id(), grace(keep), m, hash, "spec changed: " + String.join(", ", changed),
                     VolumeCarryOver.carried(keep, m));
         } else if (m.spec().imagePullPolicy() == PullPolicy.Always && image != null && image.current()

@@ -4,6 +4,8 @@ import io.hostlet.execute.Outcome;
 import io.hostlet.status.PassStats;
 import io.hostlet.status.StatusBuilder;
 import io.hostlet.execute.Executor;
+import io.hostlet.manifest.LabelKey;
+import io.hostlet.recorder.LabelKeyFile;
 import io.hostlet.observe.EngineEventsTrigger;
 import io.hostlet.observe.ImageChecker;
 import io.hostlet.recorder.BackoffBook;
@@ -68,6 +70,8 @@ public class Reconciler {
     private ExecutorService pullPool;
     private PulledImages pulledImages;
     private Executor executor;
+    /** The host's key for spec-label digests (state folder), read once at start. */
+    private LabelKey labelKey;
     private EngineEventsTrigger events;
     private Thread thread;
     private volatile boolean running;
@@ -104,8 +108,9 @@ public class Reconciler {
             return t;
         });
         pulledImages = new PulledImages(config.stateDir(), config.instance());
+        labelKey = LabelKeyFile.loadOrCreate(config.stateDir());
         executor = new Executor(engine, config.instance(), pool, pullPool, config.images().pullParallelism(),
-                pulledImages, clock);
+                pulledImages, clock, labelKey);
         images = new ImageChecker(engine, config.resyncInterval(), pool);
         running = true;
         events = new EngineEventsTrigger(engine, this::requestPass); // before the loop, which asks it for the epoch
@@ -228,7 +233,7 @@ public class Reconciler {
             pulledImages.replace(ImageGc.track(pulledImages.list(), desired, observed, now));
             gc = new ImageGc(true, config.images().pruneGrace(), pulledImages.list());
         }
-        Plan plan = Planner.plan(desired, observed, book.view(), now, gc);
+        Plan plan = Planner.plan(desired, observed, book.view(), now, gc, labelKey);
         HostStatus next = crashReports.enrich(StatusBuilder.build(desired, sourceInfo, observed, plan, book, now),
                 desired, observed, plan, now);
         status = next.withLastPass(status.lastPass()); // visible while the steps run

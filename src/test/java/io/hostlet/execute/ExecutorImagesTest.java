@@ -92,7 +92,7 @@ class ExecutorImagesTest {
 
     private Executor executor(PullEngine engine, int parallelism, int pullParallelism, PulledImages record) {
         return new Executor(engine, "test", pool(parallelism), pool(pullParallelism), pullParallelism, record,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC), io.hostlet.manifest.LabelKey.random());
     }
 
     private static Plan pulls(int n) {

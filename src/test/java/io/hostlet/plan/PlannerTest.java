@@ -239,6 +239,30 @@ class PlannerTest {
                 }, ""));
     }
 
+    /** The cause names the variable that changed and never its value, with labels this hostlet writes. */
+    @org.junit.jupiter.api.Test
+    void aRecreateCauseNamesTheChangedVariableWithoutItsValue() {
+        io.hostlet.manifest.LabelKey key = io.hostlet.manifest.LabelKey.random();
+        ContainerManifest before = withEnv(manifest("web", "busybox:1", "web.yaml"), "s3cr3t-old");
+        ContainerManifest after = withEnv(before, "s3cr3t-new");
+        ObservedContainer old = running(before, "id-web");
+        Map<String, String> labels = new HashMap<>(old.labels());
+        labels.put(Labels.SPEC, io.hostlet.manifest.SpecLabel.write(before, key));
+        old = new ObservedContainer(old.id(), old.name(), old.image(), labels, old.state(), null, old.created(), old.networks());
+        DesiredState d = new DesiredState(Map.of("web", after), Set.of(), Set.of(), List.of(), true, null);
+        String plan = Planner.plan(d, new ObservedState(List.of(old), Map.of(), NOW), Map.of(), NOW, ImageGc.OFF, key)
+                .render();
+        assertThat(plan).isEqualTo("#1 container:web, RecreateContainer, spec changed: env TOKEN\n");
+        assertThat(labels.get(Labels.SPEC)).doesNotContain("s3cr3t");
+    }
+
+    static ContainerManifest withEnv(ContainerManifest m, String token) {
+        ContainerSpec s = m.spec();
+        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
+                s.args(), s.workingDir(), s.user(), List.of(new ContainerSpec.EnvVar("TOKEN", token)), s.ports(),
+                s.volumes(), s.networks(), s.restartPolicy(), s.resources(), s.stopGracePeriod()), m.source());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void plansTheMinimalStepsForEachMutation(String name, UnaryOperator<World> mutation, String expected) {
