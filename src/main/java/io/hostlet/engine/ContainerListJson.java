@@ -1,5 +1,6 @@
 package io.hostlet.engine;
 
+import io.hostlet.observed.AnonymousVolume;
 import io.hostlet.observed.ObservedContainer;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -57,6 +58,7 @@ final class ContainerListJson {
         long created = 0;
         Map<String, String> labels = Map.of();
         List<String> networks = List.of();
+        List<AnonymousVolume> anonymous = List.of();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -70,6 +72,7 @@ final class ContainerListJson {
                 case "Created" -> created = p.getValueAsLong();
                 case "Labels" -> labels = stringMap(p, value);
                 case "NetworkSettings" -> networks = networkNames(p, value);
+                case "Mounts" -> anonymous = anonymousVolumes(p, value);
                 default -> p.skipChildren();
             }
         }
@@ -93,7 +96,24 @@ final class ContainerListJson {
             }
         }
         return new ObservedContainer(id, name == null ? id : name, image, labels, state(state), exit,
-                Instant.ofEpochSecond(created), networks, health, imageId);
+                Instant.ofEpochSecond(created), networks, health, imageId, anonymous);
+    }
+
+    /** The volume mounts under {@code Mounts} whose volume the engine named (see {@link AnonymousVolume}). */
+    private static List<AnonymousVolume> anonymousVolumes(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return List.of();
+        }
+        List<AnonymousVolume> out = new ArrayList<>();
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            Map<String, String> m = stringMap(p, JsonToken.START_OBJECT);
+            if ("volume".equals(m.get("Type")) && AnonymousVolume.isEngineNamed(m.get("Name"))
+                    && m.get("Destination") != null) {
+                out.add(new AnonymousVolume(m.get("Name"), m.get("Destination")));
+            }
+        }
+        return out;
     }
 
     /** The first of the container's names, without the engine's leading slash; null when there is none. */

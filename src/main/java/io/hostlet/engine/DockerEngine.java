@@ -1,5 +1,6 @@
 package io.hostlet.engine;
 
+import io.hostlet.observed.AnonymousVolume;
 import io.hostlet.observed.LastRun;
 import io.hostlet.observed.LocalImage;
 import io.hostlet.observed.LocalImages;
@@ -360,12 +361,17 @@ public final class DockerEngine implements Engine, AutoCloseable {
     }
 
     @Override
-    public String createContainer(ContainerManifest m, Map<String, String> labels) {
+    public String createContainer(ContainerManifest m, Map<String, String> labels, List<AnonymousVolume> carried) {
         ContainerSpec s = m.spec();
         List<String> networks = s.networks();
+        List<Mount> mounts = mounts(s, labels);
+        for (AnonymousVolume v : carried) {
+            // The old container's volume by its engine name, at its old path: the image's VOLUME gets no new one.
+            mounts.add(new Mount().withType(MountType.VOLUME).withSource(v.name()).withTarget(v.path()));
+        }
         HostConfig host = HostConfig.newHostConfig()
                 .withRestartPolicy(restartPolicy(s.restartPolicy()))
-                .withMounts(mounts(s, labels))
+                .withMounts(mounts)
                 .withPortBindings(portBindings(s));
         if (!networks.isEmpty()) {
             host.withNetworkMode(networks.get(0));
@@ -505,7 +511,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
     public void removeContainer(String id) {
         call("remove " + id, () -> {
             try {
-                fast.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+                // Never with volumes: an anonymous volume may hold the only copy of a database (see AnonymousVolume).
+                fast.removeContainerCmd(id).withForce(true).exec();
             } catch (NotFoundException gone) {
                 // the goal is reached
             }

@@ -54,11 +54,13 @@ public interface Engine {
     void removeImage(String reference, String expectedId);
 
     /**
-     * Creates (does not start) a container for {@code m} with {@code labels}, attached to its networks.
-     * Throws {@link EngineException.Kind#IMAGE_MISSING} when the image is absent and
+     * Creates (does not start) a container for {@code m} with {@code labels}, attached to its networks, mounting
+     * each of {@code carried} (a container's anonymous volumes, decided by the planner) at its path, so a replacement
+     * keeps their data. Throws {@link EngineException.Kind#IMAGE_MISSING} when the image is absent and
      * {@link EngineException.Kind#CONFLICT} when the name is taken.
      */
-    String createContainer(ContainerManifest m, Map<String, String> labels);
+    String createContainer(ContainerManifest m, Map<String, String> labels,
+                           java.util.List<io.hostlet.observed.AnonymousVolume> carried);
 
     /** Starts a created or exited container. */
     void startContainer(String id);
@@ -66,7 +68,10 @@ public interface Engine {
     /** Sends SIGTERM, waits up to {@code grace}, then SIGKILL. A container already stopped is fine. */
     void stopContainer(String id, Duration grace);
 
-    /** Removes a container (and its anonymous volumes; named volumes are never removed). Gone already is fine. */
+    /**
+     * Removes a container, never its volumes, anonymous or named: an anonymous volume of a removed container stays
+     * until {@code docker volume prune} (docker compose's default too). Gone already is fine.
+     */
     void removeContainer(String id);
 
     /**

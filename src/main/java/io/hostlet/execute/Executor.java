@@ -179,7 +179,7 @@ public final class Executor {
         }
         String id;
         try {
-            id = engine.createContainer(c.manifest(), c.labels());
+            id = engine.createContainer(c.manifest(), c.labels(), c.carriedVolumes());
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.CONFLICT) {
                 throw new EngineException(e.kind(), "the name " + c.manifest().name()
@@ -194,7 +194,7 @@ public final class Executor {
                         "image " + image + " is not present and imagePullPolicy is Never", e);
             }
             pullOnce(image, run, pulls);
-            id = engine.createContainer(c.manifest(), c.labels());
+            id = engine.createContainer(c.manifest(), c.labels(), c.carriedVolumes());
         }
         try {
             engine.startContainer(id);

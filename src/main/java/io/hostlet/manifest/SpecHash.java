@@ -189,7 +189,7 @@ public final class SpecHash {
     }
 
     /** A minimal JSON writer for strings, lists and sorted maps: owned here so no library upgrade can change it. */
-    private static String json(Object o) {
+    static String json(Object o) {
         StringBuilder b = new StringBuilder();
         write(b, o);
         return b.toString();

@@ -10,6 +10,8 @@ import java.util.Map;
  * @param exitCode the last exit code when {@code state} is EXITED, DEAD or RESTARTING and the engine said it; else null
  * @param health   what the container's health check says, from the list call's status text
  * @param imageId  the id of the image it runs ({@code sha256:...}); null when unknown
+ * @param anonymousVolumes the engine-named volumes mounted in it (from the list call's {@code Mounts}), which a
+ *                         recreate carries over
  */
 public record ObservedContainer(
         String id,
@@ -21,22 +23,32 @@ public record ObservedContainer(
         Instant created,
         List<String> networks,
         Health health,
-        String imageId) {
+        String imageId,
+        List<AnonymousVolume> anonymousVolumes) {
 
     public ObservedContainer {
         labels = Map.copyOf(labels);
         networks = List.copyOf(networks);
         health = health == null ? Health.NONE : health;
+        anonymousVolumes = anonymousVolumes == null ? List.of() : List.copyOf(anonymousVolumes);
+    }
+
+    /** A container without anonymous volumes. */
+    public ObservedContainer(String id, String name, String image, Map<String, String> labels, State state,
+                             Integer exitCode, Instant created, List<String> networks, Health health, String imageId) {
+        this(id, name, image, labels, state, exitCode, created, networks, health, imageId, List.of());
     }
 
     /** The same container with {@code health}. */
     public ObservedContainer withHealth(Health h) {
-        return new ObservedContainer(id, name, image, labels, state, exitCode, created, networks, h, imageId);
+        return new ObservedContainer(id, name, image, labels, state, exitCode, created, networks, h, imageId,
+                anonymousVolumes);
     }
 
     /** The same container running image {@code id}. */
     public ObservedContainer withImageId(String id) {
-        return new ObservedContainer(this.id, name, image, labels, state, exitCode, created, networks, health, id);
+        return new ObservedContainer(this.id, name, image, labels, state, exitCode, created, networks, health, id,
+                anonymousVolumes);
     }
 
     /** Docker's health states; {@code NONE} when the container has no health check (or is not running). */

@@ -1,7 +1,7 @@
 package io.hostlet.plan;
 
 import io.hostlet.manifest.ContainerManifest;
-import io.hostlet.manifest.SpecHash;
+import io.hostlet.manifest.SpecLabel;
 import io.hostlet.observed.Labels;
 
 import java.util.Map;
@@ -27,7 +27,7 @@ final class CreateLabels {
         Map<String, String> labels = new TreeMap<>(Labels.ownership(origin.instance()));
         labels.put(Labels.NAME, m.name());
         labels.put(Labels.SPEC_HASH, hash);
-        labels.put(Labels.SPEC, SpecHash.canonical(m));
+        labels.put(Labels.SPEC, SpecLabel.write(m, origin.labelKey())); // never values: labels are public
         labels.put(Labels.SOURCE, m.source().file());
         labels.put(Labels.STOP_GRACE, Long.toString(m.spec().stopGracePeriod().toSeconds()));
         if (origin.revision() != null) {

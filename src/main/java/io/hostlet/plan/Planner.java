@@ -9,8 +9,10 @@ import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.Dependency;
 import io.hostlet.manifest.ImageRefs;
+import io.hostlet.manifest.LabelKey;
 import io.hostlet.manifest.PullPolicy;
 import io.hostlet.manifest.SpecHash;
+import io.hostlet.manifest.SpecLabel;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +31,8 @@ import java.util.TreeSet;
  *
  * <p>Safety rules live here, in one place: nothing is removed while the desired state is incomplete; a
  * container whose manifest file has errors, or whose name two manifests claim, is left alone; only
- * containers of this instance are ever in {@code observed}, so nothing else can be touched. Images are removed only
+ * containers of this instance, named as their labels claim, are ever in {@code observed.containers()} (see
+ * {@link io.hostlet.observed.Ownership}), so nothing else can be touched. Images are removed only
  * under the rules of {@link ImageGc}.
  */
 public final class Planner {
@@ -135,6 +138,7 @@ public final class Planner {
             });
             Set<String> inUse = new HashSet<>(wantedNetworks);
             observed.containers().stream().filter(c -> !removedIds.contains(c.id())).forEach(c -> inUse.addAll(c.networks()));
+            observed.foreignCopies().forEach(c -> inUse.addAll(c.networks())); // not ours, but it uses the network
             new TreeMap<>(observed.networks()).forEach((net, id) -> {
                 if (!inUse.contains(net)) {
                     networkRemovals.add(new Step.RemoveNetwork(net, id, "no manifest uses it"));
@@ -181,14 +185,14 @@ public final class Planner {
         }
         Step step;
         if (keep == null) {
-            step = new Step.CreateContainer(newContainer(m, hash, origin), "not found");
+            step = new Step.CreateContainer(newContainer(m, hash, origin, null), "not found");
         } else if (!hash.equals(keep.specHash())) {
-            List<String> changed = SpecHash.changedFields(m, keep.labels().get(Labels.SPEC));
-            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin),
+            List<String> changed = SpecLabel.changes(m, keep.labels().get(Labels.SPEC), origin.labelKey());
+            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin, keep),
                     "spec changed: " + String.join(", ", changed));
         } else if (m.spec().imagePullPolicy() == PullPolicy.Always && image != null && image.current()
                 && keep.imageId() != null && !keep.imageId().equals(image.localId())) {
-            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin),
+            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin, keep),
                     "image " + m.spec().image() + " updated to " + shortDigest(image.registryDigest()));
         } else {
             step = switch (keep.state()) {
@@ -221,14 +225,17 @@ public final class Planner {
     }
 
     /** Everything the executor needs to create a container for {@code m}. */
-    private static Step.NewContainer newContainer(ContainerManifest m, String hash, Origin origin) {
+    /** What creating {@code m} takes; {@code replaced} is the container it replaces, whose anonymous volumes it keeps. */
+    private static Step.NewContainer newContainer(ContainerManifest m, String hash, Origin origin,
+                                                  ObservedContainer replaced) {
         PullMode pull = switch (m.spec().imagePullPolicy()) {
             case Always -> PullMode.FIRST;
             case IfNotPresent -> PullMode.IF_MISSING;
             case Never -> PullMode.NEVER;
         };
         return new Step.NewContainer(m, hash, CreateLabels.container(m, hash, origin), pull,
-                m.spec().networks().stream().map(Target::network).toList());
+                m.spec().networks().stream().map(Target::network).toList(),
+                replaced == null ? List.of() : VolumeCarryOver.carried(replaced, m));
     }
 
     /** Whether {@code d} holds in the observed state; {@code target} is the dependency's manifest, if any. */

@@ -1,6 +1,7 @@
 package io.hostlet.plan;
 
 import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.observed.AnonymousVolume;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -62,14 +63,16 @@ public sealed interface Step {
     }
 
     /**
-     * A container to create: its manifest and spec hash, the full label map it gets, how to get its image, and the
-     * networks it joins (see {@link #needs()}).
+     * A container to create: its manifest and spec hash, the full label map it gets, how to get its image, the
+     * networks it joins (see {@link #needs()}), and the anonymous volumes of the container it replaces that it mounts
+     * at the same paths (see {@link VolumeCarryOver}; empty for a first create).
      */
     record NewContainer(ContainerManifest manifest, String specHash, Map<String, String> labels, PullMode pull,
-                        List<Target> networks) {
+                        List<Target> networks, List<AnonymousVolume> carriedVolumes) {
         public NewContainer {
             labels = Map.copyOf(labels);
             networks = List.copyOf(networks);
+            carriedVolumes = List.copyOf(carriedVolumes);
         }
     }
 
@@ -160,7 +163,10 @@ public sealed interface Step {
         }
     }
 
-    /** Stop and remove {@code oldId}, then create and start the container anew. */
+    /**
+     * Stop and remove {@code oldId}, then create and start the container anew (mounting the old container's anonymous
+     * volumes the new one carries over, see {@link NewContainer#carriedVolumes()}).
+     */
     record RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String cause) implements Step {
         public Target target() {
             return Target.container(container.manifest().name());

@@ -1,6 +1,8 @@
 package io.hostlet.reconcile;
 
 import io.hostlet.config.HostletConfig;
+import io.hostlet.manifest.LabelKey;
+import io.hostlet.recorder.LabelKeyFile;
 import io.hostlet.desired.DesiredSource;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.desired.SourceInfo;
@@ -67,6 +69,8 @@ public class Reconciler {
     private Observer observer;
     private Executor executor;
     private Recorder recorder;
+    /** The host's key for spec-label digests (state folder), read once at start. */
+    private LabelKey labelKey;
     private StatusBuilder statusBuilder;
     private Thread thread;
     private volatile boolean running;
@@ -88,6 +92,7 @@ public class Reconciler {
         pool = Executors.newFixedThreadPool(config.parallelism(), daemon("hostlet-exec"));
         pullPool = Executors.newFixedThreadPool(config.images().pullParallelism(), daemon("hostlet-pull"));
         PulledImages pulledImages = new PulledImages(config.stateDir(), config.instance());
+        labelKey = LabelKeyFile.loadOrCreate(config.stateDir());
         events = new EngineEventsTrigger(engine, this::requestPass); // before the loop, which asks it for the epoch
         observer = new Observer(engine, new ImageChecker(engine, config.resyncInterval(), pool), events::epoch, clock,
                 config.images().prune());
@@ -213,7 +218,7 @@ public class Reconciler {
         Instant now = clock.instant();
         recorder.observed(desired, observed, now);
         Plan plan = Planner.plan(desired, observed, recorder.backoffs(), now, recorder.imageGc(),
-                new Origin(config.instance(), sourceInfo.commit()));
+                new Origin(config.instance(), sourceInfo.commit(), labelKey));
         if (plan.hasActions()) {
             observer.engineChanged(); // the steps change the engine: the next pass must look
             recorder.record(executor.run(plan));

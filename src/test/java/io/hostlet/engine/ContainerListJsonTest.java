@@ -32,7 +32,11 @@ class ContainerListJsonTest {
                   "State":"running","Status":"Up 2 minutes (healthy)","HostConfig":{"NetworkMode":"default"},
                   "NetworkSettings":{"Networks":{"bridge":{"IPAMConfig":null,"Links":null,"NetworkID":"cd7f",
                     "IPPrefixLen":16},"app":{"Aliases":["web"]}}},
-                  "Mounts":[{"Type":"volume","Name":"data","Destination":"/data"}]},
+                  "Mounts":[{"Type":"volume","Name":"data","Destination":"/data"},
+                    {"Type":"volume","Name":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                     "Source":"/var/lib/docker/volumes/x/_data","Destination":"/cache","Driver":"local","Mode":"",
+                     "RW":true,"Propagation":""},
+                    {"Type":"bind","Source":"/srv","Destination":"/srv","RW":false}]},
                  {"Id":"bbb","Names":["/job"],"Image":"img","ImageID":"sha256:1","Created":5,
                   "Labels":null,"State":"exited","Status":"Exited (137) 3 seconds ago",
                   "NetworkSettings":{"Networks":{}}}]
@@ -49,6 +53,8 @@ class ContainerListJsonTest {
         assertNull(web.exitCode());
         assertEquals(Instant.ofEpochSecond(1795873153), web.created());
         assertEquals(List.of("bridge", "app"), web.networks());
+        assertEquals(List.of(new io.hostlet.observed.AnonymousVolume(
+                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "/cache")), web.anonymousVolumes());
 
         ObservedContainer job = cs.get(1);
         assertEquals("job", job.name());
@@ -57,6 +63,7 @@ class ContainerListJsonTest {
         assertEquals(137, job.exitCode());
         assertEquals(ObservedContainer.Health.NONE, job.health());
         assertEquals(List.of(), job.networks());
+        assertEquals(List.of(), job.anonymousVolumes());
     }
 
     @Test

@@ -90,7 +90,8 @@ public class FakeEngine implements Engine {
     }
 
     @Override
-    public String createContainer(ContainerManifest m, Map<String, String> labels) {
+    public String createContainer(ContainerManifest m, Map<String, String> labels,
+                                  java.util.List<io.hostlet.observed.AnonymousVolume> carried) {
         throw new UnsupportedOperationException();
     }
 

@@ -46,7 +46,8 @@ class ExecutorTest {
         }
 
         @Override
-        public synchronized String createContainer(ContainerManifest m, Map<String, String> labels) {
+        public synchronized String createContainer(ContainerManifest m, Map<String, String> labels,
+                                                   List<io.hostlet.observed.AnonymousVolume> carried) {
             calls.add("create " + m.name());
             seenLabels.put(m.name(), labels);
             return "id-" + m.name();
@@ -73,7 +74,7 @@ class ExecutorTest {
         ContainerManifest m = new ContainerManifest(name, Map.of(), ContainerSpec.ofImage("busybox:1"),
                 new SourceRef(name + ".yaml", 1));
         return new Step.CreateContainer(new Step.NewContainer(m, "h", Map.of("io.hostlet.name", name), pull,
-                java.util.Arrays.stream(networks).map(Target::network).toList()), "not found");
+                java.util.Arrays.stream(networks).map(Target::network).toList(), List.of()), "not found");
     }
 
     @Test

@@ -26,6 +26,7 @@ public final class Manifest {
     private final List<String> volumes = new ArrayList<>();
     private final List<String> networks = new ArrayList<>();
     private String restartPolicy = "Always";
+    private String image = TestEngine.testImage();
 
     private Manifest(String name) {
         this.name = name;
@@ -33,6 +34,12 @@ public final class Manifest {
 
     public static Manifest container(String name) {
         return new Manifest(name);
+    }
+
+    /** Another image than the test image (one a test built from it, say). */
+    public Manifest image(String image) {
+        this.image = image;
+        return this;
     }
 
     public Manifest label(String key, String value) {
@@ -90,7 +97,7 @@ public final class Manifest {
             labels.forEach((k, v) -> y.append("    ").append(q(k)).append(": ").append(q(v)).append('\n'));
         }
         y.append("spec:\n");
-        y.append("  image: ").append(q(TestEngine.testImage())).append('\n');
+        y.append("  image: ").append(q(image)).append('\n');
         y.append("  imagePullPolicy: IfNotPresent\n");
         y.append("  command: ").append(list(command)).append('\n');
         y.append("  args: ").append(list(args)).append('\n');

@@ -23,7 +23,7 @@ public final class Containers {
     public static Builder from(ObservedContainer c) {
         return new Builder(c.id(), c.name()).image(c.image()).labels(c.labels()).state(c.state())
                 .exitCode(c.exitCode()).created(c.created()).networks(c.networks()).health(c.health())
-                .imageId(c.imageId());
+                .imageId(c.imageId()).anonymousVolumes(c.anonymousVolumes());
     }
 
     /** The fields of one container, each settable by name. */
@@ -38,6 +38,7 @@ public final class Containers {
         private List<String> networks = List.of();
         private ObservedContainer.Health health = ObservedContainer.Health.NONE;
         private String imageId;
+        private List<AnonymousVolume> anonymousVolumes = List.of();
 
         private Builder(String id, String name) {
             this.id = id;
@@ -94,8 +95,14 @@ public final class Containers {
             return this;
         }
 
+        public Builder anonymousVolumes(List<AnonymousVolume> v) {
+            anonymousVolumes = v;
+            return this;
+        }
+
         public ObservedContainer build() {
-            return new ObservedContainer(id, name, image, labels, state, exitCode, created, networks, health, imageId);
+            return new ObservedContainer(id, name, image, labels, state, exitCode, created, networks, health, imageId,
+                    anonymousVolumes);
         }
     }
 }

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PlannerTest {
 
     static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
-    static final Origin ORIGIN = new Origin("test", null);
+    static final Origin ORIGIN = new Origin("test", null, io.hostlet.manifest.LabelKey.random());
 
     /** The whole input of one planner call, mutable per row. */
     static final class World {
@@ -194,16 +194,71 @@ class PlannerTest {
                     return w;
                 }, "#1 container:web, CreateContainer, not found\n"),
                 row("two containers for one name: the extra goes", w -> {
+                    // Both are hostlet's: the real name and a replacement name hostlet chose (see Ownership).
                     ObservedContainer web = running(w.desired.get("web"), "id-web2");
-                    w.observed.add(exited(Containers.from(web).name("web-old").state(State.EXITED)
+                    w.observed.add(exited(Containers.from(web).name("web.next-0badc0de").state(State.EXITED)
                             .exitCode(0).created(NOW.minusSeconds(900)).networks(List.of()).build(), 0));
                     return w;
                 }, "#1 container:web, RemoveContainer, duplicate of id-web\n"),
+                row("a copy with web's labels under another name is foreign: never a duplicate", w -> {
+                    ObservedContainer web = running(w.desired.get("web"), "id-web");
+                    w.observed.add(Containers.container("id-copy", "web-debug").image(web.image()).labels(web.labels()).state(State.RUNNING).created(NOW.minusSeconds(10)).networks(List.of("app")).build());
+                    return w;
+                }, ""),
+                row("a copy of a container whose manifest is gone is not removed with it", w -> {
+                    ObservedContainer db = running(w.desired.get("db"), "id-db");
+                    w.observed.add(Containers.container("id-copy", "db-debug").image(db.image()).labels(db.labels()).state(State.RUNNING).created(NOW.minusSeconds(10)).networks(List.of("app")).build());
+                    w.desired.remove("db");
+                    return w;
+                }, "#1 container:db, RemoveContainer, manifest removed\n"),
+                row("a copy is foreign even when the real one is missing: the real one is created", w -> {
+                    ObservedContainer web = running(w.desired.get("web"), "id-web");
+                    w.observed.removeIf(c -> c.managedName().equals("web"));
+                    w.observed.add(Containers.container("id-copy", "web-debug").image(web.image()).labels(web.labels()).state(State.RUNNING).created(NOW.minusSeconds(10)).networks(List.of("app")).build());
+                    return w;
+                }, "#1 container:web, CreateContainer, not found\n"),
+                row("a replacement-like name with a bad suffix is foreign", w -> {
+                    ObservedContainer web = running(w.desired.get("web"), "id-web");
+                    w.observed.add(Containers.container("id-copy", "web.next-XYZ").image(web.image()).labels(web.labels()).state(State.EXITED).exitCode(0).created(NOW.minusSeconds(900)).networks(List.of()).build());
+                    return w;
+                }, ""),
+                row("the network a foreign copy uses is not removed", w -> {
+                    ObservedContainer web = running(w.desired.get("web"), "id-web");
+                    w.observed.clear();
+                    w.observed.add(Containers.container("id-copy", "web-debug").image(web.image()).labels(web.labels()).state(State.RUNNING).created(NOW.minusSeconds(10)).networks(List.of("app")).build());
+                    w.desired.clear();
+                    return w;
+                }, ""),
                 row("network still used by a kept container is not removed", w -> {
                     w.desired.clear();
                     w.heldFiles = Set.of("web.yaml", "db.yaml");
                     return w;
                 }, ""));
+    }
+
+    /** The cause names the variable that changed and never its value, with labels this hostlet writes. */
+    @org.junit.jupiter.api.Test
+    void aRecreateCauseNamesTheChangedVariableWithoutItsValue() {
+        io.hostlet.manifest.LabelKey key = io.hostlet.manifest.LabelKey.random();
+        ContainerManifest before = withEnv(manifest("web", "busybox:1", "web.yaml"), "s3cr3t-old");
+        ContainerManifest after = withEnv(before, "s3cr3t-new");
+        ObservedContainer old = running(before, "id-web");
+        Map<String, String> labels = new HashMap<>(old.labels());
+        labels.put(Labels.SPEC, io.hostlet.manifest.SpecLabel.write(before, key));
+        old = Containers.from(old).labels(labels).exitCode(null).health(ObservedContainer.Health.NONE).imageId(null).build();
+        DesiredState d = new DesiredState(Map.of("web", after), Set.of(), Set.of(), List.of(), true, null);
+        String plan = Planner.plan(d, ObservedState.listed(List.of(old), Map.of()), Map.of(), NOW, ImageGc.OFF,
+                new Origin("test", null, key))
+                .render();
+        assertThat(plan).isEqualTo("#1 container:web, RecreateContainer, spec changed: env TOKEN\n");
+        assertThat(labels.get(Labels.SPEC)).doesNotContain("s3cr3t");
+    }
+
+    static ContainerManifest withEnv(ContainerManifest m, String token) {
+        ContainerSpec s = m.spec();
+        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
+                s.args(), s.workingDir(), s.user(), List.of(new ContainerSpec.EnvVar("TOKEN", token)), s.ports(),
+                s.volumes(), s.networks(), s.restartPolicy(), s.resources(), s.stopGracePeriod()), m.source());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -227,8 +282,9 @@ class PlannerTest {
         w.networks.clear();
         DesiredState d = new DesiredState(w.desired, Set.of(), Set.of(), List.of(), true, null);
 
+        io.hostlet.manifest.LabelKey key = io.hostlet.manifest.LabelKey.random();
         Plan plan = Planner.plan(d, ObservedState.listed(w.observed, w.networks), w.backoffs, NOW, ImageGc.OFF,
-                new Origin("test", "abc123"));
+                new Origin("test", "abc123", key));
 
         assertThat(plan.phases()).extracting(p -> p.kind() + " " + p.steps().size()).containsExactly(
                 "CREATE_NETWORKS 1", "PULL_IMAGES 0", "CONTAINERS 1", "REMOVE_IMAGES 0", "REMOVE_NETWORKS 0");
@@ -238,6 +294,7 @@ class PlannerTest {
         ContainerManifest web = w.desired.get("web");
         Map<String, String> labels = new HashMap<>(running(web, "x").labels());
         labels.put(Labels.REVISION, "abc123");
+        labels.put(Labels.SPEC, io.hostlet.manifest.SpecLabel.write(web, key)); // digests, never values
         assertThat(create.container().labels()).isEqualTo(labels);
         assertThat(create.container().pull()).isEqualTo(PullMode.IF_MISSING);
         assertThat(create.needs()).containsExactly(Target.network("app"));

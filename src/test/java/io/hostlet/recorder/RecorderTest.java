@@ -51,7 +51,7 @@ class RecorderTest {
 
     static Step.CreateContainer create(String name) {
         return new Step.CreateContainer(new Step.NewContainer(manifest(name), "hash-" + name, Map.of(),
-                PullMode.IF_MISSING, List.of()), "not found");
+                PullMode.IF_MISSING, List.of(), List.of()), "not found");
     }
 
     static Outcome ok(Step s, Outcome.Pull... pulls) {

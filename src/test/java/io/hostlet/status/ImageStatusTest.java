@@ -44,7 +44,7 @@ class ImageStatusTest {
                                      Map<Target, Backoff> backoffs) {
         DesiredState d = new DesiredState(Map.of(), Set.of(), Set.of(), List.of(), true, null, images, held);
         ObservedState o = new ObservedState(List.of(), Map.of(), Map.of(), new LocalImages(local));
-        Plan plan = Planner.plan(d, o, backoffs, NOW, ImageGc.OFF, new Origin("test", null));
+        Plan plan = Planner.plan(d, o, backoffs, NOW, ImageGc.OFF, new Origin("test", null, io.hostlet.manifest.LabelKey.random()));
         return StatusBuilder.build(d, null, o, plan, new BackoffBook(), NOW, null);
     }
 
