@@ -213,7 +213,10 @@ public class Reconciler {
             if (!running) {
                 throw new InterruptedException("stopping"); // the call failed because hostlet is stopping, not the engine
             }
-            return engineDown(e, desired, sourceInfo, start);
+            // Still a pass (it read the desired state and tried the engine): numbered like any other, so that a
+            // client waiting for passes sees them go by during an outage too.
+            return engineDown(e, desired, sourceInfo, start, new PassStats(++passes, (System.nanoTime() - wall0) / 1e6,
+                    (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6, engine.apiCalls() - calls0, 0, false));
         }
         if (engineWasDown) {
             LOG.info("engine answers again");
@@ -319,14 +322,15 @@ public class Reconciler {
         book.retain(live);
     }
 
-    private Instant engineDown(EngineException e, DesiredState desired, SourceInfo sourceInfo, Instant start) {
+    private Instant engineDown(EngineException e, DesiredState desired, SourceInfo sourceInfo, Instant start,
+                               PassStats stats) {
         if (!engineWasDown) {
             LOG.warnf("engine unreachable: %s (retrying with backoff)", e.getMessage());
             engineWasDown = true;
         }
         HostStatus prev = status;
         status = new HostStatus(false, prev.lastReconcile(), false, desired.complete(),
-                "engine unreachable: " + e.getMessage(), prev.containers(), desired.errors(), sourceInfo, prev.lastPass(),
+                "engine unreachable: " + e.getMessage(), prev.containers(), desired.errors(), sourceInfo, stats,
                 prev.images());
         Instant next = start.plus(engineRetry);
         engineRetry = engineRetry.multipliedBy(2).compareTo(ENGINE_RETRY_MAX) > 0 ? ENGINE_RETRY_MAX : engineRetry.multipliedBy(2);
