@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -264,12 +265,9 @@ class RegistryAuthTest {
 
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(5));
         long sleepPid = Long.parseLong(Files.readString(pid).trim());
-        Instant deadline = Instant.now().plusSeconds(5);
-        while (ProcessHandle.of(sleepPid).map(ProcessHandle::isAlive).orElse(false) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-        }
-        assertThat(ProcessHandle.of(sleepPid).map(ProcessHandle::isAlive).orElse(false))
-                .as("the helper's child sleep %d is gone", sleepPid).isFalse();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                assertThat(ProcessHandle.of(sleepPid).map(ProcessHandle::isAlive).orElse(false))
+                        .as("the helper's child sleep %d is gone", sleepPid).isFalse());
     }
 
     // ---- password files

@@ -22,12 +22,17 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The executor's image side: pulls bounded by {@code pull-parallelism} apart from {@code parallelism}, and what its
@@ -44,26 +49,44 @@ class ExecutorImagesTest {
 
     final List<ExecutorService> pools = new ArrayList<>();
 
-    /** Pulls take 200 ms and count how many run at once; images "appear" when pulled. */
+    /**
+     * Counts how many pulls run at once; images "appear" when pulled. A gated engine holds every pull until the test
+     * lets it through, so that how many pull at once is a state the test can wait for rather than a matter of timing.
+     */
     static final class PullEngine extends FakeEngine {
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger most = new AtomicInteger();
+        final AtomicInteger finished = new AtomicInteger();
+        final Semaphore gate;
         final Map<String, String> local = new ConcurrentHashMap<>();
         final List<String> removed = new ArrayList<>();
         EngineException removeFails;
+
+        PullEngine() {
+            this(false);
+        }
+
+        private PullEngine(boolean gated) {
+            gate = new Semaphore(gated ? 0 : Integer.MAX_VALUE);
+        }
+
+        static PullEngine gated() {
+            return new PullEngine(true);
+        }
 
         @Override
         public void pullImage(String image) {
             int now = running.incrementAndGet();
             most.accumulateAndGet(now, Math::max);
             try {
-                Thread.sleep(200);
+                gate.acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
                 running.decrementAndGet();
             }
             local.put(image, "sha256:new-" + image);
+            finished.incrementAndGet();
         }
 
         @Override
@@ -103,6 +126,17 @@ class ExecutorImagesTest {
                 image -> { });
     }
 
+    /** Runs the plan on another thread, so that the test can watch and release the gated pulls meanwhile. */
+    private static CompletableFuture<List<Outcome>> inBackground(Executor executor, Plan plan) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return executor.run(plan);
+            } catch (InterruptedException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
     private static Plan pulls(int n) {
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -117,9 +151,21 @@ class ExecutorImagesTest {
 
     @Test
     void pullsRunAtMostPullParallelismAtOnceWhateverTheContainerParallelism() throws Exception {
-        PullEngine engine = new PullEngine();
+        PullEngine engine = PullEngine.gated();
+        Executor executor = executor(engine, 8, 2);
 
-        List<Outcome> outcomes = executor(engine, 8, 2).run(pulls(6));
+        CompletableFuture<List<Outcome>> run = inBackground(executor, pulls(6));
+        // Let the pulls through one by one: each time, as many as the bound pull while the rest wait their turn.
+        for (int done = 0; done < 6; done++) {
+            int finished = done;
+            int inFlight = Math.min(2, 6 - done);
+            await().untilAsserted(() -> {
+                assertThat(engine.finished.get()).isEqualTo(finished);
+                assertThat(engine.running.get()).isEqualTo(inFlight);
+            });
+            engine.gate.release();
+        }
+        List<Outcome> outcomes = run.get(10, TimeUnit.SECONDS);
 
         assertThat(outcomes).allMatch(Outcome::ok).hasSize(6);
         assertThat(engine.most.get()).isEqualTo(2);
@@ -127,9 +173,13 @@ class ExecutorImagesTest {
 
     @Test
     void pullsMayRunWiderThanContainerParallelism() throws Exception {
-        PullEngine engine = new PullEngine();
+        PullEngine engine = PullEngine.gated();
+        Executor executor = executor(engine, 1, 4);
 
-        executor(engine, 1, 4).run(pulls(4));
+        CompletableFuture<List<Outcome>> run = inBackground(executor, pulls(4));
+        await().untilAsserted(() -> assertThat(engine.running.get()).isEqualTo(4)); // all four at once, held
+        engine.gate.release(4);
+        run.get(10, TimeUnit.SECONDS);
 
         assertThat(engine.most.get()).isEqualTo(4);
     }

@@ -17,7 +17,6 @@ import static io.hostlet.it.TestEngine.MANAGED;
 import static io.hostlet.it.TestEngine.NAME;
 import static io.hostlet.it.TestEngine.SOURCE;
 import static io.hostlet.it.TestEngine.SPEC_HASH;
-import static io.hostlet.it.HostletFixture.holdsThroughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -163,7 +162,7 @@ class ContainerLifecycleIT {
 
         hostlet.delete(file);
         await().untilAsserted(() -> assertThat(engine.container(name)).isEmpty());
-        holdsThroughout(Duration.ofSeconds(5),
+        hostlet.holdsAcrossPasses(2,
                 () -> assertThat(engine.volumeExists(volume)).as("volume %s", volume).isTrue());
     }
 

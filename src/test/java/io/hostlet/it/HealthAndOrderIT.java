@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.hostlet.it.HostletFixture.holdsThroughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -131,7 +130,7 @@ class HealthAndOrderIT {
             assertThat(s.path("message").asText()).contains("back-off 10s");
         });
         Instant restartedAt = TestEngine.startedAt(engine.running(name));
-        holdsThroughout(Duration.ofSeconds(4), () ->
+        hostlet.holdsAcrossPasses(2, () ->
                 assertThat(TestEngine.startedAt(engine.running(name))).as("backing off").isEqualTo(restartedAt));
     }
 
@@ -143,7 +142,7 @@ class HealthAndOrderIT {
                 yaml(Manifest.container(db), READY_CHECK) + "---\n" + yaml(Manifest.container(web), "dependsOn: [{name: " + db + ", condition: healthy}]"));
         hostlet.awaitRunning(db);
 
-        holdsThroughout(Duration.ofSeconds(4), () -> {
+        hostlet.holdsAcrossPasses(2, () -> {
             assertThat(engine.container(web)).as("web must wait for db").isEmpty();
             JsonNode s = hostlet.containerStatus(web);
             if (!s.isMissingNode()) {
@@ -222,6 +221,6 @@ class HealthAndOrderIT {
             assertThat(errors).contains(file + ":" + line + ": spec.dependsOn[0].name: unknown container \"nothing-"
                     + web + "\" (no manifest defines it)");
         });
-        holdsThroughout(Duration.ofSeconds(3), () -> assertThat(engine.container(web)).isEmpty());
+        hostlet.holdsAcrossPasses(2, () -> assertThat(engine.container(web)).isEmpty());
     }
 }

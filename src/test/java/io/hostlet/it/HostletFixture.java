@@ -294,31 +294,22 @@ public final class HostletFixture implements BeforeAllCallback, AfterAllCallback
         return c.get();
     }
 
+    /** hostlet's reconcile passes, to wait for instead of time. */
+    public Passes passes() {
+        return new Passes(this::status);
+    }
+
+    /** Returns once {@code n} passes have finished after this call; see {@link Passes#awaitPasses}. */
+    public JsonNode awaitPasses(int n) {
+        return passes().awaitPasses(n);
+    }
+
     /**
-     * Asserts that {@code assertion} holds at every check (every 200 ms) during the whole {@code period}; the
-     * first check that fails fails the test. (Awaitility's {@code during} would instead wait for any window in
-     * which it holds, letting a violation that comes and goes pass.)
+     * Asserts that {@code assertion} holds at every observation until {@code n} (at least 2) further passes have
+     * finished, one of which began after this call and listed the engine; see {@link Passes#holdsAcrossPasses}.
      */
-    public static void holdsThroughout(Duration period, ThrowingRunnable assertion) {
-        Instant start = Instant.now();
-        Instant end = start.plus(period);
-        while (true) {
-            try {
-                assertion.run();
-            } catch (Throwable t) {
-                throw new AssertionError("stopped holding after " + Duration.between(start, Instant.now()).toMillis()
-                        + " ms of " + period.toMillis() + " ms: " + t.getMessage(), t);
-            }
-            if (!Instant.now().isBefore(end)) {
-                return;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+    public void holdsAcrossPasses(int n, ThrowingRunnable assertion) {
+        passes().holdsAcrossPasses(n, assertion);
     }
 
     // ---- helpers ----

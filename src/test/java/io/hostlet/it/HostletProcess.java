@@ -19,6 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
+
+import static org.awaitility.Awaitility.await;
+
 /**
  * The packaged hostlet service running as a child process ({@code java -jar quarkus-run.jar}),
  * with its output appended to a log file, and its HTTP API.
@@ -124,21 +128,18 @@ public final class HostletProcess {
     }
 
     private void awaitLive(Duration within) {
-        Instant deadline = Instant.now().plus(within);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new AssertionError("hostlet exited with " + process.exitValue() + " while starting\n" + logTail(60));
-            }
-            try {
-                if (get("/q/health/live").statusCode() == 200) {
-                    return;
-                }
-            } catch (UncheckedIOException e) {
-                // not listening yet
-            }
-            sleep(200);
+        try {
+            await().atMost(within).pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(UncheckedIOException.class)
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("hostlet exited with " + process.exitValue() + " while starting\n"
+                                    + logTail(60));
+                        }
+                        return get("/q/health/live").statusCode() == 200; // UncheckedIOException: not listening yet
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("hostlet was not live within " + within + "\n" + logTail(60), e);
         }
-        throw new AssertionError("hostlet was not live within " + within + "\n" + logTail(60));
     }
 
     public boolean isRunning() {
@@ -248,15 +249,6 @@ public final class HostletProcess {
             return JSON.readTree(body);
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + body, e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -4,9 +4,9 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
-import static io.hostlet.it.HostletFixture.holdsThroughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,7 +28,7 @@ class HostletRestartIT {
 
         await().untilAsserted(() -> assertThat(hostlet.containerStatus(name).path("phase").asText())
                 .as("%s", hostlet.containerStatus(name)).isEqualTo("Running"));
-        holdsThroughout(Duration.ofSeconds(6), () -> {
+        hostlet.holdsAcrossPasses(2, () -> {
             InspectContainerResponse now = engine.running(name);
             assertThat(now.getId()).isEqualTo(before.getId());
             assertThat(now.getState().getStartedAt()).isEqualTo(before.getState().getStartedAt());
@@ -43,13 +43,10 @@ class HostletRestartIT {
         hostlet.write(name + ".yaml", Manifest.container(name));
         InspectContainerResponse before = hostlet.awaitRunning(name);
 
+        Instant mark = engine.markEvents(before.getId());
         assertThat(hostlet.stop()).as("hostlet exited within 30 s of SIGTERM").isTrue();
 
-        holdsThroughout(Duration.ofSeconds(3), () -> {
-            InspectContainerResponse now = engine.running(name);
-            assertThat(now.getId()).isEqualTo(before.getId());
-            assertThat(now.getState().getStartedAt()).isEqualTo(before.getState().getStartedAt());
-        });
+        assertLeftAlone(name, before, mark);
     }
 
     @Test
@@ -58,12 +55,24 @@ class HostletRestartIT {
         hostlet.write(name + ".yaml", Manifest.container(name));
         InspectContainerResponse before = hostlet.awaitRunning(name);
 
+        Instant mark = engine.markEvents(before.getId());
         hostlet.kill();
 
-        holdsThroughout(Duration.ofSeconds(3), () -> {
-            InspectContainerResponse now = engine.running(name);
-            assertThat(now.getId()).isEqualTo(before.getId());
-            assertThat(now.getState().getStartedAt()).isEqualTo(before.getState().getStartedAt());
-        });
+        assertLeftAlone(name, before, mark);
+    }
+
+    /**
+     * hostlet has exited, so it can ask nothing more of the engine, and the engine logged every action it carried
+     * out: nothing stopped, killed, restarted or removed the container since the mark, and it still runs. (A stop
+     * hostlet began while exiting would show as a {@code kill} event at once, long before the container went down.)
+     */
+    private void assertLeftAlone(String name, InspectContainerResponse before, Instant mark) {
+        assertThat(hostlet.process().isRunning()).as("hostlet has exited").isFalse();
+        assertThat(engine.eventsSince(before.getId(), mark))
+                .as("what the engine did to %s since the mark", name)
+                .doesNotContainAnyElementsOf(List.of("kill", "stop", "die", "restart", "pause", "destroy"));
+        InspectContainerResponse now = engine.running(name);
+        assertThat(now.getId()).isEqualTo(before.getId());
+        assertThat(now.getState().getStartedAt()).isEqualTo(before.getState().getStartedAt());
     }
 }

@@ -23,11 +23,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.hostlet.it.HostletFixture.holdsThroughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -249,6 +249,22 @@ class ImageKindIT {
         }
     }
 
+    private static final Passes passes = new Passes(() -> {
+        try {
+            return status();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    });
+
+    /**
+     * When every image that became unwanted before this call had been marked so at the latest: the decision time of
+     * a pass that began after the call (the first pass to see an image unwanted marks it; this one or an earlier).
+     */
+    private static Instant unwantedMarkedBy() {
+        return Instant.parse(passes.awaitPasses(2).path("lastReconcile").asText());
+    }
+
     private static String hostletLog() throws IOException {
         return Files.readString(log);
     }
@@ -312,7 +328,7 @@ class ImageKindIT {
             assertThat(s.path("message").asText()).contains("imagePullPolicy is Never");
             assertThat(status().path("converged").asBoolean()).isFalse();
         });
-        holdsThroughout(Duration.ofSeconds(5), () -> assertThat(localId(ref)).isNull());
+        passes.holdsAcrossPasses(2, () -> assertThat(localId(ref)).isNull());
         assertThat(hostletLog()).doesNotContain("pulled " + ref);
 
         pullByHand(ref); // the operator loads it: now it is present, and still not hostlet's
@@ -337,12 +353,14 @@ class ImageKindIT {
 
         delete("gc-pulled.yaml");
         delete("gc-theirs.yaml");
+        Instant unwanted = unwantedMarkedBy();
 
         // Unwanted from the next pass on, removed once the grace has passed.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(localId(mine)).isNull());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(hostletLog())
                 .contains("removed image " + mine + " (pulled by hostlet, unused since"));
-        holdsThroughout(GRACE.plusSeconds(4), () -> {
+        // Passes past the grace of both, one of which listed afresh: theirs would have gone with mine.
+        passes.holdsAcrossPasses(2, unwanted.plus(GRACE), () -> {
             assertThat(localId(theirs)).as("pulled by the test, not by hostlet").isEqualTo(theirsId);
             assertThat(localId(TestEngine.testImage())).as("built locally").isEqualTo(testImageId);
         });
@@ -357,8 +375,10 @@ class ImageKindIT {
         write("broken.yaml", "apiVersion: hostlet.io/v1\nkind: Container\nmetadata: {name: broken}\nspce: {}\n");
         await().untilAsserted(() -> assertThat(status().path("manifestErrors")).isNotEmpty());
         delete("gc-held.yaml");
+        Instant unwanted = unwantedMarkedBy();
 
-        holdsThroughout(GRACE.plusSeconds(6), () -> assertThat(localId(ref)).isNotNull());
+        // Kept by passes past the grace (counted from the latest the image could have been marked unwanted).
+        passes.holdsAcrossPasses(2, unwanted.plus(GRACE), () -> assertThat(localId(ref)).isNotNull());
 
         delete("broken.yaml"); // settled again: the grace starts now, then it goes
 

@@ -9,10 +9,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import org.awaitility.core.ConditionTimeoutException;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A Docker registry (Debian's {@code docker-registry}, distribution 2.x) run by the test on a free loopback port,
@@ -72,31 +75,20 @@ final class LocalRegistry implements AutoCloseable {
 
     private void awaitListening() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new AssertionError("docker-registry exited with " + process.exitValue() + ": " + log());
-            }
-            try {
-                int code = http.send(HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (code == 200 || code == 401) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("docker-registry exited with " + process.exitValue() + ": " + log());
+                        }
+                        int code = http.send(HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).GET().build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode();
+                        return code == 200 || code == 401;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("docker-registry did not listen on " + host() + ": " + log(), e);
         }
-        throw new AssertionError("docker-registry did not listen on " + host() + ": " + log());
     }
 
     String log() {

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
-import static io.hostlet.it.HostletFixture.holdsThroughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -53,7 +51,7 @@ class ManifestFolderIT {
                     assertThat(e.path("column").asInt()).isPositive();
                     assertThat(e.path("message").asText()).isNotBlank();
                 }));
-        holdsThroughout(Duration.ofSeconds(6), () -> {
+        hostlet.holdsAcrossPasses(2, () -> {
             assertThat(engine.running(name).getId()).isEqualTo(id);
             assertThat(errorsFor(file)).isNotEmpty();
         });
@@ -76,7 +74,7 @@ class ManifestFolderIT {
 
         hostlet.awaitRunning(witness);
 
-        holdsThroughout(Duration.ofSeconds(6), () -> {
+        hostlet.holdsAcrossPasses(2, () -> {
             for (String name : ignoredFileToName.values()) {
                 assertThat(engine.container(name)).as("container %s", name).isEmpty();
                 assertThat(hostlet.containerStatus(name).isMissingNode()).as("%s in status", name).isTrue();
@@ -102,7 +100,7 @@ class ManifestFolderIT {
         await().untilAsserted(() -> assertThat(errorsFor(second)).as("%s", hostlet.status()).isNotEmpty());
 
         AtomicReference<Set<String>> ids = new AtomicReference<>();
-        holdsThroughout(Duration.ofSeconds(6), () -> {
+        hostlet.holdsAcrossPasses(2, () -> {
             List<Container> named = engine.managedNamed(hostlet.instance(), name);
             assertThat(named).as("containers for %s", name).hasSizeLessThanOrEqualTo(1);
             Set<String> now = named.stream().map(Container::getId).collect(Collectors.toSet());
@@ -129,7 +127,7 @@ class ManifestFolderIT {
                 assertThat(ready.httpCode()).as("%s", ready).isEqualTo(503);
                 assertThat(ready.status()).isEqualTo("DOWN");
             });
-            holdsThroughout(Duration.ofSeconds(6), () -> {
+            hostlet.holdsAcrossPasses(2, () -> {
                 assertThat(engine.running(name).getId()).isEqualTo(id);
                 assertThat(hostlet.readiness().httpCode()).isEqualTo(503);
             });

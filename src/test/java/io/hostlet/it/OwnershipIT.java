@@ -5,13 +5,11 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
 import java.util.Map;
 
 import static io.hostlet.it.TestEngine.INSTANCE;
 import static io.hostlet.it.TestEngine.MANAGED;
 import static io.hostlet.it.TestEngine.NAME;
-import static io.hostlet.it.HostletFixture.holdsThroughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +33,7 @@ class OwnershipIT {
             JsonNode s = hostlet.containerStatus(name);
             assertThat(s.path("phase").asText()).as("%s", s).isEqualTo("Conflict");
         });
-        holdsThroughout(Duration.ofSeconds(6), () -> {
+        hostlet.holdsAcrossPasses(2, () -> {
             InspectContainerResponse now = engine.running(name);
             assertThat(now.getId()).isEqualTo(id);
             assertThat(now.getState().getStartedAt()).isEqualTo(before.getState().getStartedAt());
@@ -57,7 +55,7 @@ class OwnershipIT {
         hostlet.write(witness + ".yaml", Manifest.container(witness));
         hostlet.awaitRunning(witness);
 
-        holdsThroughout(Duration.ofSeconds(6), () -> {
+        hostlet.holdsAcrossPasses(2, () -> {
             InspectContainerResponse now = engine.running(name);
             assertThat(now.getId()).isEqualTo(id);
             assertThat(now.getState().getStartedAt()).isEqualTo(before.getState().getStartedAt());

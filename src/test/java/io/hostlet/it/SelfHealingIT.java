@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.hostlet.it.HostletFixture.holdsThroughout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,7 +58,7 @@ class SelfHealingIT {
             finished.set(c);
         });
 
-        holdsThroughout(Duration.ofSeconds(6), () -> {
+        hostlet.holdsAcrossPasses(2, () -> {
             InspectContainerResponse c = engine.existing(name);
             assertThat(c.getId()).isEqualTo(finished.get().getId());
             assertThat(c.getState().getRunning()).isFalse();
@@ -81,11 +80,11 @@ class SelfHealingIT {
         // of the resync timer (2 s here) list, so nudge until a pass that only the nudge caused is seen.
         AtomicReference<JsonNode> cachedPass = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            String lastReconcile = hostlet.status().path("lastReconcile").asText();
+            long seen = hostlet.passes().current();
             hostlet.write(".nudge", Instant.now().toString());
-            await().atMost(Duration.ofSeconds(5)).until(() -> !hostlet.status().path("lastReconcile").asText().equals(lastReconcile));
-            Thread.sleep(100); // the pass publishes its cost just after its status
-            JsonNode pass = hostlet.status().path("lastPass");
+            // the pass and its cost are published together, once it has finished
+            JsonNode pass = hostlet.awaitPasses(1).path("lastPass");
+            assertThat(pass.path("number").asLong()).isGreaterThan(seen);
             assertThat(pass.path("listed").asBoolean(true)).as("%s", pass).isFalse();
             cachedPass.set(pass);
         });

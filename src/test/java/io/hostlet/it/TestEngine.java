@@ -100,6 +100,55 @@ public final class TestEngine implements AutoCloseable {
         return java.time.Instant.parse(c.getState().getStartedAt());
     }
 
+    /**
+     * Marks the start of a stretch of container {@code id}'s event log by running {@code true} in it; pass the mark
+     * to {@link #eventsSince}. The marker's own events let that query prove the log still reaches back to the mark
+     * (the engine keeps only its last 256 events, across all containers).
+     */
+    public java.time.Instant markEvents(String id) {
+        java.time.Instant mark = java.time.Instant.now();
+        ExecResult r = exec(id, "true");
+        if (r.exitCode() != 0) {
+            throw new AssertionError("marker exec in " + id + " exited " + r.exitCode());
+        }
+        return mark;
+    }
+
+    /**
+     * What the engine did to container {@code id} (event actions: {@code kill}, {@code stop}, {@code die},
+     * {@code start}...) from the {@link #markEvents mark} until now, after the marker's own events. The engine logs
+     * an action when it carries it out, so a query made after a client has gone shows all it asked of the container.
+     */
+    public List<String> eventsSince(String id, java.time.Instant mark) {
+        List<String> actions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            client.eventsCmd()
+                    .withContainerFilter(id)
+                    .withSince(unixTime(mark))
+                    .withUntil(unixTime(java.time.Instant.now()))
+                    .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+                        @Override
+                        public void onNext(com.github.dockerjava.api.model.Event e) {
+                            actions.add(e.getAction());
+                        }
+                    })
+                    .awaitCompletion(30, TimeUnit.SECONDS); // the stream ends at until
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        int marker = actions.indexOf("exec_die");
+        if (marker < 0) {
+            throw new AssertionError("the engine's event log of " + id + " no longer reaches back to the mark ("
+                    + "the marker exec is missing): " + actions);
+        }
+        return List.copyOf(actions.subList(marker + 1, actions.size()));
+    }
+
+    private static String unixTime(java.time.Instant t) {
+        return t.getEpochSecond() + "." + String.format("%09d", t.getNano());
+    }
+
     /** The containers of {@code instance} that hostlet made for the manifest {@code name}. */
     public List<Container> managedNamed(String instance, String name) {
         return client.listContainersCmd().withShowAll(true)

@@ -261,7 +261,31 @@ class ImageKindPlannerTest {
     @MethodSource({"pullRows", "gcRows"})
     void planningIsIdempotentAndPure(String name, UnaryOperator<World> mutation, String expected) {
         World w = mutation.apply(converged());
-        assertThat(w.plan()).isEqualTo(w.plan());
+        PlanProperties.assertPureAndIdempotent(
+                () -> List.of(Map.copyOf(w.containers), Map.copyOf(w.images), List.copyOf(w.observed), Map.copyOf(w.local),
+                        Map.copyOf(w.checks), Map.copyOf(w.backoffs), List.copyOf(w.pulled), Set.copyOf(w.heldFiles),
+                        Set.copyOf(w.heldImages), List.copyOf(w.errors), List.of(w.complete, w.listed, w.prune)),
+                w::plan, plan -> applied(w, plan));
+    }
+
+    /** The engine and the pulled-image record as the executor leaves them after {@code plan}'s steps. */
+    private static void applied(World w, Plan plan) {
+        PlannerTest.World containers = new PlannerTest.World();
+        containers.desired.putAll(w.containers);
+        containers.observed.addAll(w.observed);
+        PlanProperties.apply(containers, w.checks, plan); // pulls leave the registry check current
+        for (Step s : plan.actions()) {
+            if (s instanceof Step.PullImage p) {
+                String id = w.checks.get(p.image()).localId();
+                w.local.put(p.image(), id);
+                w.pulled.add(new PulledImage(p.image(), id, NOW, null));
+            } else if (s instanceof Step.RemoveImage r) {
+                w.local.remove(r.image());
+                w.pulled.removeIf(p -> p.reference().equals(r.image()));
+            }
+        }
+        w.observed.clear();
+        w.observed.addAll(containers.observed);
     }
 
     // ---- tracking the record

@@ -122,6 +122,7 @@ class ImagePlannerTest {
     @MethodSource("rows")
     void planningIsIdempotentAndPure(String name, UnaryOperator<ImageWorld> mutation, String expected) {
         ImageWorld w = mutation.apply(base());
-        assertThat(w.plan()).isEqualTo(w.plan());
+        PlanProperties.assertPureAndIdempotent(() -> List.of(PlanProperties.snapshot(w.w), Map.copyOf(w.checks)),
+                w::plan, plan -> PlanProperties.apply(w.w, w.checks, plan));
     }
 }

@@ -270,8 +270,7 @@ class PlannerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void planningIsIdempotentAndPure(String name, UnaryOperator<World> mutation, String expected) {
-        World w = mutation.apply(converged());
-        assertThat(w.plan()).isEqualTo(w.plan());
+        PlanProperties.assertPureAndIdempotent(mutation.apply(converged()));
     }
 
     /** The executor decides nothing, so a create step must carry all of it: labels, pull mode, needed networks. */

@@ -82,6 +82,8 @@ public final class GitSource implements DesiredSource {
     private final Object syncLock = new Object();
     private final Object wake = new Object();
     private boolean wakeRequested;
+    /** Fetches asked of the poller since start; guarded by {@link #wake}. */
+    private long syncRequests;
 
     private volatile ObjectId applied;
     private volatile String appliedSubject;
@@ -212,8 +214,19 @@ public final class GitSource implements DesiredSource {
     /** Asks the poller to fetch now; requests made while a fetch runs coalesce into one more. */
     public void requestSync() {
         synchronized (wake) {
+            syncRequests++;
             wakeRequested = true;
             wake.notifyAll();
+        }
+    }
+
+    /**
+     * How many times a fetch was asked of the poller ({@link #requestSync}, which is all a webhook can do): lets a
+     * test see at once that a request asked for nothing, where waiting to see no fetch happen would take a guess.
+     */
+    long syncRequests() {
+        synchronized (wake) {
+            return syncRequests;
         }
     }
 

@@ -119,9 +119,11 @@ class GitSourceTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> source.read().complete()); // the first fetch is at once
 
         RevCommit v2 = upstream.push("v2", files("web.yaml", manifest("web", "v2")));
+        long requested = source.syncRequests();
         GitSource.WebhookResult r = source.webhook(h -> null, "{\"ref\":\"refs/heads/main\"}".getBytes());
 
         assertThat(r.verdict()).isEqualTo(GitSource.Verdict.ACCEPTED);
+        assertThat(source.syncRequests()).as("fetches asked of the poller").isEqualTo(requested + 1);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             source.read();
             assertThat(source.info().commit()).isEqualTo(v2.name());
@@ -137,11 +139,14 @@ class GitSourceTest {
         var fetchedAt = source.info().fetchedAt();
 
         upstream.push("v2", files("web.yaml", manifest("web", "v2")));
+        long requested = source.syncRequests();
         GitSource.WebhookResult r = source.webhook(h -> null, "{\"ref\":\"refs/heads/feature\"}".getBytes());
 
         assertThat(r.verdict()).isEqualTo(GitSource.Verdict.IGNORED);
         assertThat(r.message()).contains("refs/heads/feature");
-        Thread.sleep(1000);
+        // Asking the poller is the only way a fetch happens off the caller's thread (polls are an hour apart here):
+        // none was asked, so none will come; and none happened on this thread.
+        assertThat(source.syncRequests()).as("fetches asked of the poller").isEqualTo(requested);
         source.read();
         assertThat(source.info().commit()).isEqualTo(v1.name());
         assertThat(source.info().fetchedAt()).isEqualTo(fetchedAt);
