@@ -42,6 +42,16 @@ public final class Planner {
         return plan(desired, observed, backoffs, now, ImageGc.OFF);
     }
 
+    /**
+     * The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows and
+     * containers as {@code guard} allows (what the loop runs; the overloads without a guard remove all they decide).
+     */
+    public static Plan plan(DesiredState desired, ObservedState observed, Map<String, Backoff> backoffs, Instant now,
+                            ImageGc gc, PruneGuard guard) {
+        // The guard judges the plan's removals as a whole, after they are decided: kept apart from the decisions.
+        return guard.apply(plan(desired, observed, backoffs, now, gc), desired, observed);
+    }
+
     /** The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows. */
     public static Plan plan(DesiredState desired, ObservedState observed, Map<String, Backoff> backoffs, Instant now,
                             ImageGc gc) {

@@ -21,6 +21,7 @@ import io.hostlet.observed.ObservedState;
 import io.hostlet.plan.ImageGc;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Planner;
+import io.hostlet.plan.PruneGuard;
 import io.hostlet.plan.Step;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -56,6 +57,7 @@ public class Reconciler {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final HostletConfig config;
+    private final PruneGuard pruneGuard;
     private final Engine engine;
     private final Clock clock = Clock.systemUTC();
     private final BackoffBook book = new BackoffBook();
@@ -87,6 +89,7 @@ public class Reconciler {
 
     public Reconciler(HostletConfig config, Engine engine, DesiredSource source) {
         this.config = config;
+        this.pruneGuard = new PruneGuard(config.prune().allowEmpty(), config.prune().maxFraction());
         this.engine = engine;
         this.source = source;
         this.crashReports = new CrashReports(engine);
@@ -228,7 +231,7 @@ public class Reconciler {
             pulledImages.replace(ImageGc.track(pulledImages.list(), desired, observed, now));
             gc = new ImageGc(true, config.images().pruneGrace(), pulledImages.list());
         }
-        Plan plan = Planner.plan(desired, observed, book.view(), now, gc);
+        Plan plan = Planner.plan(desired, observed, book.view(), now, gc, pruneGuard);
         HostStatus next = crashReports.enrich(StatusBuilder.build(desired, sourceInfo, observed, plan, book, now),
                 desired, observed, plan, now);
         status = next.withLastPass(status.lastPass()); // visible while the steps run
