@@ -51,6 +51,27 @@ public interface HostletConfig {
     @WithDefault(".hostlet-state")
     Path stateDir();
 
+    /** Guards on removing containers: what an input that suddenly wants less may remove. */
+    Prune prune();
+
+    /** Container removal guards (see the README's safety model). */
+    interface Prune {
+        /**
+         * Whether a desired state with no manifests at all may remove this instance's containers. Off: an empty
+         * folder or branch (a failed mount, a wrong path) removes nothing, and status and readiness say why.
+         */
+        @WithDefault("false")
+        boolean allowEmpty();
+
+        /**
+         * The largest share of the managed containers one pass may remove when it removes more than two; a pass
+         * that would remove more removes nothing and says so, until the manifests change or this allows it.
+         * 1 turns the guard off.
+         */
+        @WithDefault("0.5")
+        double maxFraction();
+    }
+
     /** Image settings. */
     interface Images {
         /**

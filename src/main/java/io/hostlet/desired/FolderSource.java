@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The desired state from a folder of manifest files ({@code *.yaml}, {@code *.yml}, in subfolders too).
@@ -35,8 +34,14 @@ import java.util.stream.Collectors;
  * <p>Each {@link #read} returns a whole snapshot. Between reads it remembers each file's last good
  * manifests, so a file that turns invalid keeps its containers and images (and is reported in
  * {@link DesiredState#heldFiles}) instead of having them removed half-way through an edit. A file that
- * disappears is forgotten. Names claimed twice are held: neither claimant is in force. Containers and images
- * are separate namespaces, each checked for duplicates on its own.
+ * disappears is forgotten. A file that is empty (or holds only blank lines and comments) is held the same way,
+ * with {@link #EMPTY_FILE} as its error: deleting a file is how its containers are removed, never emptying it.
+ * Names claimed twice are held: neither claimant is in force. Containers and images are separate namespaces, each
+ * checked for duplicates on its own.
+ *
+ * <p>Limits: at most {@link #MAX_FILES} files and {@link #MAX_TOTAL_BYTES} bytes together (each file at most
+ * {@link ManifestParser#MAX_FILE_BYTES}); over either, nothing is read, the last good state stays in force and the
+ * state is incomplete, so nothing is removed.
  *
  * <p>Symlinks are followed, so the Kubernetes ConfigMap layout works ({@code web.yaml -> ..data/web.yaml},
  * {@code ..data} swapped atomically); names starting with {@code .} and editor leftovers are skipped.
@@ -44,6 +49,16 @@ import java.util.stream.Collectors;
  * <p>Not thread-safe: {@link #read} must be called from one thread at a time (the reconcile loop).
  */
 public final class FolderSource implements DesiredSource {
+
+    /** The status entry of a file that holds no document; it is held like a file with errors. */
+    public static final String EMPTY_FILE =
+            "file is empty; its last good version stays in force; delete the file to remove its containers";
+
+    /** Most manifest files a folder (with its subfolders) may hold; more makes the read incomplete. */
+    public static final int MAX_FILES = 1000;
+
+    /** Most bytes all manifest files may hold together; more makes the read incomplete. */
+    public static final long MAX_TOTAL_BYTES = 16L << 20;
 
     private static final List<String> IGNORED_SUFFIXES = List.of("~", ".swp", ".tmp", ".bak", ".part");
 
@@ -111,10 +126,22 @@ public final class FolderSource implements DesiredSource {
         Set<String> heldFiles = new HashSet<>();
         Map<String, ParseResult> good = new TreeMap<>();
         Map<String, Parsed> nowParsed = new HashMap<>();
-        for (Map.Entry<String, Path> file : listing.files.entrySet()) {
+        // Over a folder-wide limit nothing is read: the last good state stays in force whole, and the state is
+        // incomplete so nothing is removed. Reading "the first N" would make what is in force depend on listing order.
+        String overLimit = listing.overLimit != null ? listing.overLimit : totalBytesOverLimit(listing.files);
+        if (overLimit != null) {
+            errors.add(new ManifestError(".", 0, 0, overLimit));
+        }
+        Map<String, Path> toRead = overLimit == null ? listing.files : Map.of();
+        for (Map.Entry<String, Path> file : toRead.entrySet()) {
             String rel = file.getKey();
             ParseResult result = parse(rel, file.getValue(), nowParsed);
-            if (result.ok()) {
+            if (result.ok() && result.manifests().isEmpty() && result.images().isEmpty() || isBlank(nowParsed.get(rel))) {
+                // Empty, blank or only comments: what a truncating writer (>), an editor mid-save or a torn write
+                // leaves for a moment. Never read as "remove everything this file made"; deleting it is how to remove.
+                errors.add(new ManifestError(rel, 0, 0, EMPTY_FILE));
+                hold(rel, heldFiles, good);
+            } else if (result.ok()) {
                 good.put(rel, result);
             } else {
                 errors.addAll(result.errors());
@@ -123,7 +150,8 @@ public final class FolderSource implements DesiredSource {
         }
         // Files under a folder that could not be listed are unknown, not gone: keep what we had.
         for (String rel : lastGood.keySet()) {
-            if (!listing.files.containsKey(rel) && listing.unlisted.stream().anyMatch(dir -> rel.startsWith(dir + "/"))) {
+            if (overLimit != null
+                    || !listing.files.containsKey(rel) && listing.unlisted.stream().anyMatch(dir -> rel.startsWith(dir + "/"))) {
                 hold(rel, heldFiles, good);
             }
         }
@@ -165,7 +193,7 @@ public final class FolderSource implements DesiredSource {
         imagesInForce(good, images, heldImages, errors);
         lastGood = good;
         parsed = nowParsed;
-        return new DesiredState(containers, heldFiles, heldNames, errors, true, null, images, heldImages);
+        return new DesiredState(containers, heldFiles, heldNames, errors, overLimit == null, overLimit, images, heldImages);
     }
 
     /** The manifests in force by name; names claimed more than once are held, with an error on each claim. */
@@ -181,8 +209,7 @@ public final class FolderSource implements DesiredSource {
             }
             heldNames.add(e.getKey());
             for (ContainerManifest m : claims) {
-                String others = claims.stream().filter(o -> o != m).map(o -> o.source().toString())
-                        .collect(Collectors.joining(", "));
+                String others = others(claims, m, ContainerManifest::source);
                 errors.add(new ManifestError(m.source().file(), m.source().line(), 1, "container name \""
                         + e.getKey() + "\" is also defined at " + others + "; none of them is applied until only one is left"));
             }
@@ -202,12 +229,21 @@ public final class FolderSource implements DesiredSource {
             }
             heldImages.add(e.getKey());
             for (ImageManifest m : claims) {
-                String others = claims.stream().filter(o -> o != m).map(o -> o.source().toString())
-                        .collect(Collectors.joining(", "));
+                String others = others(claims, m, ImageManifest::source);
                 errors.add(new ManifestError(m.source().file(), m.source().line(), 1, "image name \""
                         + e.getKey() + "\" is also defined at " + others + "; none of them is applied until only one is left"));
             }
         }
+    }
+
+    /**
+     * The other claims of a name, at most five and then how many more: with N files claiming one name, listing them
+     * all would make N errors of N places each.
+     */
+    private static <M> String others(List<M> claims, M self, java.util.function.Function<M, io.hostlet.manifest.SourceRef> source) {
+        List<String> places = claims.stream().filter(o -> o != self).map(o -> source.apply(o).toString()).toList();
+        return places.size() <= 5 ? String.join(", ", places)
+                : String.join(", ", places.subList(0, 5)) + " and " + (places.size() - 5) + " more";
     }
 
     private void hold(String rel, Set<String> heldFiles, Map<String, ParseResult> good) {
@@ -242,6 +278,28 @@ public final class FolderSource implements DesiredSource {
                 ? before : new Parsed(content, ManifestParser.parse(rel, content));
         into.put(rel, now);
         return now.result();
+    }
+
+    /**
+     * Whether a file read holds only white space (tabs included, which YAML would refuse as indentation) and byte
+     * order marks: empty for every purpose.
+     */
+    private static boolean isBlank(Parsed p) {
+        return p != null && p.content().chars().allMatch(c -> Character.isWhitespace(c) || c == '\uFEFF');
+    }
+
+    /** Why the listed files are too much to read together; null when they are not. */
+    private static String totalBytesOverLimit(Map<String, Path> files) {
+        long total = 0;
+        for (Path p : files.values()) {
+            try {
+                total += Files.isRegularFile(p) ? Files.size(p) : 0;
+            } catch (IOException e) {
+                // reading it reports why
+            }
+        }
+        return total <= MAX_TOTAL_BYTES ? null : "manifest files hold " + total + " bytes together, more than the limit of "
+                + MAX_TOTAL_BYTES + " (16 MiB): nothing was read, the last good state stays in force and nothing is removed";
     }
 
     private static ParseResult unreadable(String rel, String why) {
@@ -286,6 +344,8 @@ public final class FolderSource implements DesiredSource {
         final Map<String, Path> files = new TreeMap<>();
         final Set<String> unlisted = new HashSet<>();
         final List<ManifestError> errors = new ArrayList<>();
+        /** Why the walk stopped early; null when it listed everything. */
+        String overLimit;
     }
 
     private final class Walker extends SimpleFileVisitor<Path> {
@@ -305,6 +365,11 @@ public final class FolderSource implements DesiredSource {
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
             // A broken symlink arrives here too, with the link's own attributes; reading it reports why.
             if (isManifestName(file.getFileName().toString()) && !attrs.isDirectory()) {
+                if (listing.files.size() >= MAX_FILES) {
+                    listing.overLimit = "more than " + MAX_FILES + " manifest files: nothing was read, the last good"
+                            + " state stays in force and nothing is removed";
+                    return FileVisitResult.TERMINATE; // memory stays bounded however many there are
+                }
                 listing.files.put(relative(file), file);
             }
             return FileVisitResult.CONTINUE;

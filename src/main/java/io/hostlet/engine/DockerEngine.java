@@ -59,8 +59,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@link Engine} on the Docker Engine API through docker-java. The only class that imports docker-java.
@@ -683,10 +681,33 @@ public final class DockerEngine implements Engine, AutoCloseable {
         if (msg == null) {
             return e.getClass().getSimpleName();
         }
-        Matcher m = Pattern.compile("\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(msg);
-        String text = m.find() ? m.group(1).replace("\\\"", "\"") : msg;
+        String quoted = engineMessage(msg);
+        String text = quoted != null ? quoted.replace("\\\"", "\"") : msg;
         int nl = text.indexOf('\n');
         return (nl >= 0 ? text.substring(0, nl) : text).trim();
+    }
+
+    /**
+     * The raw text of the first {@code "message":"..."} JSON string in {@code msg} (escapes left as written), or
+     * null when there is none or it is not closed. A linear scan: the regex it replaces repeated an alternation
+     * ({@code (?:[^"\\]|\\.)*}), which recurses once per character and overflowed the stack on a long engine error.
+     */
+    static String engineMessage(String msg) {
+        String key = "\"message\":\"";
+        int from = msg.indexOf(key);
+        while (from >= 0) {
+            int start = from + key.length();
+            for (int i = start; i < msg.length(); i++) {
+                char c = msg.charAt(i);
+                if (c == '\\') {
+                    i++; // skip the escaped character, whatever it is
+                } else if (c == '"') {
+                    return msg.substring(start, i);
+                }
+            }
+            from = msg.indexOf(key, from + 1);
+        }
+        return null;
     }
 
     @Override

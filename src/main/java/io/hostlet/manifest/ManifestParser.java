@@ -9,6 +9,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
@@ -23,17 +24,37 @@ import java.util.List;
  * {@code kind: Container} and {@code kind: Image}.
  *
  * <p>Safety: SnakeYAML is used only up to its composer, which builds a tree of nodes; no object is ever
- * constructed from a tag, and any tag other than YAML's plain ones is refused. Alias expansion, nesting
- * depth and size are bounded, so a hostile file costs little. Parsing never throws: every problem becomes
- * a {@link ManifestError} at the node it concerns.
+ * constructed from a tag, and any tag other than YAML's plain ones is refused. File size, documents per file,
+ * scalar length, items per list or mapping, aliases and nesting depth are bounded (the {@code MAX_} constants), so a
+ * hostile file costs little; an overrun is an error at the node (or the place reading stopped). Parsing never
+ * throws: every problem becomes a {@link ManifestError} at the node it concerns, at most
+ * 50 per file and then one "and N more".
  */
 public final class ManifestParser {
 
     /** Largest file accepted, in UTF-8 bytes. */
     public static final int MAX_FILE_BYTES = 1 << 20;
 
-    private static final int MAX_ALIASES_FOR_COLLECTIONS = 20;
-    private static final int MAX_NESTING_DEPTH = 50;
+    /** Most documents one file may hold. */
+    public static final int MAX_DOCUMENTS = 1000;
+
+    /** Longest scalar (a value or a key), in characters: room for a certificate in an env value. */
+    public static final int MAX_SCALAR_CHARS = 64 * 1024;
+
+    /** Most items one list or mapping may hold. */
+    public static final int MAX_ITEMS = 10_000;
+
+    /**
+     * Most characters a document may hold once its aliases are expanded: aliases to scalars are not counted by
+     * SnakeYAML, and {@code args: [*big, *big, ...]} would otherwise turn 1 MiB of text into gigabytes of labels.
+     */
+    public static final int MAX_EXPANDED_CHARS = 4 * MAX_FILE_BYTES;
+
+    /** Most aliases to lists or mappings per file: enough for sharing a block, far too few for a billion laughs. */
+    public static final int MAX_ALIASES_FOR_COLLECTIONS = 20;
+
+    /** Deepest nesting of lists and mappings. */
+    public static final int MAX_NESTING_DEPTH = 50;
 
     private ManifestParser() {
     }
@@ -51,12 +72,21 @@ public final class ManifestParser {
         List<ContainerManifest> manifests = new ArrayList<>();
         List<ImageManifest> images = new ArrayList<>();
         LoaderOptions options = loaderOptions();
-        Composer composer = new Composer(new ParserImpl(new StreamReader(content), options), new Resolver(), options);
+        StreamReader reader = new StreamReader(content);
+        Composer composer = new Composer(new ParserImpl(reader, options), new Resolver(), options);
+        int documents = 0;
         try {
             while (composer.checkNode()) {
                 Node root = composer.getNode();
                 if (isEmpty(root)) {
                     continue;
+                }
+                if (++documents > MAX_DOCUMENTS) {
+                    problems.at(root, "more than " + MAX_DOCUMENTS + " documents in one file; split it");
+                    break;
+                }
+                if (!withinLimits(root, problems)) {
+                    continue; // reading an oversized document would only add noise (and cost) to its errors
                 }
                 if ("Image".equals(declaredKind(root))) {
                     ImageManifest image = ImageDocument.read(root, problems);
@@ -74,12 +104,18 @@ public final class ManifestParser {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             problems.at(mark, "invalid YAML: " + describe(e));
         } catch (YAMLException e) {
-            // Limits (aliases, nesting, size) are reported without a position.
-            problems.wholeFile("invalid YAML: " + e.getMessage());
+            // SnakeYAML's own limits (aliases, nesting, size) carry no position: where it stopped reading is the place.
+            problems.at(reader.getMark(), "invalid YAML: " + e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            // Not expected from a composer with these limits; should it happen, it is this file's error, not the loop's.
+            problems.wholeFile("cannot parse: " + e.getClass().getSimpleName());
         }
         if (problems.count() > 0) {
             List<ManifestError> errors = new ArrayList<>(problems.list());
             errors.sort(Comparator.comparingInt(ManifestError::line).thenComparingInt(ManifestError::column));
+            if (problems.overflow() != null) {
+                errors.add(problems.overflow());
+            }
             return new ParseResult(List.of(), errors);
         }
         return new ParseResult(manifests, List.of(), images);
@@ -100,6 +136,78 @@ public final class ManifestParser {
             }
         }
         return null;
+    }
+
+    /**
+     * Checks scalar lengths and item counts in one walk over the document, each node once (an alias is the anchored
+     * node itself, so a shared block is not walked again). Reports each overrun at its node; false if any.
+     */
+    private static boolean withinLimits(Node root, Problems problems) {
+        boolean ok = true;
+        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (!seen.add(n)) {
+                continue;
+            }
+            if (n instanceof ScalarNode s) {
+                if (s.getValue().length() > MAX_SCALAR_CHARS) {
+                    problems.at(n, "value is " + s.getValue().length() + " characters long; the limit is " + MAX_SCALAR_CHARS);
+                    ok = false;
+                }
+            } else if (n instanceof SequenceNode seq) {
+                if (seq.getValue().size() > MAX_ITEMS) {
+                    problems.at(n, "list has " + seq.getValue().size() + " items; the limit is " + MAX_ITEMS);
+                    ok = false;
+                } else {
+                    seq.getValue().forEach(todo::push);
+                }
+            } else if (n instanceof MappingNode map) {
+                if (map.getValue().size() > MAX_ITEMS) {
+                    problems.at(n, "mapping has " + map.getValue().size() + " entries; the limit is " + MAX_ITEMS);
+                    ok = false;
+                } else {
+                    for (NodeTuple t : map.getValue()) {
+                        todo.push(t.getKeyNode());
+                        todo.push(t.getValueNode());
+                    }
+                }
+            }
+        }
+        if (ok && expandedSize(root, new java.util.IdentityHashMap<>()) > MAX_EXPANDED_CHARS) {
+            problems.at(root, "aliases expand this document to more than " + MAX_EXPANDED_CHARS + " characters");
+            ok = false;
+        }
+        return ok;
+    }
+
+    /**
+     * Characters (at least one per node) of {@code n} with aliases expanded, each shared node computed once; a node
+     * that contains itself counts once (readers report it). Recursion is bounded: nesting depth times the
+     * collection aliases allowed.
+     */
+    private static long expandedSize(Node n, java.util.Map<Node, Long> memo) {
+        Long known = memo.get(n);
+        if (known != null) {
+            return known;
+        }
+        memo.put(n, 1L); // in progress: a cycle counts once
+        long size = 1;
+        if (n instanceof ScalarNode s) {
+            size += s.getValue().length();
+        } else if (n instanceof SequenceNode seq) {
+            for (Node item : seq.getValue()) {
+                size = Math.min(Long.MAX_VALUE / 4, size + expandedSize(item, memo));
+            }
+        } else if (n instanceof MappingNode map) {
+            for (NodeTuple t : map.getValue()) {
+                size = Math.min(Long.MAX_VALUE / 4, size + expandedSize(t.getKeyNode(), memo) + expandedSize(t.getValueNode(), memo));
+            }
+        }
+        memo.put(n, size);
+        return size;
     }
 
     private static LoaderOptions loaderOptions() {

@@ -13,10 +13,6 @@ final class Quantities {
             "Ki", 1L << 10, "Mi", 1L << 20, "Gi", 1L << 30, "Ti", 1L << 40,
             "k", 1_000L, "M", 1_000_000L, "G", 1_000_000_000L, "T", 1_000_000_000_000L);
 
-    // "ms" is tried before "m" so that 500ms is not read as 500 minutes followed by garbage.
-    private static final Pattern DURATION = Pattern.compile("(?:[0-9]{1,9}(?:ms|h|m|s))+");
-    private static final Pattern DURATION_PART = Pattern.compile("([0-9]{1,9})(ms|h|m|s)");
-
     private Quantities() {
     }
 
@@ -34,21 +30,49 @@ final class Quantities {
         }
     }
 
-    /** {@code 10s}, {@code 500ms}, {@code 1m30s}, {@code 1h}: integers with units ms, s, m, h, summed. */
+    /**
+     * {@code 10s}, {@code 500ms}, {@code 1m30s}, {@code 1h}: integers (1-9 digits) with units ms, s, m, h, summed.
+     * Scanned by hand in one pass: a regex repeating a group ({@code (?:[0-9]+(?:ms|h|m|s))+}) recurses once per
+     * part in {@code java.util.regex}, so {@code 1m1m1m...} of a few KB overflowed the reconcile thread's stack.
+     */
     static Duration duration(String text) {
-        if (!DURATION.matcher(text).matches()) {
+        int n = text.length();
+        if (n == 0) {
             return null;
         }
         Duration total = Duration.ZERO;
-        Matcher m = DURATION_PART.matcher(text);
-        while (m.find()) {
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
+        int i = 0;
+        try {
+            while (i < n) {
+                int digitsStart = i;
+                long value = 0;
+                while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                    value = value * 10 + (text.charAt(i) - '0');
+                    i++;
+                    if (i - digitsStart > 9) {
+                        return null;
+                    }
+                }
+                if (i == digitsStart || i == n) {
+                    return null;
+                }
+                char unit = text.charAt(i++);
+                // "ms" before "m": 500ms is 500 milliseconds, not 500 minutes followed by garbage.
+                if (unit == 'm' && i < n && text.charAt(i) == 's') {
+                    i++;
+                    total = total.plusMillis(value);
+                } else if (unit == 'm') {
+                    total = total.plusMinutes(value);
+                } else if (unit == 's') {
+                    total = total.plusSeconds(value);
+                } else if (unit == 'h') {
+                    total = total.plusHours(value);
+                } else {
+                    return null;
+                }
+            }
+        } catch (ArithmeticException e) {
+            return null; // a sum beyond Duration's range is no duration anyone meant
         }
         return total;
     }

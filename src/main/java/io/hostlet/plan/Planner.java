@@ -41,8 +41,18 @@ public final class Planner {
     }
 
     /**
-     * The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows;
-     * what it creates is labelled as {@code origin}'s.
+     * The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows and
+     * containers as {@code guard} allows (what the loop runs); what it creates is labelled as {@code origin}'s.
+     */
+    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs, Instant now,
+                            ImageGc gc, Origin origin, PruneGuard guard) {
+        // The guard judges the plan's removals as a whole, after they are decided: kept apart from the decisions.
+        return guard.apply(plan(desired, observed, backoffs, now, gc, origin), desired, observed);
+    }
+
+    /**
+     * The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows and
+     * every container it decides to remove (no {@link PruneGuard}); what it creates is labelled as {@code origin}'s.
      */
     public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs, Instant now,
                             ImageGc gc, Origin origin) {

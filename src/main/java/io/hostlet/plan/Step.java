@@ -242,6 +242,17 @@ public sealed interface Step {
     }
 
     /**
+     * A removal the {@link PruneGuard} refused: the container stays as it is, and {@code cause} says why. A note,
+     * like {@link Wait}; the next pass decides afresh.
+     */
+    record HoldRemoval(Target target, String cause) implements Step {
+        @Override
+        public boolean isAction() {
+            return false;
+        }
+    }
+
+    /**
      * Nothing to do for now: the target is backing off until {@code until}, or (with {@code until} null) it waits
      * for other containers, which engine events or the resync will show. Kept in the plan for status and wake-up.
      */

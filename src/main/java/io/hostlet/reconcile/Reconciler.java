@@ -16,6 +16,7 @@ import io.hostlet.observed.ObservedState;
 import io.hostlet.plan.Origin;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Planner;
+import io.hostlet.plan.PruneGuard;
 import io.hostlet.recorder.BackoffBook;
 import io.hostlet.recorder.PulledImages;
 import io.hostlet.recorder.Recorder;
@@ -58,6 +59,7 @@ public class Reconciler {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final HostletConfig config;
+    private final PruneGuard pruneGuard;
     private final Engine engine;
     private final DesiredSource source;
     private final Clock clock;
@@ -83,6 +85,7 @@ public class Reconciler {
 
     public Reconciler(HostletConfig config, Engine engine, DesiredSource source, Clock clock) {
         this.config = config;
+        this.pruneGuard = new PruneGuard(config.prune().allowEmpty(), config.prune().maxFraction());
         this.engine = engine;
         this.source = source;
         this.clock = clock;
@@ -218,7 +221,7 @@ public class Reconciler {
         Instant now = clock.instant();
         recorder.observed(desired, observed, now);
         Plan plan = Planner.plan(desired, observed, recorder.backoffs(), now, recorder.imageGc(),
-                new Origin(config.instance(), sourceInfo.commit(), labelKey));
+                new Origin(config.instance(), sourceInfo.commit(), labelKey), pruneGuard);
         if (plan.hasActions()) {
             observer.engineChanged(); // the steps change the engine: the next pass must look
             recorder.record(executor.run(plan));

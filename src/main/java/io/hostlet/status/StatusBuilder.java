@@ -95,6 +95,9 @@ public final class StatusBuilder {
             if (desired.heldNames().contains(name)) {
                 phase = Phase.Conflict;
                 message = "defined by more than one manifest; left as it is until that is fixed";
+            } else if (step instanceof Step.HoldRemoval) {
+                phase = c == null ? Phase.Pending : phaseOf(c);
+                message = "not removed: " + step.cause();
             } else if (step instanceof Step.Wait w && w.until() == null) {
                 // waiting for other containers (start order), not backing off
                 phase = m == null ? Phase.Removing : Phase.Pending;
@@ -138,6 +141,10 @@ public final class StatusBuilder {
                             + (m.spec().restartOnUnhealthy() ? "" : " (restartOnUnhealthy is off)");
                 }
             }
+            if (message == null && m != null && desired.heldFiles().contains(m.source().file())) {
+                message = "manifest file " + m.source().file() + " is held (see manifestErrors): its last good version"
+                        + " stays in force";
+            }
             String revision = c == null ? null : c.labels().get(Labels.REVISION);
             String health = c == null || c.state() != ObservedContainer.State.RUNNING ? null : c.health().display();
             out.add(new ContainerStatus(name, phase, image, id, restarts, file, revision, message, health, null));
@@ -152,8 +159,12 @@ public final class StatusBuilder {
                 .map(i -> i.name() + " (" + i.phase() + ")").toList();
         boolean converged = desired.complete() && plan.steps().isEmpty() && stuck == 0 && imagesMissing.isEmpty();
         String reason = null;
+        String held = plan.steps().stream().filter(s -> s instanceof Step.HoldRemoval).map(Step::cause).findFirst()
+                .orElse(null);
         if (!desired.complete()) {
             reason = desired.problem();
+        } else if (held != null) {
+            reason = held; // before "steps in progress": the one thing an operator must act on
         } else if (plan.hasActions()) {
             reason = plan.actions().size() + " step(s) in progress";
         } else if (!plan.steps().isEmpty()) {

@@ -57,13 +57,26 @@ public final class HostletFixture implements BeforeAllCallback, AfterAllCallback
     private final List<String> testVolumes = new ArrayList<>();
     private final List<String> classVolumes = new ArrayList<>();
 
-    private HostletFixture(boolean throughProxy) {
+    /** -D options every start of this class's hostlet gets (after the usual ones, so they win). */
+    private final List<String> options;
+
+    private HostletFixture(boolean throughProxy, List<String> options) {
         this.throughProxy = throughProxy;
+        this.options = List.copyOf(options);
+    }
+
+    private HostletFixture(boolean throughProxy) {
+        this(throughProxy, List.of());
     }
 
     /** hostlet talking to the engine directly. */
     public static HostletFixture direct() {
         return new HostletFixture(false);
+    }
+
+    /** hostlet talking to the engine directly, started with {@code options} too ({@code -Dname=value}). */
+    public static HostletFixture direct(String... options) {
+        return new HostletFixture(false, List.of(options));
     }
 
     /** hostlet talking to the engine through an {@link EngineProxy} the test can switch off. */
@@ -177,7 +190,18 @@ public final class HostletFixture implements BeforeAllCallback, AfterAllCallback
 
     /** Starts hostlet (through the proxy when there is one) and waits until it is live. */
     public void start() {
-        process.start(manifests, proxy != null ? proxy.dockerHost() : engine.dockerHost(), instance);
+        process.start(manifests, proxy != null ? proxy.dockerHost() : engine.dockerHost(), instance, options);
+    }
+
+    /**
+     * Stops hostlet and starts it again with {@code options} ({@code -Dname=value}) added to the class's; they stay in
+     * force until the next {@link #restart()} or start, so a test that uses them should restart without them when done.
+     */
+    public void restartWith(String... options) {
+        stop();
+        List<String> all = new ArrayList<>(this.options);
+        all.addAll(List.of(options));
+        process.start(manifests, proxy != null ? proxy.dockerHost() : engine.dockerHost(), instance, all);
     }
 
     /** SIGTERM; returns whether hostlet exited within 30 s. */

@@ -32,6 +32,12 @@ public final class HostletProcess {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The JVM options hostlet is deployed with, as a java argument file (tests run from the repository root). */
     public static final String JVM_OPTIONS = "@" + Path.of("deploy", "jvm.options").toAbsolutePath();
+    /**
+     * Prune guards off, for tests: nearly every test deletes its last manifest and expects its container to go,
+     * which hostlet's defaults refuse (an empty source removes nothing). InputSafetyIT runs with the defaults.
+     */
+    public static final List<String> PERMISSIVE_PRUNE =
+            List.of("-Dhostlet.prune.allow-empty=true", "-Dhostlet.prune.max-fraction=1");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path jar;
@@ -97,6 +103,14 @@ public final class HostletProcess {
 
     /** Starts hostlet and waits until its liveness answers 200. */
     public void start(Path manifestsDir, String dockerHost, String instance) {
+        start(manifestsDir, dockerHost, instance, List.of());
+    }
+
+    /**
+     * Starts hostlet with {@code extraOptions} ({@code -Dhostlet.prune.allow-empty=true}) after the usual ones, so
+     * they win, and waits until its liveness answers 200.
+     */
+    public void start(Path manifestsDir, String dockerHost, String instance, List<String> extraOptions) {
         if (isRunning()) {
             throw new IllegalStateException("hostlet is already running");
         }
@@ -110,6 +124,8 @@ public final class HostletProcess {
         cmd.add("-Dhostlet.resync-interval=2s");
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.http.host=127.0.0.1");
+        cmd.addAll(PERMISSIVE_PRUNE);
+        cmd.addAll(extraOptions); // after: a later -D wins
         cmd.add("-jar");
         cmd.add(jar.toString());
         try {

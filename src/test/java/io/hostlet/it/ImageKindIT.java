@@ -83,6 +83,7 @@ class ImageKindIT {
                 "-Dhostlet.state-dir=" + stateDir,
                 "-Dhostlet.images.prune=true",
                 "-Dhostlet.images.prune-grace=" + GRACE.toSeconds() + "s",
+                HostletProcess.PERMISSIVE_PRUNE.get(0), HostletProcess.PERMISSIVE_PRUNE.get(1),
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1",
                 "-jar", HostletProcess.snapshotOfPackagedJar().toString());

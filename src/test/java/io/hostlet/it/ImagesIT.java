@@ -96,6 +96,7 @@ class ImagesIT {
                 "-Dhostlet.registry.auth.\"" + securedByFile.host() + "\".username=" + LocalRegistry.USER,
                 "-Dhostlet.registry.auth.\"" + securedByFile.host() + "\".password-file=" + passwordFile,
                 "-Dhostlet.state-dir=" + work.resolve("state"),
+                HostletProcess.PERMISSIVE_PRUNE.get(0), HostletProcess.PERMISSIVE_PRUNE.get(1),
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1",
                 "-jar", HostletProcess.snapshotOfPackagedJar().toString());

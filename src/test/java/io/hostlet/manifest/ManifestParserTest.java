@@ -432,7 +432,7 @@ class ManifestParserTest {
         List<String> errors = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> errors(bomb));
 
         assertThat(errors).containsExactly(
-                "0:0: invalid YAML: Number of aliases for non-scalar nodes exceeds the specified max=20");
+                "4:17: invalid YAML: Number of aliases for non-scalar nodes exceeds the specified max=20");
     }
 
     @Test
@@ -500,6 +500,6 @@ class ManifestParserTest {
     void refusesDeepNestingWithAnError() {
         String yaml = withSpec("command: " + "[".repeat(100) + "]".repeat(100));
 
-        assertThat(errors(yaml)).singleElement().asString().startsWith("0:0: invalid YAML: Nesting Depth exceeded max 50");
+        assertThat(errors(yaml)).singleElement().asString().startsWith("7:212: invalid YAML: Nesting Depth exceeded max 50");
     }
 }

@@ -163,6 +163,7 @@ class GitOpsIT {
         cmd.add("-Dhostlet.docker.host=" + engine.dockerHost());
         cmd.add("-Dhostlet.instance=" + instance);
         cmd.add("-Dhostlet.resync-interval=2s");
+        cmd.addAll(HostletProcess.PERMISSIVE_PRUNE);
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.http.host=127.0.0.1");
         cmd.add(HostletProcess.JVM_OPTIONS);
