@@ -165,6 +165,23 @@ stop_pid() {
   rm -f "$file"
 }
 
+# Container processes this engine's dockerd lost track of (e.g. started just before a SIGKILL) outlive it; they
+# are exactly the processes in its own cgroup parent, so only they are killed, by PID.
+kill_cgroup_leftovers() {
+  local d pid
+  for pid in $(cat /sys/fs/cgroup/*/"hostlet-engine-$name"/cgroup.procs /sys/fs/cgroup/*/"hostlet-engine-$name"/*/cgroup.procs \
+      /sys/fs/cgroup/"hostlet-engine-$name"/cgroup.procs /sys/fs/cgroup/"hostlet-engine-$name"/*/cgroup.procs 2>/dev/null | sort -u); do
+    log "killing leftover container process $pid ($(cat "/proc/$pid/comm" 2>/dev/null)) in cgroup hostlet-engine-$name"
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  sleep 0.2
+  for d in /sys/fs/cgroup/*/"hostlet-engine-$name" /sys/fs/cgroup/"hostlet-engine-$name"; do
+    [[ -d "$d" ]] || continue
+    find "$d" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true
+    rmdir "$d" 2>/dev/null || true
+  done
+}
+
 umount_under() {
   local m
   # Deepest first; these are the engine's own overlay and shm mounts under its data- and exec-roots.
@@ -203,6 +220,7 @@ case "$cmd" in
       done
       ip netns delete "$name" 2>/dev/null || true
     fi
+    kill_cgroup_leftovers
     umount_under
     rm -rf "$RUN"
     if [[ "${3:-}" == --purge ]]; then
