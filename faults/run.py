@@ -514,7 +514,7 @@ def scenario_corpus(args, engine, work, vols):
     ids = {c.name: c.id for c in audit(engine, inst, names)["containers"]}
     pid = h.pid
     max_rss = h.rss_kb()
-    silent, noline, crashes = [], [], 0
+    silent, noline, crashes, dead_loops = [], [], 0, 0
     batch = args.corpus_batch
     for b in range(0, len(cases), batch):
         chunk = cases[b:b + batch]
@@ -541,20 +541,31 @@ def scenario_corpus(args, engine, work, vols):
                             reported.setdefault(c[0], "noline")
             return len(reported) == len(chunk) and all(v == "line" or not c[2] for c in chunk for v in [reported[c[0]]])
         wait_for(all_reported, args.corpus_wait, step=0.3)
-        for c in chunk:
-            r = reported.get(c[0])
-            if r is None:
-                silent.append(c)
-            elif r == "noline" and c[2]:
-                noline.append(c)
         live = h.live_code()
-        if not h.alive() or h.pid != pid or live != 200:
+        # the loop can die while the process and liveness stay up: its passes (resync 2s) stop advancing
+        first = (h.status() or {}).get("lastReconcile")
+        moving = wait_for(lambda: (h.status() or {}).get("lastReconcile") not in (None, first), 10, step=0.5)
+        if h.alive() and not moving:
+            dead_loops += 1
+            t.add("other", 1, "batch %d (%s): no pass for 10s (lastReconcile stuck at %s) while liveness answers %s; "
+                              "hostlet restarted to test the rest; see %s" % (b // batch, ", ".join(tops), first, live, h.log))
+            h.kill()
+            h.start()
+            pid = h.pid
+            wait_for(all_reported, args.corpus_wait, step=0.3)
+        elif not h.alive() or h.pid != pid or live != 200:
             crashes += 1
             t.add("other", 1, "batch %d (%s): hostlet %s, liveness %s; see %s" % (
                 b // batch, ", ".join(tops), "exited %s" % h.proc.poll() if not h.alive() else "alive", live, h.log))
             if not h.alive():
                 h.start()
                 pid = h.pid
+        for c in chunk:
+            r = reported.get(c[0])
+            if r is None:
+                silent.append(c)
+            elif r == "noline" and c[2]:
+                noline.append(c)
         now = {c.name: c.id for c in engine.instance(inst) if c.running}
         disturbed = [n for n in names if now.get(n) != ids[n]]
         if disturbed:
@@ -573,7 +584,7 @@ def scenario_corpus(args, engine, work, vols):
         t.add("other", 1, "max RSS %d MB over the bound %d MB" % (max_rss // 1024, args.max_rss_mb))
     t.notes.append("max RSS %d MB" % (max_rss // 1024))
     t.rss = max_rss
-    log("corpus: max RSS %d MB; silent %d; no line %d; hostlet restarts after death %d" % (max_rss // 1024, len(silent), len(noline), crashes))
+    log("corpus: max RSS %d MB; silent %d; no line %d; hostlet deaths %d; dead loops %d" % (max_rss // 1024, len(silent), len(noline), crashes, dead_loops))
     for c in silent:
         log("  silent: %r (%s)" % (c[0], c[1]))
     for c in noline:
