@@ -131,7 +131,7 @@ def write(root):
         ("metadata a list", "apiVersion: hostlet.io/v1\nkind: Container\nmetadata: [%s]\nspec: {image: x:1}\n"),
         ("spec a string", "apiVersion: hostlet.io/v1\nkind: Container\nmetadata: {name: %s}\nspec: image\n"),
         ("image a list", "apiVersion: hostlet.io/v1\nkind: Container\nmetadata: {name: %s}\nspec: {image: [a]}\n"),
-        ("image a number", "apiVersion: hostlet.io/v1\nkind: Container\nmetadata: {name: %s}\nspec: {image: 123}\n"),
+        ("image upper case repository", "apiVersion: hostlet.io/v1\nkind: Container\nmetadata: {name: %s}\nspec: {image: 'Web:1'}\n"),
         ("image empty", "apiVersion: hostlet.io/v1\nkind: Container\nmetadata: {name: %s}\nspec: {image: ''}\n"),
         ("image with spaces", "apiVersion: hostlet.io/v1\nkind: Container\nmetadata: {name: %s}\nspec: {image: 'a b:1'}\n"),
         ("labels a list", "apiVersion: hostlet.io/v1\nkind: Container\nmetadata: {name: %s, labels: [a]}\nspec: {image: x:1}\n"),
