@@ -185,7 +185,7 @@ kill_cgroup_leftovers() {
 umount_under() {
   local m
   # Deepest first; these are the engine's own overlay and shm mounts under its data- and exec-roots.
-  grep -oE " ($DATA|$EXEC)[^ ]*" /proc/self/mountinfo 2>/dev/null | sed 's/^ //' | sort -r -u | while read -r m; do
+  { grep -oE " ($DATA|$EXEC)[^ ]*" /proc/self/mountinfo 2>/dev/null || true; } | sed 's/^ //' | sort -r -u | while read -r m; do
     umount -l "$m" 2>/dev/null || true
   done
 }
