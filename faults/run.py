@@ -356,6 +356,7 @@ class Volumes:
 def scenario_engine(args, engine, work, vols):
     t = Tally("engine SIGKILL mid-apply (50)")
     n = 50
+    seen_orphans = set()
     for trial in range(args.engine_trials):
         inst = "fa%st%d" % (args.run_id, trial)
         folder = os.path.join(work, "m-" + inst)
@@ -397,10 +398,11 @@ def scenario_engine(args, engine, work, vols):
         after = {c.id: c.fingerprint() for c in engine.inspect(foreign)}
         touched = [before[i][1] for i in before if after.get(i) != before[i]]
         t.add("foreign", len(touched), "trial %d: foreign touched %s" % (trial, touched))
-        orphans = engine.orphan_tasks()
+        orphans = [o for o in engine.orphan_tasks() if o not in seen_orphans]
+        seen_orphans.update(orphans)
         if orphans:
-            t.notes.append("trial %d: %d container processes the engine lost track of (in its cgroup, unknown to "
-                           "docker ps: the engine's doing, not hostlet's)" % (trial, len(orphans)))
+            t.notes.append("trial %d: %d new container processes the engine lost track of (in its cgroup, unknown "
+                           "to docker ps: the engine's doing, not hostlet's)" % (trial, len(orphans)))
         h.stop()
         engine.remove([c.id for c in engine.instance(inst)] + foreign)
     return t
