@@ -67,6 +67,7 @@ ensure_binaries() {
   for deb in "$CACHE"/debs/docker.io_*.deb "$CACHE"/debs/containerd_*.deb; do dpkg-deb -x "$deb" "$CACHE/x"; done
   cp "$CACHE/x/usr/sbin/dockerd" "$CACHE/x/usr/sbin/docker-proxy" "$BIN/"
   cp "$CACHE/x/usr/bin/containerd" "$CACHE/x/usr/bin/containerd-shim-runc-v2" "$BIN/"
+  rm -rf "$CACHE/x"
   "$BIN/dockerd" --version >&2 || die "trixie's dockerd does not run here; set HOSTLET_ENGINE_BIN=/usr/sbin to use bookworm's"
 }
 
