@@ -48,6 +48,12 @@ public final class GitSource implements DesiredSource {
     private static final Logger LOG = Logger.getLogger(GitSource.class);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
     private static final String ORIGIN_FILE = "origin";
+    /**
+     * Webhook-requested fetches are at least this far apart: a burst of pushes (or a replayed flood) costs one fetch
+     * now and one at the end of the quiet period, which picks up everything pushed meanwhile. Polls keep their own
+     * interval.
+     */
+    static final Duration MIN_FETCH_GAP = Duration.ofSeconds(5);
 
     /** How one sync went. */
     public enum SyncResult {
@@ -75,6 +81,8 @@ public final class GitSource implements DesiredSource {
     private final Remote remote;
     private final FolderSource folder;
     private final CommitSignatures signatures;
+    private final Duration minFetchGap;
+    private final DeliveryIds deliveries = new DeliveryIds();
 
     /** Held while the folder is read and while {@code current} is switched: a read never spans a switch. */
     private final Object treeLock = new Object();
@@ -82,6 +90,11 @@ public final class GitSource implements DesiredSource {
     private final Object syncLock = new Object();
     private final Object wake = new Object();
     private boolean wakeRequested;
+    /** When the last requested (webhook) fetch was let through ({@link System#nanoTime}); guarded by {@link #wake}. */
+    private long lastRequestedNanos;
+    private boolean anyRequested;
+    /** Syncs begun since start, for tests and status. */
+    private final java.util.concurrent.atomic.AtomicLong syncs = new java.util.concurrent.atomic.AtomicLong();
 
     private volatile ObjectId applied;
     private volatile String appliedSubject;
@@ -105,8 +118,14 @@ public final class GitSource implements DesiredSource {
      * secret files, a folder that cannot be created), so a mistake stops hostlet at startup.
      */
     public GitSource(GitOptions options, Clock clock) {
+        this(options, clock, MIN_FETCH_GAP);
+    }
+
+    /** As {@link #GitSource(GitOptions, Clock)}, with webhook-requested fetches at least {@code minFetchGap} apart. */
+    GitSource(GitOptions options, Clock clock, Duration minFetchGap) {
         this.options = options;
         this.clock = clock;
+        this.minFetchGap = minFetchGap;
         this.location = Urls.redact(options.url());
         try {
             Files.createDirectories(options.dir());
@@ -213,7 +232,10 @@ public final class GitSource implements DesiredSource {
 
     // ---- syncing ----
 
-    /** Asks the poller to fetch now; requests made while a fetch runs coalesce into one more. */
+    /**
+     * Asks the poller to fetch now, or at the end of the quiet period ({@link #MIN_FETCH_GAP} after the last
+     * requested fetch); requests made meanwhile or while a fetch runs coalesce into one more, so none is lost.
+     */
     public void requestSync() {
         synchronized (wake) {
             wakeRequested = true;
@@ -229,6 +251,7 @@ public final class GitSource implements DesiredSource {
             }
             SyncResult result;
             String error = null;
+            syncs.incrementAndGet();
             try {
                 ObjectId head = remote.fetch();
                 fetchedAt = clock.instant();
@@ -322,18 +345,39 @@ public final class GitSource implements DesiredSource {
         }
     }
 
+    /**
+     * Waits until {@code delay} has passed, or a requested fetch is due: at once, unless the last requested fetch
+     * was let through less than {@link #minFetchGap} ago, then at the end of that gap (the request stays pending
+     * until then). Polls do not count: a webhook right after a poll still fetches at once.
+     */
     private void await(Duration delay) throws InterruptedException {
         long deadline = System.nanoTime() + delay.toNanos();
         synchronized (wake) {
-            while (!wakeRequested) {
-                long ms = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
-                if (ms <= 0) {
+            while (true) {
+                long now = System.nanoTime();
+                long until = deadline;
+                if (wakeRequested) {
+                    long earliest = anyRequested ? lastRequestedNanos + minFetchGap.toNanos() : now;
+                    if (earliest - now <= 0) {
+                        lastRequestedNanos = now;
+                        anyRequested = true;
+                        break;
+                    }
+                    until = deadline - earliest < 0 ? deadline : earliest;
+                }
+                long nanos = until - now;
+                if (nanos <= 0) {
                     break;
                 }
-                wake.wait(ms);
+                wake.wait(Math.max(1, Duration.ofNanos(nanos).toMillis()));
             }
             wakeRequested = false;
         }
+    }
+
+    /** How many syncs have begun since this source was made. */
+    long syncCount() {
+        return syncs.get();
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -344,7 +388,8 @@ public final class GitSource implements DesiredSource {
 
     /**
      * Handles a webhook request: checks its signature when a secret is configured, ignores pushes to other
-     * branches, and otherwise asks for a fetch. Only a fetch is triggered: the request's content never becomes
+     * branches and repeated deliveries (see {@link DeliveryIds}), and otherwise asks for a fetch (paced, see
+     * {@link #requestSync}). Only a fetch is triggered: the request's content never becomes
      * desired state, so the worst a forged request could do is make hostlet fetch.
      */
     public WebhookResult webhook(Function<String, String> header, byte[] body) {
@@ -361,6 +406,11 @@ public final class GitSource implements DesiredSource {
         Optional<String> ref = WebhookCheck.ref(body);
         if (ref.isPresent() && !ref.get().equals(options.ref())) {
             return new WebhookResult(Verdict.IGNORED, "ignored: " + ref.get() + " is not " + options.ref());
+        }
+        // After the signature check, so that forged requests cannot evict real ids from the bounded memory.
+        Optional<String> delivery = DeliveryIds.of(header);
+        if (delivery.isPresent() && !deliveries.firstTime(delivery.get())) {
+            return new WebhookResult(Verdict.IGNORED, "ignored: this delivery was handled already");
         }
         requestSync();
         return new WebhookResult(Verdict.ACCEPTED, "fetch of " + options.ref() + " requested");
