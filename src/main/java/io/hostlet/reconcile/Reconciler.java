@@ -89,7 +89,7 @@ public class Reconciler {
         this.config = config;
         this.engine = engine;
         this.source = source;
-        this.crashReports = new CrashReports(engine);
+        this.crashReports = new CrashReports(engine, config.status().logTail());
     }
 
     void onStart(@Observes StartupEvent ev) {

@@ -45,6 +45,7 @@ public final class HostletFixture implements BeforeAllCallback, AfterAllCallback
     private static final Duration SIGTERM_WAIT = Duration.ofSeconds(30);
 
     private final boolean throughProxy;
+    private final List<String> options;
     private String instance;
     private Path manifests;
     private TestEngine engine;
@@ -57,18 +58,26 @@ public final class HostletFixture implements BeforeAllCallback, AfterAllCallback
     private final List<String> testVolumes = new ArrayList<>();
     private final List<String> classVolumes = new ArrayList<>();
 
-    private HostletFixture(boolean throughProxy) {
+    private HostletFixture(boolean throughProxy, List<String> options) {
         this.throughProxy = throughProxy;
+        this.options = List.copyOf(options);
     }
 
     /** hostlet talking to the engine directly. */
     public static HostletFixture direct() {
-        return new HostletFixture(false);
+        return new HostletFixture(false, List.of());
     }
 
     /** hostlet talking to the engine through an {@link EngineProxy} the test can switch off. */
     public static HostletFixture throughProxy() {
-        return new HostletFixture(true);
+        return new HostletFixture(true, List.of());
+    }
+
+    /** The same fixture, hostlet started with these {@code -D} options too (they win over the defaults). */
+    public HostletFixture withOptions(String... extra) {
+        List<String> all = new ArrayList<>(options);
+        all.addAll(List.of(extra));
+        return new HostletFixture(throughProxy, all);
     }
 
     @Override
@@ -177,7 +186,7 @@ public final class HostletFixture implements BeforeAllCallback, AfterAllCallback
 
     /** Starts hostlet (through the proxy when there is one) and waits until it is live. */
     public void start() {
-        process.start(manifests, proxy != null ? proxy.dockerHost() : engine.dockerHost(), instance);
+        process.start(manifests, proxy != null ? proxy.dockerHost() : engine.dockerHost(), instance, options);
     }
 
     /** SIGTERM; returns whether hostlet exited within 30 s. */

@@ -93,6 +93,14 @@ public final class HostletProcess {
 
     /** Starts hostlet and waits until its liveness answers 200. */
     public void start(Path manifestsDir, String dockerHost, String instance) {
+        start(manifestsDir, dockerHost, instance, List.of());
+    }
+
+    /**
+     * Starts hostlet with {@code extraOptions} ({@code -Dname=value}, after the defaults, so they win) and waits
+     * until its liveness answers 200.
+     */
+    public void start(Path manifestsDir, String dockerHost, String instance, List<String> extraOptions) {
         if (isRunning()) {
             throw new IllegalStateException("hostlet is already running");
         }
@@ -106,6 +114,7 @@ public final class HostletProcess {
         cmd.add("-Dhostlet.resync-interval=2s");
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.http.host=127.0.0.1");
+        cmd.addAll(extraOptions);
         cmd.add("-jar");
         cmd.add(jar.toString());
         try {
