@@ -158,9 +158,30 @@ public final class GitSource implements DesiredSource {
             }
             return;
         }
+        if (!verified(onDisk.get())) {
+            // A tree half-written before a crash (or damaged since) must not become desired state: write it again.
+            LOG.warnf("the tree of commit %s in %s does not match the commit (a crash while it was written?):"
+                    + " waiting for the first sync, which writes it again", onDisk.get().abbreviate(12).name(), options.dir());
+            try {
+                Files.deleteIfExists(checkout.current());
+                checkout.prune(Set.of());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clear " + options.dir() + ": " + e.getMessage(), e);
+            }
+            return;
+        }
         applied = onDisk.get();
         appliedSubject = remote.subject(applied);
         LOG.infof("using commit %s from %s until the first fetch", applied.abbreviate(12).name(), options.dir());
+    }
+
+    /** Whether the tree of {@code commit} on disk is whole (see {@link Checkout#complete}). */
+    private boolean verified(ObjectId commit) {
+        try (ObjectReader reader = remote.repository().newObjectReader()) {
+            return checkout.complete(reader, remote.parse(commit), options.path());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     // ---- DesiredSource ----
