@@ -1,5 +1,6 @@
 package io.hostlet.api;
 
+import io.hostlet.lock.InstanceGate;
 import io.hostlet.reconcile.Reconciler;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -16,14 +17,20 @@ import java.time.Instant;
 public class LoopLiveness implements HealthCheck {
 
     private final Reconciler reconciler;
+    private final InstanceGate gate;
     private final Instant bootedAt = Instant.now();
 
-    public LoopLiveness(Reconciler reconciler) {
+    public LoopLiveness(Reconciler reconciler, InstanceGate gate) {
         this.reconciler = reconciler;
+        this.gate = gate;
     }
 
     @Override
     public HealthCheckResponse call() {
+        if (!gate.held()) {
+            // A standby waiting for another hostlet's instance lock is alive; restarting it would change nothing.
+            return HealthCheckResponse.named("reconcile-loop").up().withData("waitingFor", "instance lock").build();
+        }
         Instant last = reconciler.lastPassStarted();
         Duration allowed = reconciler.resyncInterval().multipliedBy(3).plusMinutes(1);
         Instant since = last == null ? bootedAt : last;

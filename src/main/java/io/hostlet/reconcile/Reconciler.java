@@ -23,7 +23,7 @@ import io.hostlet.plan.Plan;
 import io.hostlet.plan.Planner;
 import io.hostlet.plan.Step;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.hostlet.lock.InstanceGate;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -92,7 +92,8 @@ public class Reconciler {
         this.crashReports = new CrashReports(engine, config.status().logTail());
     }
 
-    void onStart(@Observes StartupEvent ev) {
+    /** Starts the loop once this hostlet holds its instance lock (see {@link InstanceGate}): never before. */
+    void onStart(@Observes InstanceGate.Acquired ev) {
         pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
             Thread t = new Thread(r, "hostlet-exec");
             t.setDaemon(true);
@@ -124,6 +125,9 @@ public class Reconciler {
     void onStop(@Observes ShutdownEvent ev) throws InterruptedException {
         running = false;
         source.close();
+        if (thread == null) {
+            return; // never started: another hostlet held the instance lock
+        }
         events.close();
         thread.interrupt();
         thread.join(TimeUnit.SECONDS.toMillis(10));
