@@ -3,6 +3,7 @@ package io.hostlet.api;
 import io.hostlet.config.HostletConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -31,30 +32,46 @@ public class ApiTokenFilter {
 
     private static final Logger LOG = Logger.getLogger(ApiTokenFilter.class);
 
-    private final Optional<Path> tokenFile;
-    private final boolean webhookSigned;
+    private final Provider<HostletConfig> config;
+    private volatile Settings settings;
     private volatile boolean unavailableLogged;
 
-    public ApiTokenFilter(HostletConfig config) {
-        this.tokenFile = config.api().tokenFile();
-        this.webhookSigned = config.git().webhookSecret().isPresent() || config.git().webhookSecretFile().isPresent();
+    private record Settings(Optional<Path> tokenFile, boolean webhookSigned) {
+    }
+
+    /** Through a provider: REST filters are built before runtime configuration exists. */
+    public ApiTokenFilter(Provider<HostletConfig> config) {
+        this.config = config;
+    }
+
+    private Settings settings() {
+        Settings s = settings;
+        if (s == null) {
+            HostletConfig c = config.get();
+            s = new Settings(c.api().tokenFile(),
+                    c.git().webhookSecret().isPresent() || c.git().webhookSecretFile().isPresent());
+            settings = s;
+        }
+        return s;
     }
 
     /** A token file that is configured but unusable stops hostlet at start, rather than locking everyone out later. */
     void checkAtStart(@Observes StartupEvent ev) {
-        tokenFile.ifPresent(f -> {
+        Settings s = settings();
+        s.tokenFile().ifPresent(f -> {
             ApiToken.read(f);
             LOG.infof("API under /api/v1 needs the bearer token in %s%s", f,
-                    webhookSigned ? " (the signed git webhook excepted)" : "");
+                    s.webhookSigned() ? " (the signed git webhook excepted)" : "");
         });
     }
 
     @ServerRequestFilter
     public Response guard(ContainerRequestContext request, SimpleResourceInfo resource) {
+        Optional<Path> tokenFile = settings().tokenFile();
         if (tokenFile.isEmpty()) {
             return null;
         }
-        if (webhookSigned && resource != null && resource.getResourceClass() == GitWebhookResource.class) {
+        if (settings().webhookSigned() && resource != null && resource.getResourceClass() == GitWebhookResource.class) {
             return null; // its own signature check decides
         }
         ApiToken.Verdict v = ApiToken.check(tokenFile.get(), request.getHeaderString(HttpHeaders.AUTHORIZATION));

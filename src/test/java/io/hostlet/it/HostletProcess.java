@@ -113,7 +113,7 @@ public final class HostletProcess {
         cmd.add("-Dhostlet.instance=" + instance);
         cmd.add("-Dhostlet.resync-interval=2s");
         cmd.add("-Dquarkus.http.port=" + port);
-        cmd.add("-Dquarkus.http.host=127.0.0.1");
+        // no quarkus.http.host: the shipped default (127.0.0.1) is what every IT reaches
         cmd.addAll(extraOptions);
         cmd.add("-jar");
         cmd.add(jar.toString());
@@ -183,6 +183,11 @@ public final class HostletProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The HTTP port hostlet was started on. */
+    public int port() {
+        return port;
     }
 
     public int exitValue() {
