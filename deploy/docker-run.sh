@@ -7,7 +7,12 @@
 # read-only at /manifests. Builds hostlet:local from deploy/Dockerfile (it copies target/quarkus-app;
 # its eclipse-temurin:17-jre base has to be pulled once; BASE=<image> picks another Java 17+ base),
 # then replaces any previous `hostlet` container. Status and health: curl -s 127.0.0.1:8799/q/health
-# Optional: HOSTLET_INSTANCE (hostlet's owner name on the engine), HOSTLET_IMAGE, HOSTLET_CONTAINER_NAME.
+# Optional: HOSTLET_INSTANCE (hostlet's owner name on the engine), HOSTLET_IMAGE, HOSTLET_CONTAINER_NAME,
+# HOSTLET_API_TOKEN_FILE (a file on the host holding a bearer token that /api/v1 then requires).
+#
+# The API: the image listens on 0.0.0.0 inside the container (loopback there would be unreachable), the port is
+# published on the host's 127.0.0.1 only, and the container sits on a network of its own (hostlet-api), so the
+# containers hostlet runs (on the default bridge or their own networks) cannot reach it.
 #
 # hostlet does not manage itself: it only touches containers labelled io.hostlet.managed=true, so this
 # container carries NO io.hostlet.* label. Removing this container leaves the managed containers running.
@@ -28,7 +33,14 @@ build_args=()
 docker build ${build_args[@]+"${build_args[@]}"} -f "$ROOT/deploy/Dockerfile" -t "$IMAGE" "$ROOT"
 
 docker rm -f "$NAME" >/dev/null 2>&1 || true
+docker network inspect hostlet-api >/dev/null 2>&1 || docker network create hostlet-api >/dev/null
+token_args=()
+if [[ -n "${HOSTLET_API_TOKEN_FILE:-}" ]]; then
+  token_args+=(-v "$HOSTLET_API_TOKEN_FILE:/run/secrets/hostlet-api-token:ro"
+               -e HOSTLET_API_TOKEN_FILE=/run/secrets/hostlet-api-token)
+fi
 docker run -d \
+  --network hostlet-api \
   --name "$NAME" \
   --restart unless-stopped \
   --label org.opencontainers.image.title=hostlet \
@@ -40,6 +52,7 @@ docker run -d \
   -e HOSTLET_STATE_DIR=/var/lib/hostlet \
   -v hostlet-state:/var/lib/hostlet \
   -p 127.0.0.1:8799:8799 \
+  ${token_args[@]+"${token_args[@]}"} \
   --stop-signal SIGTERM \
   --stop-timeout 30 \
   "$IMAGE"

@@ -1,25 +1,32 @@
 package io.hostlet.api;
 
 import io.hostlet.status.HostStatus;
+import io.hostlet.lock.InstanceGate;
 import io.hostlet.reconcile.Reconciler;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /api/v1/status}: what the last reconcile pass found. */
+/** {@code GET /api/v1/status}: what the last reconcile pass found, or why this hostlet does not act. */
 @Path("/api/v1/status")
 public class StatusResource {
 
     private final Reconciler reconciler;
+    private final InstanceGate gate;
 
-    public StatusResource(Reconciler reconciler) {
+    public StatusResource(Reconciler reconciler, InstanceGate gate) {
         this.reconciler = reconciler;
+        this.gate = gate;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public HostStatus status() {
+        if (!gate.held()) {
+            // Not acting: say why rather than show a status nobody is producing.
+            return HostStatus.idle(gate.reason());
+        }
         return reconciler.status();
     }
 }

@@ -72,6 +72,34 @@ public interface HostletConfig {
         double maxFraction();
     }
 
+    /** The HTTP API under {@code /api/v1}. */
+    Api api();
+
+    /** What status shows. */
+    Status status();
+
+    /** API settings. */
+    interface Api {
+        /**
+         * A file holding a bearer token: when set, every request under {@code /api/v1} must carry
+         * {@code Authorization: Bearer <token>} (401 otherwise), except the git webhook when it has a secret of its
+         * own. Read at start (a missing or empty file stops hostlet) and at each request, so it can be rotated in
+         * place; trailing line breaks are not part of it; never logged. Health endpoints stay open.
+         */
+        Optional<Path> tokenFile();
+    }
+
+    /** Status settings. */
+    interface Status {
+        /**
+         * Whether a crash-looping container's entry shows the last lines of its output ({@code crashLoop.logTail}).
+         * Off by default: output may hold anything the program printed, secrets included, and the API may be
+         * reachable by more people than the containers' logs are.
+         */
+        @WithDefault("false")
+        boolean logTail();
+    }
+
     /** Image settings. */
     interface Images {
         /**

@@ -248,7 +248,9 @@ final class ContainerDocument {
                 continue;
             }
             if (name.isEmpty() || name.contains("=")) {
-                r.error(nameNode, path + ".name", "must be non-empty without '=', got " + NodeReader.quote(name));
+                // Not quoted: "TOKEN=abc" in a name is a value put in the wrong place.
+                r.error(nameNode, path + ".name", name.isEmpty() ? "must be non-empty"
+                        : "must not contain '=' (put the value in value:; the name is not shown, it may hold one)");
             } else if (firstAt.containsKey(name)) {
                 r.error(nameNode, path + ".name", "duplicate name " + NodeReader.quote(name) + " (first at " + firstAt.get(name) + ")");
             } else {

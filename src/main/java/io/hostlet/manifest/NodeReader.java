@@ -47,7 +47,7 @@ final class NodeReader {
             return null;
         }
         if (!(node instanceof MappingNode mapping)) {
-            error(node, path, "expected a mapping, got " + describe(node));
+            error(node, path, "expected a mapping, got " + shown(node, path));
             return null;
         }
         Map<String, NodeTuple> entries = new LinkedHashMap<>();
@@ -59,17 +59,19 @@ final class NodeReader {
                 continue;
             }
             if (!(keyNode instanceof ScalarNode scalarKey) || !SCALAR_TAGS.contains(keyNode.getTag())) {
-                error(keyNode, path, "expected a plain field name, got " + describe(keyNode));
+                error(keyNode, path, "expected a plain field name, got " + shown(keyNode, path));
                 continue;
             }
             String key = scalarKey.getValue();
             Node first = firstKeys.putIfAbsent(key, keyNode);
             if (first != null) {
                 // The composer leaves duplicate detection to the constructor, which we never run.
-                problems.at(keyNode, "duplicate field " + quote(key) + " " + where(path)
+                problems.at(keyNode, "duplicate field " + (secret(path) && key.contains("=") ? "(not shown)" : quote(key))
+                        + " " + where(path)
                         + " (first at line " + (first.getStartMark().getLine() + 1) + ")");
             } else if (known != null && !known.contains(key)) {
-                problems.at(keyNode, "unknown field " + quote(key) + " " + where(path)
+                String shownKey = secret(path) && key.contains("=") ? "(a name with '=', not shown)" : quote(key);
+                problems.at(keyNode, "unknown field " + shownKey + " " + where(path)
                         + " (known: " + String.join(", ", known) + ")");
             } else {
                 entries.put(key, tuple);
@@ -84,7 +86,7 @@ final class NodeReader {
             return null;
         }
         if (!(node instanceof SequenceNode sequence)) {
-            error(node, path, "expected a list, got " + describe(node));
+            error(node, path, "expected a list, got " + shown(node, path));
             return null;
         }
         return sequence.getValue();
@@ -111,7 +113,7 @@ final class NodeReader {
             return null;
         }
         if (!(node instanceof ScalarNode scalar) || scalar.getTag().equals(Tag.NULL)) {
-            error(node, path, "expected a string, got " + describe(node));
+            error(node, path, "expected a string, got " + shown(node, path));
             return null;
         }
         return scalar.getValue();
@@ -129,7 +131,7 @@ final class NodeReader {
                 return (int) v;
             }
         }
-        error(node, path, "expected an integer " + min + "-" + max + ", got " + describe(node));
+        error(node, path, "expected an integer " + min + "-" + max + ", got " + shown(node, path));
         return null;
     }
 
@@ -140,7 +142,7 @@ final class NodeReader {
             return null;
         }
         if (!node.getTag().equals(Tag.BOOL)) {
-            error(node, path, "expected true or false, got " + describe(node));
+            error(node, path, "expected true or false, got " + shown(node, path));
             return null;
         }
         return TRUE.contains(s.toLowerCase());
@@ -159,7 +161,7 @@ final class NodeReader {
                 return e;
             }
         }
-        error(node, path, "expected " + expected + ", got " + describe(node));
+        error(node, path, "expected " + expected + ", got " + shown(node, path));
         return null;
     }
 
@@ -168,7 +170,7 @@ final class NodeReader {
             return null;
         }
         if (!(node instanceof ScalarNode scalar) || scalar.getTag().equals(Tag.NULL)) {
-            error(node, path, "expected " + expected + ", got " + describe(node));
+            error(node, path, "expected " + expected + ", got " + shown(node, path));
             return null;
         }
         return scalar.getValue();
@@ -184,6 +186,23 @@ final class NodeReader {
             error(node, path, "tag " + shown + " is not allowed (hostlet reads plain YAML only)");
         }
         return ok;
+    }
+
+    /**
+     * {@link #describe}, except under {@code spec.env}: env values are often secrets, and a mistake there (a
+     * compose-style {@code - TOKEN=abc} item, a string for the list) must not copy one into status and logs, so a
+     * scalar is only called "a string".
+     */
+    static String shown(Node node, String path) {
+        if (secret(path) && node instanceof ScalarNode scalar && !scalar.getTag().equals(Tag.NULL)) {
+            return "a string (not shown: env values may be secrets)";
+        }
+        return describe(node);
+    }
+
+    /** Whether values at {@code path} may be secrets and are never quoted in a message. */
+    static boolean secret(String path) {
+        return path.equals("spec.env") || path.startsWith("spec.env[") || path.startsWith("spec.env.");
     }
 
     /** How a value appears in messages: a quoted scalar, {@code null}, {@code a list} or {@code a mapping}. */

@@ -24,7 +24,7 @@ import io.hostlet.status.HostStatus;
 import io.hostlet.status.PassStats;
 import io.hostlet.status.StatusBuilder;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.hostlet.lock.InstanceGate;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -91,7 +91,8 @@ public class Reconciler {
         this.clock = clock;
     }
 
-    void onStart(@Observes StartupEvent ev) {
+    /** Starts the loop once this hostlet holds its instance lock (see {@link InstanceGate}): never before. */
+    void onStart(@Observes InstanceGate.Acquired ev) {
         pool = Executors.newFixedThreadPool(config.parallelism(), daemon("hostlet-exec"));
         pullPool = Executors.newFixedThreadPool(config.images().pullParallelism(), daemon("hostlet-pull"));
         PulledImages pulledImages = new PulledImages(config.stateDir(), config.instance());
@@ -102,7 +103,7 @@ public class Reconciler {
         executor = new Executor(engine, pool, pullPool, config.images().pullParallelism());
         recorder = new Recorder(new BackoffBook(), pulledImages, clock, config.images().prune(),
                 config.images().pruneGrace(), observer::imageChanged);
-        statusBuilder = new StatusBuilder(engine);
+        statusBuilder = new StatusBuilder(engine, config.status().logTail());
         running = true;
         thread = new Thread(this::loop, "hostlet-reconcile");
         thread.start();
@@ -127,6 +128,9 @@ public class Reconciler {
     void onStop(@Observes ShutdownEvent ev) throws InterruptedException {
         running = false;
         source.close();
+        if (thread == null) {
+            return; // never started: another hostlet held the instance lock
+        }
         events.close();
         thread.interrupt();
         thread.join(TimeUnit.SECONDS.toMillis(10));

@@ -40,13 +40,14 @@ public record ContainerStatus(String name, Phase phase, String image, String con
      * @param lastExitAt when the last run ended; null when unknown
      * @param nextTryAt  when it is started again: hostlet's backoff, or an estimate of the engine's (100 ms
      *                   doubling to 1 min); null when unknown
-     * @param logTail    the last lines of its output (at most 20 lines, 4 KiB)
+     * @param logTail    the last lines of its output (at most 20 lines, 4 KiB); null unless
+     *                   {@code hostlet.status.log-tail} is on (output may hold secrets)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CrashLoop(int restarts, Integer exitCode, boolean oomKilled, Instant lastExitAt, Instant nextTryAt,
                             List<String> logTail) {
         public CrashLoop {
-            logTail = List.copyOf(logTail);
+            logTail = logTail == null ? null : List.copyOf(logTail);
         }
     }
 }

@@ -24,8 +24,9 @@ import java.util.Set;
 
 /**
  * Explains crash loops in status: for each container in phase {@code CrashLoopBackOff} (and only those) it asks
- * the engine how the last run ended (one inspect) and for the last lines of its output, and adds them with the
- * time of the next try. Bounded: at most {@link #MAX_PER_PASS} containers per pass, {@link #LOG_LINES} lines, and
+ * the engine how the last run ended (one inspect) and, only when {@code hostlet.status.log-tail} is on, for the
+ * last lines of its output (one logs call), and adds them with the time of the next try. Output is off by default:
+ * a program may print anything, secrets included, and status is served to whoever reaches the API. Bounded: at most {@link #MAX_PER_PASS} containers per pass, {@link #LOG_LINES} lines, and
  * a container's details are refetched only when the list call shows a change or {@link #REFRESH} passed, since a
  * crash loop's own events keep asking for passes (the engine's own restarts do not show in the list call while
  * it stays "restarting", hence the short interval). A failure to fetch keeps the details fetched before.
@@ -51,9 +52,12 @@ public final class CrashReports {
 
     private final Engine engine;
     private final Map<String, Fetched> cache = new HashMap<>();
+    private final boolean logTail;
 
-    public CrashReports(Engine engine) {
+    /** @param logTail whether to fetch and show the last lines of a crash-looping container's output */
+    public CrashReports(Engine engine, boolean logTail) {
         this.engine = engine;
+        this.logTail = logTail;
     }
 
     /** {@code status} with crash-loop details added to its CrashLoopBackOff entries. */
@@ -108,7 +112,7 @@ public final class CrashReports {
         }
         try {
             LastRun run = engine.lastRun(c.id());
-            List<String> tail = engine.logTail(c.id(), LOG_LINES);
+            List<String> tail = logTail ? engine.logTail(c.id(), LOG_LINES) : null;
             f = new Fetched(key, now, run, tail);
             cache.put(c.id(), f);
             return f;

@@ -36,6 +36,11 @@ public record HostStatus(boolean converged, Instant lastReconcile, boolean engin
                 List.of());
     }
 
+    /** Not acting at all, for {@code reason} (e.g. another hostlet holds this instance's lock). */
+    public static HostStatus idle(String reason) {
+        return new HostStatus(false, null, false, false, reason, List.of(), List.of(), null, null, List.of());
+    }
+
     /** The same status with the cost of the pass that produced it. */
     HostStatus withLastPass(PassStats stats) {
         return new HostStatus(converged, lastReconcile, engineReachable, sourceComplete, reason, containers,

@@ -35,8 +35,9 @@ public final class StatusBuilder {
 
     private final CrashReports crashReports;
 
-    public StatusBuilder(Engine engine) {
-        this.crashReports = new CrashReports(engine);
+    /** {@code logTail}: whether crash reports show the last lines of output (see {@link CrashReports}). */
+    public StatusBuilder(Engine engine, boolean logTail) {
+        this.crashReports = new CrashReports(engine, logTail);
     }
 
     /**

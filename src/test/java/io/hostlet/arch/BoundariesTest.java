@@ -94,6 +94,7 @@ class BoundariesTest {
                 "io.hostlet.manifest..");
         allowOnly("io.hostlet.recorder..", "io.hostlet.execute..", "io.hostlet.plan..", "io.hostlet.engine..",
                 "io.hostlet.observed..", "io.hostlet.desired", "io.hostlet.manifest..");
+        allowOnly("io.hostlet.lock..", "io.hostlet.config..");
         allowOnly("io.hostlet.status..", "io.hostlet.recorder..", "io.hostlet.plan..", "io.hostlet.engine..",
                 "io.hostlet.observed..", "io.hostlet.desired", "io.hostlet.manifest..");
         noClasses().that().resideOutsideOfPackage("io.hostlet.app..")

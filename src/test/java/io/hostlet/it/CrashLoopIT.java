@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 class CrashLoopIT {
 
     @RegisterExtension
-    static final HostletFixture hostlet = HostletFixture.direct();
+    static final HostletFixture hostlet = HostletFixture.direct().withOptions("-Dhostlet.status.log-tail=true");
 
     private final TestEngine engine = hostlet.engine();
 

@@ -71,7 +71,7 @@ public final class HostletFixture implements BeforeAllCallback, AfterAllCallback
 
     /** hostlet talking to the engine directly. */
     public static HostletFixture direct() {
-        return new HostletFixture(false);
+        return new HostletFixture(false, List.of());
     }
 
     /** hostlet talking to the engine directly, started with {@code options} too ({@code -Dname=value}). */
@@ -81,7 +81,14 @@ public final class HostletFixture implements BeforeAllCallback, AfterAllCallback
 
     /** hostlet talking to the engine through an {@link EngineProxy} the test can switch off. */
     public static HostletFixture throughProxy() {
-        return new HostletFixture(true);
+        return new HostletFixture(true, List.of());
+    }
+
+    /** The same fixture, hostlet started with these {@code -D} options too (they win over the defaults). */
+    public HostletFixture withOptions(String... extra) {
+        List<String> all = new ArrayList<>(options);
+        all.addAll(List.of(extra));
+        return new HostletFixture(throughProxy, all);
     }
 
     @Override

@@ -107,8 +107,8 @@ public final class HostletProcess {
     }
 
     /**
-     * Starts hostlet with {@code extraOptions} ({@code -Dhostlet.prune.allow-empty=true}) after the usual ones, so
-     * they win, and waits until its liveness answers 200.
+     * Starts hostlet with {@code extraOptions} ({@code -Dname=value}, after the defaults, so they win) and waits
+     * until its liveness answers 200.
      */
     public void start(Path manifestsDir, String dockerHost, String instance, List<String> extraOptions) {
         if (isRunning()) {
@@ -123,7 +123,7 @@ public final class HostletProcess {
         cmd.add("-Dhostlet.instance=" + instance);
         cmd.add("-Dhostlet.resync-interval=2s");
         cmd.add("-Dquarkus.http.port=" + port);
-        cmd.add("-Dquarkus.http.host=127.0.0.1");
+        // no quarkus.http.host: the shipped default (127.0.0.1) is what every IT reaches
         cmd.addAll(PERMISSIVE_PRUNE);
         cmd.addAll(extraOptions); // after: a later -D wins
         cmd.add("-jar");
@@ -191,6 +191,11 @@ public final class HostletProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The HTTP port hostlet was started on. */
+    public int port() {
+        return port;
     }
 
     public int exitValue() {

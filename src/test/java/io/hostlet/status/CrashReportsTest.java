@@ -67,7 +67,7 @@ class CrashReportsTest {
                 null, "exited; the engine's restart policy is restarting it");
         ContainerStatus ok = new ContainerStatus("ok", Phase.Running, "busybox:1", "id-ok", 0, "ok.yaml", null, null);
 
-        HostStatus s = new CrashReports(engine).enrich(status(ok, web),
+        HostStatus s = new CrashReports(engine, true).enrich(status(ok, web),
                 desired(manifest("web", RestartPolicy.Always), manifest("ok", RestartPolicy.Always)),
                 ObservedState.listed(List.of(observed("web", ObservedContainer.State.RESTARTING, 3),
                         observed("ok", ObservedContainer.State.RUNNING, null)), Map.of()),
@@ -83,13 +83,30 @@ class CrashReportsTest {
     }
 
     @Test
+    void withoutLogTailsTheOutputIsNeitherFetchedNorShownButTheExitIs() {
+        FakeEngine engine = new FakeEngine();
+        Instant finished = NOW.minusMillis(300);
+        engine.run = new LastRun(3, 3, true, finished.minusMillis(20), finished);
+        ContainerStatus web = new ContainerStatus("web", Phase.CrashLoopBackOff, "busybox:1", "id-web", 0, "web.yaml",
+                null, "exited; the engine's restart policy is restarting it");
+
+        HostStatus s = new CrashReports(engine, false).enrich(status(web), desired(manifest("web", RestartPolicy.Always)),
+                ObservedState.listed(List.of(observed("web", ObservedContainer.State.RESTARTING, 3)), Map.of()),
+                Plan.of(), NOW);
+
+        assertThat(engine.calls).containsExactly("inspect id-web");
+        assertThat(s.containers().get(0).crashLoop()).isEqualTo(new ContainerStatus.CrashLoop(3, 3, true, finished,
+                finished.plusMillis(800), null));
+    }
+
+    @Test
     void hostletsOwnBackoffGivesTheNextTryAndRestartsAddUp() {
         FakeEngine engine = new FakeEngine();
         engine.run = new LastRun(1, 137, true, NOW.minusSeconds(30), NOW.minusSeconds(20));
         ContainerStatus web = new ContainerStatus("web", Phase.CrashLoopBackOff, "busybox:1", "id-web", 2, "web.yaml",
                 null, "back-off 20s restarting exited container; next try at " + NOW.plusSeconds(5));
 
-        HostStatus s = new CrashReports(engine).enrich(status(web), desired(manifest("web", RestartPolicy.Always)),
+        HostStatus s = new CrashReports(engine, true).enrich(status(web), desired(manifest("web", RestartPolicy.Always)),
                 ObservedState.listed(List.of(observed("web", ObservedContainer.State.EXITED, 137)), Map.of()),
                 Plan.of(new Plan.Phase(Plan.Kind.CONTAINERS,
                         List.of(new Step.Wait(Target.container("web"), NOW.plusSeconds(5), "back-off 20s")))), NOW);
@@ -105,7 +122,7 @@ class CrashReportsTest {
     void detailsAreFetchedAgainOnlyWhenSomethingChangedOrAfterAWhile() {
         FakeEngine engine = new FakeEngine();
         engine.run = new LastRun(1, 1, false, NOW.minusSeconds(2), NOW.minusSeconds(1));
-        CrashReports reports = new CrashReports(engine);
+        CrashReports reports = new CrashReports(engine, true);
         ContainerStatus web = new ContainerStatus("web", Phase.CrashLoopBackOff, "busybox:1", "id-web", 0, "web.yaml", null, null);
         ObservedState obs = ObservedState.listed(List.of(observed("web", ObservedContainer.State.RESTARTING, 1)), Map.of());
 

@@ -3,6 +3,7 @@ package io.hostlet.desired.git;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -10,6 +11,7 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -17,8 +19,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -34,7 +38,10 @@ import java.util.stream.Stream;
  *
  * A tree is written to a hidden temporary folder and renamed into place; {@code current} is replaced by
  * renaming a new symlink over it. Both renames are atomic, so a reader of {@code current/…} sees one whole
- * commit or the other, never a mixture or a half-written file. Only files are written (no index, no git
+ * commit or the other, never a mixture or a half-written file. A tree is forced to disk (files, then folders)
+ * before its rename, and the folders after each rename, so a power cut cannot leave a torn tree under a complete
+ * name; a tree found on disk is still checked against its commit ({@link #complete}) before it is used again,
+ * since older versions did not sync. Only files are written (no index, no git
  * working tree), so nothing but hostlet's renames ever changes what {@code current} shows.
  */
 final class Checkout {
@@ -88,8 +95,11 @@ final class Checkout {
      */
     void materialize(ObjectReader reader, RevCommit commit, String subPath) throws IOException, SyncException {
         Path target = trees.resolve(commit.name());
-        if (Files.isDirectory(target)) {
-            return;
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (complete(reader, commit, subPath)) {
+                return;
+            }
+            deleteTree(target); // left half-written by a crash before trees were synced to disk: write it again
         }
         if (!subPath.isEmpty()) {
             try (TreeWalk at = TreeWalk.forPath(reader, subPath, commit.getTree())) {
@@ -112,7 +122,10 @@ final class Checkout {
                     write(reader, walk, tmp);
                 }
             }
+            fence(tmp);
+            fsyncTree(tmp); // on disk before its name says it is complete: a power cut leaves no torn tree behind
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            fsync(trees);
         } catch (IOException | RuntimeException e) {
             deleteTree(tmp);
             throw e;
@@ -143,6 +156,37 @@ final class Checkout {
     }
 
     /**
+     * Deletes every symbolic link under {@code root} whose real target (all links followed, as a reader would) is
+     * outside {@code root}, or that cannot be resolved (dangling, a loop). {@link #write}'s check is lexical and
+     * sees one link at a time: {@code d/up -> ..} and {@code x -> d/up/../../etc} each stay inside on paper, but
+     * together lead to {@code /etc}. So the real paths are checked once every link exists, and again after a
+     * deletion (a link may have led through the one deleted) until nothing changes.
+     */
+    static void fence(Path root) throws IOException {
+        Path realRoot = root.toRealPath();
+        boolean deleted = true;
+        while (deleted) {
+            deleted = false;
+            java.util.List<Path> links;
+            try (Stream<Path> files = Files.walk(root)) { // does not follow links
+                links = files.filter(Files::isSymbolicLink).toList();
+            }
+            for (Path link : links) {
+                boolean inside;
+                try {
+                    inside = link.toRealPath().startsWith(realRoot);
+                } catch (IOException e) {
+                    inside = false;
+                }
+                if (!inside) {
+                    Files.delete(link);
+                    deleted = true;
+                }
+            }
+        }
+    }
+
+    /**
      * Points {@code current} at the (complete) tree of {@code commit} in one rename. Readers of {@code current}
      * see the old tree or the new one.
      */
@@ -159,6 +203,76 @@ final class Checkout {
         } catch (AtomicMoveNotSupportedException e) {
             Files.deleteIfExists(tmp);
             throw e;
+        }
+        fsync(dir);
+    }
+
+    /**
+     * Whether {@code trees/<commit>} holds every file of {@code commit} (under {@code subPath}) with the content the
+     * commit gives it, each compared by its git blob id. Symbolic links must have their target as committed, or be
+     * absent (refused or {@linkplain #fence fenced} when written). Any doubt (unreadable file, a missing object) is
+     * "not complete": the tree is then written again rather than used.
+     */
+    boolean complete(ObjectReader reader, RevCommit commit, String subPath) {
+        Path root = trees.resolve(commit.name());
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (TreeWalk walk = new TreeWalk(reader); ObjectInserter.Formatter ids = new ObjectInserter.Formatter()) {
+            walk.addTree(commit.getTree());
+            walk.setRecursive(true);
+            if (!subPath.isEmpty()) {
+                walk.setFilter(PathFilter.create(subPath));
+            }
+            while (walk.next()) {
+                Path out = root.resolve(walk.getPathString()).normalize();
+                if (!out.startsWith(root) || out.equals(root)) {
+                    continue;
+                }
+                FileMode mode = walk.getFileMode(0);
+                if (FileMode.REGULAR_FILE.equals(mode) || FileMode.EXECUTABLE_FILE.equals(mode)) {
+                    if (!Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)
+                            || !ids.idFor(Constants.OBJ_BLOB, Files.readAllBytes(out)).equals(walk.getObjectId(0))) {
+                        return false;
+                    }
+                } else if (FileMode.SYMLINK.equals(mode) && Files.isSymbolicLink(out)) {
+                    String link = new String(reader.open(walk.getObjectId(0), Constants.OBJ_BLOB).getCachedBytes(),
+                            StandardCharsets.UTF_8);
+                    if (!Files.readSymbolicLink(out).toString().equals(Path.of(link).toString())) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Forces every file and folder under {@code root} (links are not followed) to disk. */
+    static void fsyncTree(Path root) throws IOException {
+        List<Path> all;
+        try (Stream<Path> files = Files.walk(root)) {
+            all = files.toList();
+        }
+        for (Path p : all) {
+            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                    ch.force(true);
+                }
+            }
+        }
+        for (int i = all.size() - 1; i >= 0; i--) { // folders after their entries
+            if (Files.isDirectory(all.get(i), LinkOption.NOFOLLOW_LINKS)) {
+                fsync(all.get(i));
+            }
+        }
+    }
+
+    /** Forces a folder's entries (names, renames, links) to disk. */
+    static void fsync(Path folder) throws IOException {
+        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+            ch.force(true);
         }
     }
 

@@ -48,6 +48,12 @@ public final class GitSource implements DesiredSource {
     private static final Logger LOG = Logger.getLogger(GitSource.class);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
     private static final String ORIGIN_FILE = "origin";
+    /**
+     * Webhook-requested fetches are at least this far apart: a burst of pushes (or a replayed flood) costs one fetch
+     * now and one at the end of the quiet period, which picks up everything pushed meanwhile. Polls keep their own
+     * interval.
+     */
+    static final Duration MIN_FETCH_GAP = Duration.ofSeconds(5);
 
     /** How one sync went. */
     public enum SyncResult {
@@ -75,6 +81,8 @@ public final class GitSource implements DesiredSource {
     private final Remote remote;
     private final FolderSource folder;
     private final CommitSignatures signatures;
+    private final Duration minFetchGap;
+    private final DeliveryIds deliveries = new DeliveryIds();
 
     /** Held while the folder is read and while {@code current} is switched: a read never spans a switch. */
     private final Object treeLock = new Object();
@@ -84,6 +92,11 @@ public final class GitSource implements DesiredSource {
     private boolean wakeRequested;
     /** Fetches asked of the poller since start; guarded by {@link #wake}. */
     private long syncRequests;
+    /** When the last requested (webhook) fetch was let through ({@link System#nanoTime}); guarded by {@link #wake}. */
+    private long lastRequestedNanos;
+    private boolean anyRequested;
+    /** Syncs begun since start, for tests and status. */
+    private final java.util.concurrent.atomic.AtomicLong syncs = new java.util.concurrent.atomic.AtomicLong();
 
     private volatile ObjectId applied;
     private volatile String appliedSubject;
@@ -103,8 +116,14 @@ public final class GitSource implements DesiredSource {
      * secret files, a folder that cannot be created), so a mistake stops hostlet at startup.
      */
     public GitSource(GitOptions options, Clock clock) {
+        this(options, clock, MIN_FETCH_GAP);
+    }
+
+    /** As {@link #GitSource(GitOptions, Clock)}, with webhook-requested fetches at least {@code minFetchGap} apart. */
+    GitSource(GitOptions options, Clock clock, Duration minFetchGap) {
         this.options = options;
         this.clock = clock;
+        this.minFetchGap = minFetchGap;
         this.location = Urls.redact(options.url());
         try {
             Files.createDirectories(options.dir());
@@ -137,9 +156,30 @@ public final class GitSource implements DesiredSource {
             }
             return;
         }
+        if (!verified(onDisk.get())) {
+            // A tree half-written before a crash (or damaged since) must not become desired state: write it again.
+            LOG.warnf("the tree of commit %s in %s does not match the commit (a crash while it was written?):"
+                    + " waiting for the first sync, which writes it again", onDisk.get().abbreviate(12).name(), options.dir());
+            try {
+                Files.deleteIfExists(checkout.current());
+                checkout.prune(Set.of());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clear " + options.dir() + ": " + e.getMessage(), e);
+            }
+            return;
+        }
         applied = onDisk.get();
         appliedSubject = remote.subject(applied);
         LOG.infof("using commit %s from %s until the first fetch", applied.abbreviate(12).name(), options.dir());
+    }
+
+    /** Whether the tree of {@code commit} on disk is whole (see {@link Checkout#complete}). */
+    private boolean verified(ObjectId commit) {
+        try (ObjectReader reader = remote.repository().newObjectReader()) {
+            return checkout.complete(reader, remote.parse(commit), options.path());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     // ---- DesiredSource ----
@@ -211,7 +251,10 @@ public final class GitSource implements DesiredSource {
 
     // ---- syncing ----
 
-    /** Asks the poller to fetch now; requests made while a fetch runs coalesce into one more. */
+    /**
+     * Asks the poller to fetch now, or at the end of the quiet period ({@link #MIN_FETCH_GAP} after the last
+     * requested fetch); requests made meanwhile or while a fetch runs coalesce into one more, so none is lost.
+     */
     public void requestSync() {
         synchronized (wake) {
             syncRequests++;
@@ -238,6 +281,7 @@ public final class GitSource implements DesiredSource {
             }
             SyncResult result;
             String error = null;
+            syncs.incrementAndGet();
             try {
                 ObjectId head = remote.fetch();
                 fetchedAt = clock.instant();
@@ -331,18 +375,39 @@ public final class GitSource implements DesiredSource {
         }
     }
 
+    /**
+     * Waits until {@code delay} has passed, or a requested fetch is due: at once, unless the last requested fetch
+     * was let through less than {@link #minFetchGap} ago, then at the end of that gap (the request stays pending
+     * until then). Polls do not count: a webhook right after a poll still fetches at once.
+     */
     private void await(Duration delay) throws InterruptedException {
         long deadline = System.nanoTime() + delay.toNanos();
         synchronized (wake) {
-            while (!wakeRequested) {
-                long ms = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
-                if (ms <= 0) {
+            while (true) {
+                long now = System.nanoTime();
+                long until = deadline;
+                if (wakeRequested) {
+                    long earliest = anyRequested ? lastRequestedNanos + minFetchGap.toNanos() : now;
+                    if (earliest - now <= 0) {
+                        lastRequestedNanos = now;
+                        anyRequested = true;
+                        break;
+                    }
+                    until = deadline - earliest < 0 ? deadline : earliest;
+                }
+                long nanos = until - now;
+                if (nanos <= 0) {
                     break;
                 }
-                wake.wait(ms);
+                wake.wait(Math.max(1, Duration.ofNanos(nanos).toMillis()));
             }
             wakeRequested = false;
         }
+    }
+
+    /** How many syncs have begun since this source was made. */
+    long syncCount() {
+        return syncs.get();
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -353,7 +418,8 @@ public final class GitSource implements DesiredSource {
 
     /**
      * Handles a webhook request: checks its signature when a secret is configured, ignores pushes to other
-     * branches, and otherwise asks for a fetch. Only a fetch is triggered: the request's content never becomes
+     * branches and repeated deliveries (see {@link DeliveryIds}), and otherwise asks for a fetch (paced, see
+     * {@link #requestSync}). Only a fetch is triggered: the request's content never becomes
      * desired state, so the worst a forged request could do is make hostlet fetch.
      */
     public WebhookResult webhook(Function<String, String> header, byte[] body) {
@@ -370,6 +436,11 @@ public final class GitSource implements DesiredSource {
         Optional<String> ref = WebhookCheck.ref(body);
         if (ref.isPresent() && !ref.get().equals(options.ref())) {
             return new WebhookResult(Verdict.IGNORED, "ignored: " + ref.get() + " is not " + options.ref());
+        }
+        // After the signature check, so that forged requests cannot evict real ids from the bounded memory.
+        Optional<String> delivery = DeliveryIds.of(header);
+        if (delivery.isPresent() && !deliveries.firstTime(delivery.get())) {
+            return new WebhookResult(Verdict.IGNORED, "ignored: this delivery was handled already");
         }
         requestSync();
         return new WebhookResult(Verdict.ACCEPTED, "fetch of " + options.ref() + " requested");

@@ -73,6 +73,21 @@ final class Upstream implements AutoCloseable {
         return c;
     }
 
+    /** Creates symbolic links (name to target, as written) in the work tree, commits them and pushes to main. */
+    RevCommit pushLinks(String message, Map<String, String> links) {
+        try {
+            Path dir = work.getRepository().getWorkTree().toPath();
+            for (Map.Entry<String, String> l : links.entrySet()) {
+                Path p = dir.resolve(l.getKey());
+                Files.createDirectories(p.getParent());
+                Files.createSymbolicLink(p, Path.of(l.getValue()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return push(message, Map.of());
+    }
+
     /** Commits without pushing. */
     RevCommit commit(String message, Map<String, String> files) {
         try {
