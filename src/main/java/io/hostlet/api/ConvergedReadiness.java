@@ -8,19 +8,26 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
 /**
- * Ready when this hostlet holds its instance lock, the engine answers, the folder has been read and the last pass
- * converged; says why not.
+ * Ready when this hostlet holds its instance lock, the engine answers, the folder has been read, the last pass
+ * converged and it ended less than three resync intervals ago (a status older than that says nothing about now);
+ * says why not.
  */
 @Readiness
 public class ConvergedReadiness implements HealthCheck {
 
     private final Reconciler reconciler;
     private final InstanceGate gate;
+    private final Clock clock;
 
-    public ConvergedReadiness(Reconciler reconciler, InstanceGate gate) {
+    public ConvergedReadiness(Reconciler reconciler, InstanceGate gate, Clock clock) {
         this.reconciler = reconciler;
         this.gate = gate;
+        this.clock = clock;
     }
 
     @Override
@@ -29,8 +36,13 @@ public class ConvergedReadiness implements HealthCheck {
             return HealthCheckResponse.named("converged").down().withData("reason", gate.reason()).build();
         }
         HostStatus s = reconciler.status();
+        Instant ended = reconciler.lastPassEnded();
+        Duration stale = reconciler.resyncInterval().multipliedBy(3);
+        String old = ended != null && Duration.between(ended, clock.instant()).compareTo(stale) > 0
+                ? "the last pass ended " + Duration.between(ended, clock.instant()).toSeconds() + "s ago (more than 3"
+                + " resync intervals)" : null;
         HealthCheckResponseBuilder b = HealthCheckResponse.named("converged")
-                .status(s.converged())
+                .status(s.converged() && old == null)
                 .withData("desired", s.desiredCount())
                 .withData("running", s.runningCount())
                 .withData("failing", s.failingCount())
@@ -38,7 +50,9 @@ public class ConvergedReadiness implements HealthCheck {
                 .withData("manifestErrors", s.manifestErrors().size())
                 .withData("imagesNotPresent", s.imagesNotPresentCount())
                 .withData("engineReachable", s.engineReachable());
-        if (s.reason() != null) {
+        if (old != null) {
+            b.withData("reason", old);
+        } else if (s.reason() != null) {
             b.withData("reason", s.reason());
         }
         return b.build();

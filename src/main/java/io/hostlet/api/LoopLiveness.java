@@ -4,15 +4,16 @@ import io.hostlet.lock.InstanceGate;
 import io.hostlet.reconcile.Reconciler;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Live while the reconcile loop keeps starting passes. Passes are at most one resync interval apart, and a
- * pass is bounded by engine-call timeouts, so three intervals plus a minute of silence means it is stuck.
+ * Live while the reconcile loop keeps finishing passes: DOWN when its thread has ended, when a pass runs longer than the
+ * longest legitimate one (a stop with the longest grace plus a pull with its timeout), or when, between passes, none
+ * has ended for a resync interval and a minute (see {@link Reconciler#stuck}). A restart is the cure for each.
  */
 @Liveness
 public class LoopLiveness implements HealthCheck {
@@ -20,13 +21,11 @@ public class LoopLiveness implements HealthCheck {
     private final Reconciler reconciler;
     private final Clock clock;
     private final InstanceGate gate;
-    private final Instant bootedAt;
 
     public LoopLiveness(Reconciler reconciler, Clock clock, InstanceGate gate) {
         this.reconciler = reconciler;
         this.clock = clock;
         this.gate = gate;
-        this.bootedAt = clock.instant();
     }
 
     @Override
@@ -36,12 +35,15 @@ public class LoopLiveness implements HealthCheck {
             return HealthCheckResponse.named("reconcile-loop").up().withData("waitingFor", "instance lock").build();
         }
         Instant last = reconciler.lastPassStarted();
-        Duration allowed = reconciler.resyncInterval().multipliedBy(3).plusMinutes(1);
-        Instant since = last == null ? bootedAt : last;
-        boolean alive = Duration.between(since, clock.instant()).compareTo(allowed) < 0;
-        return HealthCheckResponse.named("reconcile-loop")
-                .status(alive)
+        Instant ended = reconciler.lastPassEnded();
+        String stuck = reconciler.stuck(clock.instant());
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("reconcile-loop")
+                .status(stuck == null)
                 .withData("lastPassStarted", last == null ? "never" : last.toString())
-                .build();
+                .withData("lastPassEnded", ended == null ? "never" : ended.toString());
+        if (stuck != null) {
+            b.withData("reason", stuck);
+        }
+        return b.build();
     }
 }

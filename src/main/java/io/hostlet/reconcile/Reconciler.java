@@ -78,6 +78,12 @@ public class Reconciler {
     private volatile boolean running;
     private volatile HostStatus status = HostStatus.starting();
     private volatile Instant lastPassStarted;
+    /** When the last pass ended (normally or not); null before the first. */
+    private volatile Instant lastPassEnded;
+    /** Whether a pass is running now (between {@link #lastPassStarted} and its end). */
+    private volatile boolean inPass;
+    /** When the loop started, for the liveness check before the first pass ends. */
+    private volatile Instant loopStarted;
     /** Passes since start (see {@link PassStats#number()}). */
     private long passes;
     private Duration engineRetry = Duration.ofSeconds(1);
@@ -171,18 +177,50 @@ public class Reconciler {
         return config.resyncInterval();
     }
 
+    /** When the last pass ended; null before the first. */
+    public Instant lastPassEnded() {
+        return lastPassEnded;
+    }
+
+    /**
+     * The longest a pass may legitimately take: a recreate stops the old container with its grace (at most 10 min),
+     * then creates the new one, which may pull (at most 15 min, the engine adapter's slow timeout), plus a handful of
+     * ordinary calls. Longer means the loop is stuck.
+     */
+    Duration longestPass() {
+        return Duration.ofMinutes(25).plus(config.docker().timeout().multipliedBy(4));
+    }
+
+    /**
+     * Why the loop is not alive at {@code now}, or null when it is: its thread has ended; or a pass has run longer than
+     * {@link #longestPass()}; or, between passes, none has ended for longer than a resync interval and a minute (an
+     * idle loop wakes at least once per resync interval).
+     */
+    public String stuck(Instant now) {
+        Thread t = thread;
+        return LoopHealth.stuck(new LoopHealth(t == null || !running || t.isAlive(), loopStarted, inPass,
+                lastPassStarted, lastPassEnded), config.resyncInterval(), longestPass(), now);
+    }
+
     private void loop() {
         Instant wakeAt = Instant.EPOCH;
+        loopStarted = clock.instant();
         requestPass();
         while (running) {
             try {
                 awaitRequest(wakeAt);
+                inPass = true;
                 wakeAt = pass();
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable e) { // the loop must outlive any pass: a dead loop thread is a silent hostlet
                 LOG.error("reconcile pass failed unexpectedly; retrying", e);
                 wakeAt = clock.instant().plus(AFTER_CRASH);
+            } finally {
+                if (inPass) {
+                    lastPassEnded = clock.instant();
+                    inPass = false;
+                }
             }
         }
     }
