@@ -46,9 +46,9 @@ class ExecutorTest {
         }
 
         @Override
-        public synchronized String createContainer(ContainerManifest m, Map<String, String> labels,
+        public synchronized String createContainer(ContainerManifest m, String name, Map<String, String> labels,
                                                    List<io.hostlet.observed.AnonymousVolume> carried) {
-            calls.add("create " + m.name());
+            calls.add("create " + name);
             seenLabels.put(m.name(), labels);
             return "id-" + m.name();
         }
