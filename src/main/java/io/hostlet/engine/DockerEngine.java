@@ -29,6 +29,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
@@ -359,7 +360,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
     }
 
     @Override
-    public String createContainer(ContainerManifest m, Map<String, String> labels, List<AnonymousVolume> carried) {
+    public String createContainer(ContainerManifest m, String name, Map<String, String> labels,
+                                  List<AnonymousVolume> carried) {
         ContainerSpec s = m.spec();
         List<String> networks = s.networks();
         List<Mount> mounts = mounts(s, labels);
@@ -383,7 +385,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
         Map<String, String> all = new HashMap<>(m.labels());
         all.putAll(labels);
         CreateContainerCmd cmd = fast.createContainerCmd(s.image())
-                .withName(m.name())
+                .withName(name)
                 .withLabels(all)
                 .withEnv(s.env().stream().map(e -> e.name() + "=" + e.value()).toList())
                 .withExposedPorts(s.ports().stream().map(DockerEngine::exposed).toList())
@@ -404,9 +406,15 @@ public final class DockerEngine implements Engine, AutoCloseable {
         if (s.healthcheck() != null) {
             cmd.withHealthcheck(healthCheck(s.healthcheck()));
         }
+        if (!networks.isEmpty()) {
+            // The manifest's name as a network alias: a replacement (created under another name beside the container
+            // it replaces) answers to it from the start, so clients find one of the two during the swap. Only
+            // user-defined networks have aliases, and every network a manifest lists is one (hostlet makes them).
+            cmd.withAliases(m.name());
+        }
         String id;
         try {
-            id = call("create container " + m.name(), () -> cmd.exec().getId());
+            id = call("create container " + name, () -> cmd.exec().getId());
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.NOT_FOUND && e.getMessage().contains("No such image")) {
                 throw new EngineException(EngineException.Kind.IMAGE_MISSING, "image " + s.image() + " is not present", e);
@@ -416,8 +424,9 @@ public final class DockerEngine implements Engine, AutoCloseable {
         // Further networks are joined before the first start, so the process never sees a partial set.
         for (String net : networks.subList(Math.min(1, networks.size()), networks.size())) {
             try {
-                call("connect " + m.name() + " to " + net, () -> {
-                    fast.connectToNetworkCmd().withContainerId(id).withNetworkId(net).exec();
+                call("connect " + name + " to " + net, () -> {
+                    fast.connectToNetworkCmd().withContainerId(id).withNetworkId(net)
+                            .withContainerNetwork(new ContainerNetwork().withAliases(m.name())).exec();
                     return null;
                 });
             } catch (EngineException e) {
@@ -479,6 +488,14 @@ public final class DockerEngine implements Engine, AutoCloseable {
             case OnFailure -> RestartPolicy.onFailureRestart(0);
             case Never -> RestartPolicy.noRestart();
         };
+    }
+
+    @Override
+    public void renameContainer(String id, String newName) {
+        call("rename " + id + " to " + newName, () -> {
+            fast.renameContainerCmd(id).withName(newName).exec();
+            return null;
+        });
     }
 
     @Override

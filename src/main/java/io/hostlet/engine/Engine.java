@@ -54,13 +54,22 @@ public interface Engine {
     void removeImage(String reference, String expectedId);
 
     /**
-     * Creates (does not start) a container for {@code m} with {@code labels}, attached to its networks, mounting
-     * each of {@code carried} (a container's anonymous volumes, decided by the planner) at its path, so a replacement
-     * keeps their data. Throws {@link EngineException.Kind#IMAGE_MISSING} when the image is absent and
+     * Creates (does not start) a container for {@code m} named {@code name} (the manifest's name, or a replacement
+     * name while the container it replaces still exists) with {@code labels}, attached to its networks with the
+     * network alias {@code m.name()} on each (so that during a replacement clients resolving the name find one of the
+     * two), mounting each of {@code carried} (a container's anonymous volumes, decided by the planner) at its path, so
+     * a replacement keeps their data. A container left half-made (a network it could not join) is removed before
+     * this throws. Throws {@link EngineException.Kind#IMAGE_MISSING} when the image is absent and
      * {@link EngineException.Kind#CONFLICT} when the name is taken.
      */
-    String createContainer(ContainerManifest m, Map<String, String> labels,
+    String createContainer(ContainerManifest m, String name, Map<String, String> labels,
                            java.util.List<io.hostlet.observed.AnonymousVolume> carried);
+
+    /**
+     * Renames a container (Docker's rename: the id, state and mounts stay; the engine's DNS follows the new name).
+     * Throws {@link EngineException.Kind#CONFLICT} when {@code newName} is taken.
+     */
+    void renameContainer(String id, String newName);
 
     /** Starts a created or exited container. */
     void startContainer(String id);

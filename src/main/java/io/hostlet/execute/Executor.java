@@ -32,7 +32,9 @@ import java.util.concurrent.Semaphore;
  * pulled at most once per run. The executor writes no record: outcomes carry what it saw (image ids before and after
  * each pull) for the recorder.
  *
- * <p>Never leaves half-made objects: a container that was created but would not start is removed again.
+ * <p>Never leaves half-made objects: a container that was created but would not start is removed again. A recreate
+ * creates the replacement before it touches the old container and undoes the swap when the new one will not start
+ * (see {@link Step.RecreateContainer}): the sequences and their undo are fixed, the steps carry every input.
  */
 public final class Executor {
 
@@ -143,13 +145,23 @@ public final class Executor {
             pullOnce(p.image(), run, pulls);
             LOG.infof("pulled %s (%s)", p.image(), p.cause());
         } else if (s instanceof Step.CreateContainer c) {
-            create(c.container(), run, pulls);
+            String id = create(c.container(), c.manifest().name(), run, pulls);
+            startOrRemove(id);
             LOG.infof("created %s (%s)", c.manifest().name(), c.cause());
         } else if (s instanceof Step.RecreateContainer r) {
-            engine.stopContainer(r.oldId(), r.oldGrace());
-            engine.removeContainer(r.oldId());
-            create(r.container(), run, pulls);
+            // The replacement exists before the old container is touched: a failed pull or create leaves it serving.
+            String newId = create(r.container(), r.replacementName(), run, pulls);
+            swap(r.oldId(), r.oldGrace(), newId, r.replacementName(), r.manifest().name());
             LOG.infof("recreated %s (%s)", r.manifest().name(), r.cause());
+        } else if (s instanceof Step.ResumeReplacement rr) {
+            swap(rr.oldId(), rr.oldGrace(), rr.newId(), rr.replacementName(), rr.name());
+            LOG.infof("finished the replacement of %s (%s)", rr.name(), rr.cause());
+        } else if (s instanceof Step.AdoptReplacement a) {
+            engine.renameContainer(a.id(), a.name());
+            if (a.start()) {
+                engine.startContainer(a.id());
+            }
+            LOG.infof("renamed %s to %s (%s)", a.replacementName(), a.name(), a.cause());
         } else if (s instanceof Step.StartContainer st) {
             engine.startContainer(st.id());
             LOG.infof("%s %s (%s)", st.restart() ? "restarted" : "started", st.name(), st.cause());
@@ -172,17 +184,59 @@ public final class Executor {
         }
     }
 
-    private void create(Step.NewContainer c, Run run, List<Outcome.Pull> pulls) {
+    /**
+     * The fixed second half of a replacement (see {@link Step.RecreateContainer}): stop the old, start the new, remove
+     * the old, rename the new. Undo while the old still exists: the new is removed and the old started again. After
+     * the old is removed there is nothing to undo: a failed rename leaves the new running under its replacement name,
+     * which the next pass adopts.
+     */
+    private void swap(String oldId, java.time.Duration oldGrace, String newId, String replacementName, String name) {
+        try {
+            engine.stopContainer(oldId, oldGrace);
+            engine.startContainer(newId);
+        } catch (EngineException e) {
+            EngineException failed = new EngineException(e.kind(), "the replacement " + replacementName
+                    + " could not take over (" + e.getMessage() + "); it is removed and the old container runs again",
+                    e);
+            undo(failed, () -> engine.removeContainer(newId));
+            undo(failed, () -> engine.startContainer(oldId));
+            throw failed;
+        }
+        engine.removeContainer(oldId);
+        engine.renameContainer(newId, name);
+    }
+
+    /** One compensating call; its own failure is kept with the error it compensates, never thrown instead of it. */
+    private static void undo(EngineException cause, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            LOG.warnf("undo failed: %s", e.getMessage());
+        }
+    }
+
+    /** Starts a container just created; one that will not start is removed again. */
+    private void startOrRemove(String id) {
+        try {
+            engine.startContainer(id);
+        } catch (EngineException e) {
+            undo(e, () -> engine.removeContainer(id));
+            throw e;
+        }
+    }
+
+    /** Gets the image as {@code c} says and creates (does not start) the container under {@code name}; its id. */
+    private String create(Step.NewContainer c, String name, Run run, List<Outcome.Pull> pulls) {
         String image = c.manifest().spec().image();
         if (c.pull() == PullMode.FIRST) {
             pullOnce(image, run, pulls);
         }
-        String id;
         try {
-            id = engine.createContainer(c.manifest(), c.labels(), c.carriedVolumes());
+            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes());
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.CONFLICT) {
-                throw new EngineException(e.kind(), "the name " + c.manifest().name()
+                throw new EngineException(e.kind(), "the name " + name
                         + " is taken by a container hostlet does not manage; it is left alone (remove or rename it,"
                         + " or rename the manifest)", e);
             }
@@ -194,17 +248,7 @@ public final class Executor {
                         "image " + image + " is not present and imagePullPolicy is Never", e);
             }
             pullOnce(image, run, pulls);
-            id = engine.createContainer(c.manifest(), c.labels(), c.carriedVolumes());
-        }
-        try {
-            engine.startContainer(id);
-        } catch (EngineException e) {
-            try {
-                engine.removeContainer(id);
-            } catch (EngineException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            throw e;
+            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes());
         }
     }
 

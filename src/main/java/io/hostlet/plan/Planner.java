@@ -5,6 +5,7 @@ import io.hostlet.observed.ImageCheck;
 import io.hostlet.observed.Labels;
 import io.hostlet.observed.ObservedContainer;
 import io.hostlet.observed.ObservedState;
+import io.hostlet.observed.Ownership;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.Dependency;
@@ -187,22 +188,63 @@ public final class Planner {
                                       DesiredState desired, Map<String, List<ObservedContainer>> observed,
                                       ImageCheck image, Origin origin) {
         String hash = SpecHash.of(m);
-        ObservedContainer keep = pickKeeper(found, hash);
-        for (ObservedContainer extra : found) {
-            if (extra != keep) {
-                out.add(new Step.RemoveContainer(extra.id(), m.name(), grace(extra), "duplicate of " + shortId(keep.id())));
+        String nextName = Ownership.replacementName(m.name(), hash.substring(0, 8));
+        // Docker names are unique: at most one container has the real name; the others are replacements hostlet made
+        // ("<name>.next-<hash8>", see Ownership), left by a crash or in the middle of being swapped in.
+        ObservedContainer real = found.stream().filter(c -> c.name().equals(m.name())).findFirst().orElse(null);
+        List<ObservedContainer> replacements = found.stream().filter(c -> c != real).toList();
+        ObservedContainer next = replacements.stream()
+                .filter(c -> c.name().equals(nextName) && hash.equals(c.specHash())).findFirst().orElse(null);
+        ObservedContainer keep;
+        Step step = null;
+        if (real == null) {
+            // (c) the old container is gone: the replacement for this spec, else the best of the others, takes the
+            // name, and is started if it never was. One made for another spec (the manifest changed again) takes the
+            // name without starting; the next pass replaces it like any old container, carrying its volumes over.
+            keep = next != null ? next : pickKeeper(replacements, hash);
+            if (keep != null) {
+                boolean current = hash.equals(keep.specHash());
+                step = new Step.AdoptReplacement(keep.id(), m.name(), keep.name(),
+                        current && keep.state() == ObservedContainer.State.CREATED, hash,
+                        "replacement " + keep.name() + " left without its old container: takes the name"
+                                + (current ? "" : " (made for another spec; replaced next)"));
+            }
+        } else {
+            keep = real;
+            if (next != null && !hash.equals(real.specHash())) {
+                if (real.state() == ObservedContainer.State.RUNNING && next.state() == ObservedContainer.State.CREATED) {
+                    // (a) a crash before the swap began: the old one still serves. The replacement may be half-made (a
+                    // crash between its create and joining its further networks), so it is made afresh below.
+                    out.add(new Step.RemoveContainer(next.id(), m.name(), grace(next),
+                            "unfinished replacement " + next.name() + " (never started): made afresh"));
+                } else {
+                    // (b) a crash during the swap: the old one was stopped (or the new one started); go on with it.
+                    step = new Step.ResumeReplacement(real.id(), grace(real), next.id(), m.name(), next.name(), hash,
+                            m.spec().image(), "replacement " + next.name() + " interrupted mid-swap: finished");
+                }
+            } else {
+                next = null; // the real one already has this spec: a replacement beside it is a duplicate
             }
         }
-        Step step;
-        if (keep == null) {
+        for (ObservedContainer extra : replacements) {
+            if (extra != keep && extra != next) {
+                // (d) a replacement for another spec, or a duplicate: hostlet's own by its name, never two.
+                out.add(new Step.RemoveContainer(extra.id(), m.name(), grace(extra), hash.equals(extra.specHash())
+                        ? "duplicate of " + shortId(keep.id())
+                        : "leftover replacement " + extra.name() + " for another spec"));
+            }
+        }
+        if (step != null) {
+            // a replacement in progress is finished first; what else the container needs, the next pass sees
+        } else if (keep == null) {
             step = new Step.CreateContainer(newContainer(m, hash, origin, null), "not found");
         } else if (!hash.equals(keep.specHash())) {
             List<String> changed = SpecLabel.changes(m, keep.labels().get(Labels.SPEC), origin.labelKey());
-            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin, keep),
+            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin, keep), nextName,
                     "spec changed: " + String.join(", ", changed));
         } else if (m.spec().imagePullPolicy() == PullPolicy.Always && image != null && image.current()
                 && keep.imageId() != null && !keep.imageId().equals(image.localId())) {
-            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin, keep),
+            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin, keep), nextName,
                     "image " + m.spec().image() + " updated to " + shortDigest(image.registryDigest()));
         } else {
             step = switch (keep.state()) {
@@ -220,7 +262,8 @@ public final class Planner {
                 default -> null; // paused, restarting (the engine's own policy is at work), removing
             };
         }
-        if (step != null && !(step instanceof Step.RestartContainer)) {
+        if (step != null && !(step instanceof Step.RestartContainer)
+                && !(step instanceof Step.AdoptReplacement a && !a.start())) { // a rename alone starts nothing
             List<String> unmet = m.spec().dependsOn().stream()
                     .filter(d -> !satisfied(d, desired.containers().get(d.name()), observed.getOrDefault(d.name(), List.of())))
                     .map(Dependency::describe).toList();
@@ -234,7 +277,6 @@ public final class Planner {
         }
     }
 
-    /** Everything the executor needs to create a container for {@code m}. */
     /** What creating {@code m} takes; {@code replaced} is the container it replaces, whose anonymous volumes it keeps. */
     private static Step.NewContainer newContainer(ContainerManifest m, String hash, Origin origin,
                                                   ObservedContainer replaced) {

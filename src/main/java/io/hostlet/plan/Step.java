@@ -164,10 +164,22 @@ public sealed interface Step {
     }
 
     /**
-     * Stop and remove {@code oldId}, then create and start the container anew (mounting the old container's anonymous
-     * volumes the new one carries over, see {@link NewContainer#carriedVolumes()}).
+     * Replace {@code oldId} by a container of the new spec without leaving the name unserved when the new one cannot
+     * run. A fixed sequence with a fixed undo, decided here and not by the executor:
+     * <ol>
+     *   <li>get the image as {@link NewContainer#pull()} says and create the new container under
+     *       {@code replacementName} ({@code <name>.next-<hash8>}, see {@link io.hostlet.observed.Ownership}), mounting
+     *       the old one's anonymous volumes ({@link NewContainer#carriedVolumes()}). The old one is not touched yet:
+     *       if this fails, the step fails and nothing else happens (the engine removes a half-made container);</li>
+     *   <li>then the swap: stop the old (its grace), start the new, remove the old (never its volumes),
+     *       rename the new to the manifest's name. Undo: if the old cannot be stopped or the new cannot be started, the
+     *       new is removed and the old started again (same id), and the step fails with the reason.</li>
+     * </ol>
+     * A crash anywhere leaves a state the planner recognises on the next pass ({@link ResumeReplacement},
+     * {@link AdoptReplacement}, or removing the replacement).
      */
-    record RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String cause) implements Step {
+    record RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String replacementName,
+                             String cause) implements Step {
         public Target target() {
             return Target.container(container.manifest().name());
         }
@@ -194,6 +206,53 @@ public sealed interface Step {
         @Override
         public boolean makesContainer() {
             return true;
+        }
+    }
+
+    /**
+     * Finish a replacement a crash interrupted after it was created and the old container stopped (or after the new
+     * one started): the swap of {@link RecreateContainer}, with its undo. Stop {@code oldId} (already stopped is
+     * fine), start {@code newId} (already running is fine), remove the old, rename the new from
+     * {@code replacementName} to {@code name}. Undo: if the old cannot be stopped or the new cannot be started, the
+     * new is removed and the old started again.
+     */
+    record ResumeReplacement(String oldId, Duration oldGrace, String newId, String name, String replacementName,
+                             String specHash, String image, String cause) implements Step {
+        public Target target() {
+            return Target.container(name);
+        }
+
+        @Override
+        public String gateHash() {
+            return specHash;
+        }
+
+        @Override
+        public String neededImage() {
+            return image;
+        }
+
+        @Override
+        public boolean makesContainer() {
+            return true;
+        }
+    }
+
+    /**
+     * Give a replacement whose old container is gone (a crash after removing it, before the rename) the manifest's
+     * name: rename {@code id} from {@code replacementName} to {@code name}, then start it if {@code start} (it was
+     * created and never started). Nothing to undo: a rename is atomic, and a container that will not start is then
+     * an ordinary container of that name, which the next passes handle as any other.
+     */
+    record AdoptReplacement(String id, String name, String replacementName, boolean start, String specHash,
+                            String cause) implements Step {
+        public Target target() {
+            return Target.container(name);
+        }
+
+        @Override
+        public String gateHash() {
+            return specHash;
         }
     }
 

@@ -90,8 +90,13 @@ public class FakeEngine implements Engine {
     }
 
     @Override
-    public String createContainer(ContainerManifest m, Map<String, String> labels,
+    public String createContainer(ContainerManifest m, String name, Map<String, String> labels,
                                   java.util.List<io.hostlet.observed.AnonymousVolume> carried) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void renameContainer(String id, String newName) {
         throw new UnsupportedOperationException();
     }
 

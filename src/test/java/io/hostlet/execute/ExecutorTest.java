@@ -46,9 +46,9 @@ class ExecutorTest {
         }
 
         @Override
-        public synchronized String createContainer(ContainerManifest m, Map<String, String> labels,
+        public synchronized String createContainer(ContainerManifest m, String name, Map<String, String> labels,
                                                    List<io.hostlet.observed.AnonymousVolume> carried) {
-            calls.add("create " + m.name());
+            calls.add("create " + name);
             seenLabels.put(m.name(), labels);
             return "id-" + m.name();
         }
@@ -124,5 +124,128 @@ class ExecutorTest {
 
         assertThat(outcomes).hasSize(2);
         assertThat(engine.calls).containsExactly("create network app", "create web", "start id-web");
+    }
+
+    /** Records container calls in order; {@code createFails} / {@code startFails} make those calls fail. */
+    static final class SwapEngine extends FakeEngine {
+        String createFails;
+        String startFails;
+
+        @Override
+        public synchronized String createContainer(ContainerManifest m, String name, Map<String, String> labels,
+                                                   List<io.hostlet.observed.AnonymousVolume> carried) {
+            calls.add("create " + name + " volumes " + carried.stream().map(v -> v.name()).toList());
+            if (createFails != null) {
+                throw new EngineException(EngineException.Kind.IMAGE_MISSING, createFails, null);
+            }
+            return "id-new";
+        }
+
+        @Override
+        public synchronized io.hostlet.observed.LocalImage localImage(String image) {
+            return null;
+        }
+
+        @Override
+        public synchronized void pullImage(String image) {
+            calls.add("pull " + image);
+            throw new EngineException(EngineException.Kind.PULL_FAILED, "manifest for " + image + " not found", null);
+        }
+
+        @Override
+        public synchronized void startContainer(String id) {
+            calls.add("start " + id);
+            if (id.equals(startFails)) {
+                throw new EngineException(EngineException.Kind.FAILED, "port is already allocated", null);
+            }
+        }
+
+        @Override
+        public synchronized void stopContainer(String id, java.time.Duration grace) {
+            calls.add("stop " + id + " " + grace.toSeconds() + "s");
+        }
+
+        @Override
+        public synchronized void removeContainer(String id) {
+            calls.add("remove " + id);
+        }
+
+        @Override
+        public synchronized void renameContainer(String id, String newName) {
+            calls.add("rename " + id + " " + newName);
+        }
+    }
+
+    static Step.RecreateContainer recreate() {
+        ContainerManifest m = new ContainerManifest("web", Map.of(), ContainerSpec.ofImage("busybox:1"),
+                new SourceRef("web.yaml", 1));
+        return new Step.RecreateContainer("id-old", java.time.Duration.ofSeconds(7), new Step.NewContainer(m, "h",
+                Map.of("io.hostlet.name", "web"), PullMode.IF_MISSING, List.of(),
+                List.of(new io.hostlet.observed.AnonymousVolume("vol1", "/data"))), "web.next-0123abcd", "spec changed: env X");
+    }
+
+    private List<Outcome> run(FakeEngine engine, Step s) throws InterruptedException {
+        return new Executor(engine, pool, pool, 1).run(Plan.of(new Plan.Phase(Plan.Kind.CONTAINERS, List.of(s))));
+    }
+
+    @Test
+    void aRecreateCreatesTheReplacementBeforeTouchingTheOldThenSwapsAndRenames() throws Exception {
+        SwapEngine engine = new SwapEngine();
+
+        List<Outcome> outcomes = run(engine, recreate());
+
+        assertThat(outcomes).allMatch(Outcome::ok);
+        assertThat(engine.calls).containsExactly("create web.next-0123abcd volumes [vol1]", "stop id-old 7s",
+                "start id-new", "remove id-old", "rename id-new web");
+    }
+
+    @Test
+    void aReplacementThatCannotBeCreatedLeavesTheOldUntouched() throws Exception {
+        SwapEngine engine = new SwapEngine();
+        engine.createFails = "image busybox:1 is not present";
+
+        List<Outcome> outcomes = run(engine, recreate());
+
+        assertThat(outcomes.get(0).ok()).isFalse();
+        assertThat(outcomes.get(0).error().getMessage()).contains("manifest for busybox:1 not found");
+        // the old is never stopped or removed: only the create, the pull it asked for, nothing else
+        assertThat(engine.calls).containsExactly("create web.next-0123abcd volumes [vol1]", "pull busybox:1");
+    }
+
+    @Test
+    void aReplacementThatCannotStartIsRemovedAndTheOldStartedAgain() throws Exception {
+        SwapEngine engine = new SwapEngine();
+        engine.startFails = "id-new";
+
+        List<Outcome> outcomes = run(engine, recreate());
+
+        assertThat(outcomes.get(0).ok()).isFalse();
+        assertThat(outcomes.get(0).error().getMessage()).contains("web.next-0123abcd", "port is already allocated",
+                "the old container runs again");
+        assertThat(engine.calls).containsExactly("create web.next-0123abcd volumes [vol1]", "stop id-old 7s",
+                "start id-new", "remove id-new", "start id-old");
+    }
+
+    @Test
+    void aResumedSwapAndAnAdoptionRunTheirFixedSequences() throws Exception {
+        SwapEngine engine = new SwapEngine();
+        run(engine, new Step.ResumeReplacement("id-old", java.time.Duration.ofSeconds(2), "id-new", "web",
+                "web.next-0123abcd", "h", "busybox:1", "interrupted"));
+        run(engine, new Step.AdoptReplacement("id-new", "web", "web.next-0123abcd", true, "h", "left alone"));
+
+        assertThat(engine.calls).containsExactly("stop id-old 2s", "start id-new", "remove id-old",
+                "rename id-new web", "rename id-new web", "start id-new");
+    }
+
+    @Test
+    void aResumedSwapWhoseNewCannotStartStartsTheOldAgain() throws Exception {
+        SwapEngine engine = new SwapEngine();
+        engine.startFails = "id-new";
+
+        List<Outcome> outcomes = run(engine, new Step.ResumeReplacement("id-old", java.time.Duration.ofSeconds(2),
+                "id-new", "web", "web.next-0123abcd", "h", "busybox:1", "interrupted"));
+
+        assertThat(outcomes.get(0).ok()).isFalse();
+        assertThat(engine.calls).containsExactly("stop id-old 2s", "start id-new", "remove id-new", "start id-old");
     }
 }

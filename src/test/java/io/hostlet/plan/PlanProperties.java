@@ -94,6 +94,17 @@ final class PlanProperties {
             } else if (s instanceof Step.RecreateContainer r) {
                 w.observed.removeIf(c -> c.id().equals(r.oldId()));
                 w.observed.add(started(r.manifest(), newId, checks));
+            } else if (s instanceof Step.ResumeReplacement rr) {
+                w.observed.removeIf(c -> c.id().equals(rr.oldId()));
+                renamed(w, rr.newId(), rr.name());
+                if (w.observed.stream().anyMatch(c -> c.id().equals(rr.newId()) && c.state() != State.RUNNING)) {
+                    restarted(w, rr.newId()); // starting a running container changes nothing
+                }
+            } else if (s instanceof Step.AdoptReplacement a) {
+                renamed(w, a.id(), a.name());
+                if (a.start()) {
+                    restarted(w, a.id());
+                }
             } else if (s instanceof Step.StartContainer st) {
                 restarted(w, st.id());
             } else if (s instanceof Step.RestartContainer rs) {
@@ -111,6 +122,10 @@ final class PlanProperties {
         ObservedContainer c = HealthAndOrderPlannerTest.runningAs(m, id, firstHealth(m));
         ImageCheck image = checks.get(m.spec().image());
         return image != null && image.localId() != null ? c.withImageId(image.localId()) : c;
+    }
+
+    private static void renamed(World w, String id, String name) {
+        w.observed.replaceAll(c -> c.id().equals(id) ? io.hostlet.observed.Containers.from(c).name(name).build() : c);
     }
 
     private static void restarted(World w, String id) {
