@@ -132,35 +132,43 @@ public sealed interface Step {
         }
     }
 
-    /** Create and start a container; a container that fails to start is removed again. */
-    record CreateContainer(NewContainer container, String cause) implements Step {
-        public Target target() {
-            return Target.container(container.manifest().name());
+    /** A step whose success is a new container of {@link #container()}: what it acts on and needs follows from it. */
+    sealed interface MakesContainer extends Step permits CreateContainer, RecreateContainer {
+        /** The container it makes. */
+        NewContainer container();
+
+        @Override
+        default Target target() {
+            return Target.container(container().manifest().name());
         }
 
-        public ContainerManifest manifest() {
-            return container.manifest();
+        default ContainerManifest manifest() {
+            return container().manifest();
         }
 
         @Override
-        public String gateHash() {
-            return container.specHash();
+        default String gateHash() {
+            return container().specHash();
         }
 
         @Override
-        public List<Target> needs() {
-            return container.networks();
+        default List<Target> needs() {
+            return container().networks();
         }
 
         @Override
-        public String neededImage() {
-            return container.manifest().spec().image();
+        default String neededImage() {
+            return container().manifest().spec().image();
         }
 
         @Override
-        public boolean makesContainer() {
+        default boolean makesContainer() {
             return true;
         }
+    }
+
+    /** Create and start a container; a container that fails to start is removed again. */
+    record CreateContainer(NewContainer container, String cause) implements MakesContainer {
     }
 
     /**
@@ -179,34 +187,7 @@ public sealed interface Step {
      * {@link AdoptReplacement}, or removing the replacement).
      */
     record RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String replacementName,
-                             String cause) implements Step {
-        public Target target() {
-            return Target.container(container.manifest().name());
-        }
-
-        public ContainerManifest manifest() {
-            return container.manifest();
-        }
-
-        @Override
-        public String gateHash() {
-            return container.specHash();
-        }
-
-        @Override
-        public List<Target> needs() {
-            return container.networks();
-        }
-
-        @Override
-        public String neededImage() {
-            return container.manifest().spec().image();
-        }
-
-        @Override
-        public boolean makesContainer() {
-            return true;
-        }
+                             String cause) implements MakesContainer {
     }
 
     /**

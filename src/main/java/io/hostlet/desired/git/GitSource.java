@@ -148,24 +148,14 @@ public final class GitSource implements DesiredSource {
         if (!origin().equals(before)) {
             // Another repository, branch or path: that tree is not this configuration's state.
             LOG.infof("git source changed (was %s, now %s): waiting for the first sync", describe(before), describe(origin()));
-            try {
-                Files.deleteIfExists(checkout.current());
-                checkout.prune(Set.of());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot clear " + options.dir() + ": " + e.getMessage(), e);
-            }
+            clearTrees();
             return;
         }
         if (!verified(onDisk.get())) {
             // A tree half-written before a crash (or damaged since) must not become desired state: write it again.
             LOG.warnf("the tree of commit %s in %s does not match the commit (a crash while it was written?):"
                     + " waiting for the first sync, which writes it again", onDisk.get().abbreviate(12).name(), options.dir());
-            try {
-                Files.deleteIfExists(checkout.current());
-                checkout.prune(Set.of());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot clear " + options.dir() + ": " + e.getMessage(), e);
-            }
+            clearTrees();
             return;
         }
         applied = onDisk.get();
@@ -179,6 +169,16 @@ public final class GitSource implements DesiredSource {
             return checkout.complete(reader, remote.parse(commit), options.path());
         } catch (IOException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /** Forgets every tree on disk: the next sync writes the one in force afresh. */
+    private void clearTrees() {
+        try {
+            Files.deleteIfExists(checkout.current());
+            checkout.prune(Set.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + options.dir() + ": " + e.getMessage(), e);
         }
     }
 
