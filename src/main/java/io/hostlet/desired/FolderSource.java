@@ -139,7 +139,7 @@ public final class FolderSource implements DesiredSource {
             if (result.ok() && result.manifests().isEmpty() && result.images().isEmpty() || isBlank(nowParsed.get(rel))) {
                 // Empty, blank or only comments: what a truncating writer (>), an editor mid-save or a torn write
                 // leaves for a moment. Never read as "remove everything this file made"; deleting it is how to remove.
-                errors.add(new ManifestError(rel, 0, 0, EMPTY_FILE));
+                errors.add(new ManifestError(rel, 1, 1, EMPTY_FILE)); // line 1: where the content should be
                 hold(rel, heldFiles, good);
             } else if (result.ok()) {
                 good.put(rel, result);
@@ -263,11 +263,15 @@ public final class FolderSource implements DesiredSource {
                 return unreadable(rel, Files.isSymbolicLink(file) ? "cannot read file: broken symlink" : "not a regular file");
             }
             if (Files.size(file) > ManifestParser.MAX_FILE_BYTES) {
-                return unreadable(rel, "file is larger than 1 MiB");
+                // The whole file is the problem: point at its start, as an editor would open it.
+                return new ParseResult(List.of(), List.of(new ManifestError(rel, 1, 1, "file is larger than 1 MiB")));
             }
-            content = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            return unreadable(rel, "cannot read file: not valid UTF-8");
+            byte[] bytes = Files.readAllBytes(file);
+            ManifestError notText = Utf8.firstError(rel, bytes);
+            if (notText != null) {
+                return new ParseResult(List.of(), List.of(notText));
+            }
+            content = new String(bytes, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return unreadable(rel, "cannot read file: it vanished while being read");
         } catch (IOException e) {

@@ -45,6 +45,9 @@ final class Problems {
         add(new ManifestError(file, 0, 0, message));
     }
 
+    /** The first error past the cap; null while none was dropped. */
+    private ManifestError firstDropped;
+
     private void add(ManifestError raw) {
         ManifestError e = new ManifestError(raw.file(), raw.line(), raw.column(), visible(raw.message()));
         if (errors.size() < MAX_KEPT) {
@@ -52,7 +55,9 @@ final class Problems {
             errors.add(e.message().length() <= MAX_MESSAGE ? e
                     : new ManifestError(e.file(), e.line(), e.column(), e.message().substring(0, MAX_MESSAGE) + "..."));
         } else {
-            dropped++;
+            if (dropped++ == 0) {
+                firstDropped = e;
+            }
         }
     }
 
@@ -95,7 +100,9 @@ final class Problems {
 
     /** The one error that stands for those not kept; null when all were kept. */
     ManifestError overflow() {
-        return dropped == 0 ? null : new ManifestError(file, 0, 0, "and " + dropped + " more error(s) in this file");
+        // At the first error not kept: where to look next once the kept ones are fixed.
+        return dropped == 0 ? null : new ManifestError(file, firstDropped.line(), firstDropped.column(),
+                "and " + dropped + " more error(s) in this file, the next one here");
     }
 
     List<ManifestError> list() {

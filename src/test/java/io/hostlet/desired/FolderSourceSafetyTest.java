@@ -48,7 +48,7 @@ class FolderSourceSafetyTest {
         assertThat(state.complete()).isTrue();
         assertThat(state.containers()).containsOnlyKeys("web", "db");
         assertThat(state.heldFiles()).containsExactly("web.yaml");
-        assertThat(state.errors()).containsExactly(new ManifestError("web.yaml", 0, 0, FolderSource.EMPTY_FILE));
+        assertThat(state.errors()).containsExactly(new ManifestError("web.yaml", 1, 1, FolderSource.EMPTY_FILE));
     }
 
     @Test

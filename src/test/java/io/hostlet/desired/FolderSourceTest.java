@@ -168,7 +168,7 @@ class FolderSourceTest {
     }
 
     @Test
-    void holdsAnUnreadableFileWithAWholeFileError() throws IOException {
+    void holdsAFileThatIsNotUtf8WithAnErrorAtItsFirstBadByte() throws IOException {
         FolderSource source = new FolderSource(dir);
         write("web.yaml", manifest("web", "nginx:1"));
         source.read();
@@ -179,7 +179,8 @@ class FolderSourceTest {
         assertThat(imagesByName(state)).containsExactlyEntriesOf(Map.of("web", "nginx:1"));
         assertThat(state.heldFiles()).containsExactly("web.yaml");
         assertThat(state.errors()).containsExactly(
-                new ManifestError("web.yaml", 0, 0, "cannot read file: not valid UTF-8"));
+                new ManifestError("web.yaml", 1, 4,
+                        "cannot read file: not valid UTF-8 (byte 0xc3 at offset 3); manifests are UTF-8 text"));
     }
 
     @Test

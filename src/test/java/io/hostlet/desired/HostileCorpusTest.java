@@ -118,6 +118,11 @@ class HostileCorpusTest {
                 .map(e -> e.file() + ": " + e.message().length() + " chars"))
                 .as("blank, overlong or unprintable messages").isEmpty();
         assertThat(again.errors()).containsExactlyInAnyOrderElementsOf(state.errors());
+        // Every file with content gets a place to look at (links and special files have none to give).
+        assertThat(state.errors().stream()
+                .filter(e -> HostileCorpus.files().containsKey(e.file()) && e.line() < 1)
+                .map(e -> e.file() + ": " + e.message()))
+                .as("errors in files without a line").isEmpty();
     }
 
     /** Runs {@code f} on a thread with a 1 MB stack (the JVM's default on Linux, which the loop thread gets). */
