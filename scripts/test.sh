@@ -15,8 +15,8 @@
 # Safe to rerun, from any directory. Knobs:
 #   HOSTLET_TEST_MVN          the Maven command (default: mvn); HOSTLET_TEST_MVN=true runs all but Maven
 #   HOSTLET_TEST_ENGINE_WAIT  seconds to wait for a dockerd this script started (default: 60)
-#   HOSTLET_TEST_FAULTS       quick|full: after Maven passes, also run the fault suite (faults/run.sh, on a
-#                             private engine of its own; see faults/README.md); default: off
+#   HOSTLET_TEST_FAULTS       quick|full|off: after Maven passes, also run the fault suite (faults/run.sh, on a
+#                             private engine of its own; see faults/README.md); default: quick (about 6-10 min)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -188,8 +188,9 @@ set +e
 rc=$?
 set -e
 if [[ $rc -eq 0 ]]; then log "tests passed"; else log "Maven exited with $rc"; fi
-if [[ $rc -eq 0 && -n "${HOSTLET_TEST_FAULTS:-}" ]]; then
-  mode=(); [[ "$HOSTLET_TEST_FAULTS" == quick ]] && mode=(--quick)
+FAULTS="${HOSTLET_TEST_FAULTS:-quick}"
+if [[ $rc -eq 0 && "$FAULTS" != off ]]; then
+  mode=(); [[ "$FAULTS" == quick ]] && mode=(--quick)
   log "running the fault suite: faults/run.sh ${mode[*]}"
   set +e
   "$ROOT/faults/run.sh" "${mode[@]}"
