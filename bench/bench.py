@@ -738,7 +738,8 @@ def machine_info(docker):
     except subprocess.CalledProcessError:
         commit = "none (no commit yet; the working tree was measured)"
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
-    compose = subprocess.run(["docker-compose", "version", "--short"], capture_output=True, text=True).stdout.strip()
+    compose = (subprocess.run(["docker-compose", "version", "--short"], capture_output=True, text=True).stdout.strip()
+               if shutil.which("docker-compose") else "not installed")
     return {
         "cores": os.cpu_count(),
         "nproc": subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip(),
