@@ -38,7 +38,15 @@ import java.util.TreeSet;
  */
 public final class Planner {
 
+    /** How the cause of a {@link Step.Wait} for a step in flight begins (status tells such waits apart by it). */
+    public static final String IN_PROGRESS = "in progress: ";
+
     private Planner() {
+    }
+
+    /** Whether {@code s} waits for a step of an earlier pass that is still running. */
+    public static boolean inProgress(Step s) {
+        return s instanceof Step.Wait w && w.until() == null && w.cause().startsWith(IN_PROGRESS);
     }
 
     /**
@@ -203,7 +211,7 @@ public final class Planner {
                     .orElse(null);
         }
         if (running != null) {
-            return new Step.Wait(s.target(), null, inProgress(running));
+            return new Step.Wait(s.target(), null, waitCause(running));
         }
         Backoff b = backoffs.get(s.target());
         if (b != null && b.holds(s.gateHash(), now)) {
@@ -355,10 +363,10 @@ public final class Planner {
     }
 
     /** The cause of a wait for {@code running}, e.g. {@code in progress: PullImage busybox:1 (not present)}. */
-    static String inProgress(Step running) {
+    static String waitCause(Step running) {
         String what = running.target().kind() == Target.Kind.container ? running.action()
                 : running.action() + " " + running.target().name();
-        return "in progress: " + what + " (" + running.cause() + ")";
+        return IN_PROGRESS + what + " (" + running.cause() + ")";
     }
 
     private static String shortDigest(String digest) {
