@@ -13,12 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -26,6 +26,11 @@ import java.util.concurrent.Semaphore;
  * phases and how each phase runs, the labels, the pull mode, and which steps need which others. The executor runs
  * the phases in order, each as its {@link Plan.Run} says, and fails without acting a step whose
  * {@link Step#needs() needs} failed earlier in this run.
+ *
+ * <p>It does not wait for long work (see {@link #start}): pulls and container steps run beside the loop, so a pull of
+ * minutes for one image does not hold the restart of another container. What is running is {@link #inFlight()};
+ * what finished waits in {@link #drainFinished()} for the loop to record. The planner plans nothing for a target in
+ * flight, so a target never has two steps running.
  *
  * <p>Pulls are bounded to {@code pullParallelism} at once, counting the pulls container creates make; a create that
  * needs an image another step is pulling in this run waits for that pull instead of pulling again. Each image is
@@ -45,6 +50,10 @@ public final class Executor {
     private final ExecutorService pullPool;
     /** Bounds every pull, also those a container create makes on a container thread. */
     private final Semaphore pullSlots;
+    /** Targets with started, unfinished steps (see {@link #inFlight()}). */
+    private final Map<Target, Step> inFlight = new ConcurrentHashMap<>();
+    /** Outcomes of started steps, until the loop drains them (see {@link #drainFinished()}). */
+    private final Queue<Outcome> finishedOutcomes = new ConcurrentLinkedQueue<>();
 
     /**
      * @param pool            runs container steps ({@code hostlet.parallelism} threads)
@@ -58,20 +67,112 @@ public final class Executor {
         this.pullSlots = new Semaphore(pullParallelism);
     }
 
-    /** Runs {@code plan}; one outcome per action, phase by phase. */
+    /**
+     * Runs {@code plan} and waits for all of it; one outcome per action, phase by phase. For tests and tools: the loop
+     * uses {@link #start}.
+     */
     public List<Outcome> run(Plan plan) throws InterruptedException {
+        Started started = start(plan, () -> { });
+        try {
+            started.all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("step crashed", e.getCause());
+        }
+        List<Outcome> out = new ArrayList<>(started.done());
+        List<Step> order = plan.actions();
+        drainFinished().stream().sorted(java.util.Comparator.comparingInt(o -> order.indexOf(o.step())))
+                .forEach(out::add); // phase by phase, as the plan has them
+        return out;
+    }
+
+    /**
+     * Starts {@code plan} and returns at once (the kubelet's pod workers): the network creates run here, in order,
+     * since they are fast and creates need them; the pulls and each target's container steps (in their order) are
+     * started on the pools, and the removal phases follow on a pool thread once this plan's pulls and container steps
+     * have ended, keeping the phase order. Every started step's target is {@link #inFlight() in flight} until its
+     * outcome is in {@link #drainFinished()}; then {@code finished} is called (on the worker's thread).
+     */
+    public Started start(Plan plan, Runnable finished) {
         Run run = new Run();
-        List<Outcome> outcomes = new ArrayList<>();
+        List<Outcome> done = new ArrayList<>();
+        List<Target> started = new ArrayList<>();
+        List<CompletableFuture<Void>> tasks = new ArrayList<>();
+        List<Step> after = new ArrayList<>();
         for (Plan.Phase phase : plan.phases()) {
             List<Step> actions = phase.steps().stream().filter(Step::isAction).toList();
-            List<Outcome> done = switch (phase.run()) {
-                case IN_ORDER -> inOrder(actions, run);
-                case PULLS -> inParallel(pullPool, actions.stream().map(s -> List.of(s)).toList(), run);
-                case BY_TARGET -> inParallel(pool, byTarget(actions), run);
-            };
-            outcomes.addAll(done);
+            switch (phase.kind()) {
+                case CREATE_NETWORKS -> done.addAll(inOrder(actions, run));
+                case PULL_IMAGES, CONTAINERS -> {
+                    ExecutorService threads = phase.kind() == Plan.Kind.PULL_IMAGES ? pullPool : pool;
+                    List<List<Step>> groups = phase.run() == Plan.Run.PULLS
+                            ? actions.stream().map(s -> List.of(s)).toList() : byTarget(actions);
+                    for (List<Step> group : groups) {
+                        Target t = claim(group.get(0));
+                        started.add(t);
+                        tasks.add(CompletableFuture.runAsync(() -> finish(t, inOrder(group, run), finished), threads));
+                    }
+                }
+                case REMOVE_IMAGES, REMOVE_NETWORKS -> after.addAll(actions);
+            }
         }
-        return outcomes;
+        CompletableFuture<Void> all = CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new));
+        if (!after.isEmpty()) {
+            // Removals go after the containers that held what they remove: chained, not waited for.
+            List<Target> removing = after.stream().map(this::claim).toList();
+            started.addAll(removing);
+            all = all.handle((v, e) -> null).thenRunAsync(() -> {
+                List<Outcome> out = inOrder(after, run);
+                drop(removing, out, finished);
+            }, pool);
+        }
+        return new Started(done, started, all);
+    }
+
+    /**
+     * What {@link #start} did: the outcomes of the steps it ran itself (network creates), the targets it started
+     * work for, and the end of all of it (for tests and tools; the loop never waits for it).
+     */
+    public record Started(List<Outcome> done, List<Target> started, CompletableFuture<Void> all) {
+        public Started {
+            done = List.copyOf(done);
+            started = List.copyOf(started);
+        }
+    }
+
+    /** The targets with steps started and not yet finished, with the step that runs or waits to run for each. */
+    public Map<Target, Step> inFlight() {
+        return Map.copyOf(inFlight);
+    }
+
+    /** The outcomes of started steps that have finished since the last call, in the order they finished. */
+    public List<Outcome> drainFinished() {
+        List<Outcome> out = new ArrayList<>();
+        for (Outcome o; (o = finishedOutcomes.poll()) != null; ) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    /** Marks {@code s}'s target in flight; the planner never plans a step for a target that is (see there). */
+    private Target claim(Step s) {
+        if (inFlight.putIfAbsent(s.target(), s) != null) {
+            throw new IllegalStateException(s.target() + " already has a step in flight; the planner must wait for it");
+        }
+        return s.target();
+    }
+
+    private void finish(Target t, List<Outcome> out, Runnable finished) {
+        drop(List.of(t), out, finished);
+    }
+
+    /**
+     * The outcomes are queued before their targets leave the in-flight set: a pass that sees a target no longer in
+     * flight finds its outcome to record. Then the loop is told.
+     */
+    private void drop(List<Target> targets, List<Outcome> out, Runnable finished) {
+        finishedOutcomes.addAll(out);
+        targets.forEach(inFlight::remove);
+        finished.run();
     }
 
     /** What one run shares between its steps: the pulls made so far and the targets whose steps failed. */
@@ -84,25 +185,6 @@ public final class Executor {
         List<Outcome> out = new ArrayList<>();
         for (Step s : steps) {
             out.add(attempt(s, run));
-        }
-        return out;
-    }
-
-    /** Each group on {@code threads}, groups in parallel, the steps of one group in order. */
-    private List<Outcome> inParallel(ExecutorService threads, List<List<Step>> groups, Run run)
-            throws InterruptedException {
-        List<Future<List<Outcome>>> tasks = new ArrayList<>();
-        for (List<Step> group : groups) {
-            Callable<List<Outcome>> task = () -> inOrder(group, run);
-            tasks.add(threads.submit(task));
-        }
-        List<Outcome> out = new ArrayList<>();
-        for (Future<List<Outcome>> t : tasks) {
-            try {
-                out.addAll(t.get());
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("step crashed", e.getCause());
-            }
         }
         return out;
     }
@@ -128,6 +210,12 @@ public final class Executor {
             LOG.warnf("%s %s failed: %s", s.action(), s.target(), e.getMessage());
             run.failed.put(s.target(), e.getMessage());
             return new Outcome(s, e, pulls);
+        } catch (RuntimeException | Error e) { // a step runs beside the loop: whatever it throws becomes its outcome
+            LOG.errorf(e, "%s %s crashed", s.action(), s.target());
+            EngineException failed = new EngineException(EngineException.Kind.FAILED,
+                    "step crashed: " + e.getClass().getSimpleName(), e);
+            run.failed.put(s.target(), failed.getMessage());
+            return new Outcome(s, failed, pulls);
         }
     }
 

@@ -38,7 +38,15 @@ import java.util.TreeSet;
  */
 public final class Planner {
 
+    /** How the cause of a {@link Step.Wait} for a step in flight begins (status tells such waits apart by it). */
+    public static final String IN_PROGRESS = "in progress: ";
+
     private Planner() {
+    }
+
+    /** Whether {@code s} waits for a step of an earlier pass that is still running. */
+    public static boolean inProgress(Step s) {
+        return s instanceof Step.Wait w && w.until() == null && w.cause().startsWith(IN_PROGRESS);
     }
 
     /**
@@ -47,8 +55,19 @@ public final class Planner {
      */
     public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs, Instant now,
                             ImageGc gc, Origin origin, PruneGuard guard) {
+        return plan(desired, observed, backoffs, Map.of(), now, gc, origin, guard);
+    }
+
+    /**
+     * The plan the loop runs while the steps in {@code inFlight} (by target; started by earlier passes and not finished)
+     * run beside it: a step for a target in flight, or a container step needing an image being pulled, becomes a
+     * {@link Step.Wait} "in progress" without a timer (the step's end asks for a pass); images and networks are removed
+     * only while nothing is in flight, so no removal races a create.
+     */
+    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
+                            Map<Target, Step> inFlight, Instant now, ImageGc gc, Origin origin, PruneGuard guard) {
         // The guard judges the plan's removals as a whole, after they are decided: kept apart from the decisions.
-        return guard.apply(plan(desired, observed, backoffs, now, gc, origin), desired, observed);
+        return guard.apply(plan(desired, observed, backoffs, inFlight, now, gc, origin), desired, observed);
     }
 
     /**
@@ -57,6 +76,12 @@ public final class Planner {
      */
     public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs, Instant now,
                             ImageGc gc, Origin origin) {
+        return plan(desired, observed, backoffs, Map.of(), now, gc, origin);
+    }
+
+    /** As {@link #plan(DesiredState, ObservedState, Map, Map, Instant, ImageGc, Origin, PruneGuard)}, unguarded. */
+    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
+                            Map<Target, Step> inFlight, Instant now, ImageGc gc, Origin origin) {
         List<Step> networkCreates = new ArrayList<>();
         List<Step> containerSteps = new ArrayList<>();
         List<Step> networkRemovals = new ArrayList<>();
@@ -158,20 +183,36 @@ public final class Planner {
         }
 
         containerSteps.sort(Comparator.comparing(s -> s.target().toString()));
+        // Conservative: a removal must not race a create that is still running, so removals wait for a quiet moment.
+        boolean quiet = inFlight.isEmpty();
         return Plan.of(
-                phase(Plan.Kind.CREATE_NETWORKS, networkCreates, backoffs, now),
-                phase(Plan.Kind.PULL_IMAGES, pulls, backoffs, now),
-                phase(Plan.Kind.CONTAINERS, containerSteps, backoffs, now),
-                phase(Plan.Kind.REMOVE_IMAGES, gc.removals(desired, observed, now), backoffs, now),
-                phase(Plan.Kind.REMOVE_NETWORKS, networkRemovals, backoffs, now));
+                phase(Plan.Kind.CREATE_NETWORKS, networkCreates, backoffs, inFlight, now),
+                phase(Plan.Kind.PULL_IMAGES, pulls, backoffs, inFlight, now),
+                phase(Plan.Kind.CONTAINERS, containerSteps, backoffs, inFlight, now),
+                phase(Plan.Kind.REMOVE_IMAGES, quiet ? gc.removals(desired, observed, now) : List.of(), backoffs,
+                        inFlight, now),
+                phase(Plan.Kind.REMOVE_NETWORKS, quiet ? networkRemovals : List.of(), backoffs, inFlight, now));
     }
 
-    private static Plan.Phase phase(Plan.Kind kind, List<Step> steps, Map<Target, Backoff> backoffs, Instant now) {
-        return new Plan.Phase(kind, steps.stream().map(s -> gate(s, backoffs, now)).toList());
+    private static Plan.Phase phase(Plan.Kind kind, List<Step> steps, Map<Target, Backoff> backoffs,
+                                    Map<Target, Step> inFlight, Instant now) {
+        return new Plan.Phase(kind, steps.stream().map(s -> gate(s, backoffs, inFlight, now)).toList());
     }
 
-    /** A step whose target is backing off becomes a {@link Step.Wait}; everything is gated the same way. */
-    private static Step gate(Step s, Map<Target, Backoff> backoffs, Instant now) {
+    /**
+     * A step whose target has a step in flight, or that needs an image a step in flight fetches, or whose target is
+     * backing off, becomes a {@link Step.Wait}; everything is gated the same way.
+     */
+    private static Step gate(Step s, Map<Target, Backoff> backoffs, Map<Target, Step> inFlight, Instant now) {
+        Step running = inFlight.get(s.target());
+        if (running == null && s.neededImage() != null) {
+            // one pull per image at a time: a create (which may pull) waits for a pull of its image, and vice versa
+            running = inFlight.values().stream().filter(f -> s.neededImage().equals(f.neededImage())).findFirst()
+                    .orElse(null);
+        }
+        if (running != null) {
+            return new Step.Wait(s.target(), null, waitCause(running));
+        }
         Backoff b = backoffs.get(s.target());
         if (b != null && b.holds(s.gateHash(), now)) {
             return new Step.Wait(s.target(), b.notBefore(), b.reason());
@@ -319,6 +360,13 @@ public final class Planner {
         } catch (NumberFormatException e) {
             return ContainerSpec.DEFAULT_STOP_GRACE;
         }
+    }
+
+    /** The cause of a wait for {@code running}, e.g. {@code in progress: PullImage busybox:1 (not present)}. */
+    static String waitCause(Step running) {
+        String what = running.target().kind() == Target.Kind.container ? running.action()
+                : running.action() + " " + running.target().name();
+        return IN_PROGRESS + what + " (" + running.cause() + ")";
     }
 
     private static String shortDigest(String digest) {

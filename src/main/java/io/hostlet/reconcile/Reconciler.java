@@ -9,6 +9,7 @@ import io.hostlet.desired.SourceInfo;
 import io.hostlet.engine.Engine;
 import io.hostlet.engine.EngineException;
 import io.hostlet.execute.Executor;
+import io.hostlet.execute.Outcome;
 import io.hostlet.observe.EngineEventsTrigger;
 import io.hostlet.observe.ImageChecker;
 import io.hostlet.observe.Observer;
@@ -16,6 +17,8 @@ import io.hostlet.observed.ObservedState;
 import io.hostlet.plan.Origin;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Planner;
+import io.hostlet.plan.Step;
+import io.hostlet.plan.Target;
 import io.hostlet.plan.PruneGuard;
 import io.hostlet.recorder.BackoffBook;
 import io.hostlet.recorder.PulledImages;
@@ -35,6 +38,8 @@ import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -244,6 +249,14 @@ public class Reconciler {
         lastPassStarted = start;
         Cost cost = new Cost();
         Instant resyncAt = start.plus(config.resyncInterval());
+        // In flight before the finished outcomes: a step that ends between the two is still seen in flight (and asks
+        // for another pass); one no longer in flight has its outcome in the drain below, and its effect in what we list.
+        Map<Target, Step> inFlight = executor.inFlight();
+        List<Outcome> finished = executor.drainFinished();
+        if (!finished.isEmpty()) {
+            observer.engineChanged(); // steps that ended changed the engine: list afresh
+            recorder.record(finished);
+        }
         DesiredState desired = source.read();
         SourceInfo sourceInfo = source.info();
         ObservedState observed;
@@ -262,17 +275,27 @@ public class Reconciler {
         }
         Instant now = clock.instant();
         recorder.observed(desired, observed, now);
-        Plan plan = Planner.plan(desired, observed, recorder.backoffs(), now, recorder.imageGc(),
+        Plan plan = Planner.plan(desired, observed, recorder.backoffs(), inFlight, now, recorder.imageGc(),
                 new Origin(config.instance(), sourceInfo.commit(), labelKey), pruneGuard);
         if (plan.hasActions()) {
             observer.engineChanged(); // the steps change the engine: the next pass must look
-            recorder.record(executor.run(plan));
-            requestPass(); // look again at once: confirms the result and publishes true status
+            // Long steps run beside the loop; each one's end asks for a pass, which records it and looks again.
+            Executor.Started started = executor.start(plan, this::stepFinished);
+            if (!started.done().isEmpty()) {
+                recorder.record(started.done());
+                requestPass(); // look again at once: confirms the result and publishes true status
+            }
         }
         recorder.forgetVanished(desired, observed);
         status = statusBuilder.afterPass(desired, sourceInfo, observed, plan, recorder.book(), now,
                 () -> cost.stats(plan.actions().size(), observer.listed()));
         return plan.nextWakeUp().filter(t -> t.isBefore(resyncAt)).orElse(resyncAt);
+    }
+
+    /** A started step ended (on its worker's thread): its outcome waits in the executor; the next pass records it. */
+    private void stepFinished() {
+        observer.engineChanged();
+        requestPass();
     }
 
     private Instant engineDown(EngineException e, DesiredState desired, SourceInfo sourceInfo, Instant start, Cost cost) {

@@ -11,6 +11,7 @@ import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ImageManifest;
 import io.hostlet.manifest.PullPolicy;
 import io.hostlet.plan.Plan;
+import io.hostlet.plan.Planner;
 import io.hostlet.plan.Step;
 import io.hostlet.plan.Target;
 import io.hostlet.engine.Engine;
@@ -168,6 +169,8 @@ public final class StatusBuilder {
             reason = held; // before "steps in progress": the one thing an operator must act on
         } else if (plan.hasActions()) {
             reason = plan.actions().size() + " step(s) in progress";
+        } else if (plan.steps().stream().anyMatch(Planner::inProgress)) {
+            reason = plan.steps().stream().filter(Planner::inProgress).count() + " step(s) in progress";
         } else if (!plan.steps().isEmpty()) {
             long ordered = plan.steps().stream().filter(s -> s instanceof Step.Wait w && w.until() == null).count();
             reason = ordered == plan.steps().size()
@@ -200,6 +203,9 @@ public final class StatusBuilder {
             String message = null;
             if (step instanceof Step.PullImage) {
                 phase = ImageStatus.Phase.Pulling;
+                message = step.cause();
+            } else if (Planner.inProgress(step) && step.target().equals(Target.image(m.image()))) {
+                phase = ImageStatus.Phase.Pulling; // its pull, started by an earlier pass, still runs
                 message = step.cause();
             } else if (step instanceof Step.Wait w && w.until() != null) {
                 phase = ImageStatus.Phase.ImagePullBackOff;

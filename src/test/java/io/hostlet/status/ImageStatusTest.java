@@ -73,6 +73,26 @@ class ImageStatusTest {
     }
 
     @Test
+    void anImageWhosePullIsInFlightIsPullingAndTheHostIsNotConverged() {
+        DesiredState d = new DesiredState(Map.of(), Set.of(), Set.of(), List.of(), true, null,
+                Map.of("tools", image("tools", "reg:5000/tools:1", PullPolicy.IfNotPresent)), Set.of());
+        ObservedState o = new ObservedState(List.of(), Map.of(), Map.of(), new LocalImages(Map.of()));
+        Plan first = Planner.plan(d, o, Map.of(), NOW, ImageGc.OFF, new Origin("test", null,
+                io.hostlet.manifest.LabelKey.random()));
+        io.hostlet.plan.Step pull = first.actions().get(0);
+        Plan plan = Planner.plan(d, o, Map.of(), Map.of(pull.target(), pull), NOW, ImageGc.OFF,
+                new Origin("test", null, io.hostlet.manifest.LabelKey.random()));
+
+        HostStatus s = StatusBuilder.build(d, null, o, plan, new BackoffBook(), NOW, null);
+
+        assertThat(s.images()).extracting(i -> i.phase() + " " + i.message()).containsExactly(
+                "Pulling in progress: PullImage reg:5000/tools:1 (not present; Image tools keeps it (imagePullPolicy"
+                        + " IfNotPresent))");
+        assertThat(s.converged()).isFalse();
+        assertThat(s.reason()).isEqualTo("1 step(s) in progress");
+    }
+
+    @Test
     void aMissingNeverImageAloneKeepsHostletFromConverging() {
         HostStatus s = status(Map.of("never", image("never", "reg:5000/never:1", PullPolicy.Never)), Set.of(), Map.of(),
                 Map.of());
