@@ -127,19 +127,6 @@ class HostileCorpusTest {
 
     /** Runs {@code f} on a thread with a 1 MB stack (the JVM's default on Linux, which the loop thread gets). */
     private static <T> T onLoopStack(java.util.function.Supplier<T> f) throws InterruptedException {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(null, () -> {
-            try {
-                result.set(f.get());
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "loop-stack", 1024 * 1024);
-        t.start();
-        t.join(Duration.ofMinutes(2).toMillis());
-        assertThat(t.isAlive()).as("still running after 2 minutes").isFalse();
-        assertThat(failure.get()).as("thrown").isNull();
-        return result.get();
+        return io.hostlet.OnStack.call(io.hostlet.OnStack.LOOP_STACK, Duration.ofMinutes(2), f);
     }
 }

@@ -47,18 +47,6 @@ class DockerEngineMessageTest {
     }
 
     private static <T> T onSmallStack(java.util.function.Supplier<T> f) throws InterruptedException {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(null, () -> {
-            try {
-                result.set(f.get());
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "small-stack", 512 * 1024);
-        t.start();
-        t.join();
-        assertThat(failure.get()).as("thrown").isNull();
-        return result.get();
+        return io.hostlet.OnStack.call(512 * 1024, java.time.Duration.ofMinutes(2), f);
     }
 }
