@@ -31,6 +31,7 @@ import io.hostlet.lock.InstanceGate;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.lang.management.ManagementFactory;
@@ -38,6 +39,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -68,6 +70,7 @@ public class Reconciler {
     private final Engine engine;
     private final DesiredSource source;
     private final Clock clock;
+    private final List<PassListener> listeners;
     private final Object signal = new Object();
     private boolean requested;
     private ExecutorService pool;
@@ -94,8 +97,10 @@ public class Reconciler {
     private Duration engineRetry = Duration.ofSeconds(1);
     private boolean engineWasDown;
 
-    public Reconciler(HostletConfig config, Engine engine, DesiredSource source, Clock clock) {
+    public Reconciler(HostletConfig config, Engine engine, DesiredSource source, Clock clock,
+                      Instance<PassListener> listeners) {
         this.config = config;
+        this.listeners = listeners.stream().toList();
         this.pruneGuard = new PruneGuard(config.prune().allowEmpty(), config.prune().maxFraction());
         this.engine = engine;
         this.source = source;
@@ -253,6 +258,7 @@ public class Reconciler {
         // for another pass); one no longer in flight has its outcome in the drain below, and its effect in what we list.
         Map<Target, Step> inFlight = executor.inFlight();
         List<Outcome> finished = executor.drainFinished();
+        List<Outcome> recorded = new ArrayList<>(finished);
         if (!finished.isEmpty()) {
             observer.engineChanged(); // steps that ended changed the engine: list afresh
             recorder.record(finished);
@@ -266,7 +272,7 @@ public class Reconciler {
             if (!running) {
                 throw new InterruptedException("stopping"); // the call failed because hostlet is stopping, not the engine
             }
-            return engineDown(e, desired, sourceInfo, start, cost);
+            return engineDown(e, desired, sourceInfo, start, cost, recorded);
         }
         if (engineWasDown) {
             LOG.info("engine answers again");
@@ -283,12 +289,15 @@ public class Reconciler {
             Executor.Started started = executor.start(plan, this::stepFinished);
             if (!started.done().isEmpty()) {
                 recorder.record(started.done());
+                recorded.addAll(started.done());
                 requestPass(); // look again at once: confirms the result and publishes true status
             }
         }
         recorder.forgetVanished(desired, observed);
         status = statusBuilder.afterPass(desired, sourceInfo, observed, plan, recorder.book(), now,
                 () -> cost.stats(plan.actions().size(), observer.listed()));
+        tell(new PassReport(status.lastPass().number(), now, desired, observed, plan, plan.hasActions(), recorded,
+                status, null));
         return plan.nextWakeUp().filter(t -> t.isBefore(resyncAt)).orElse(resyncAt);
     }
 
@@ -298,12 +307,26 @@ public class Reconciler {
         requestPass();
     }
 
-    private Instant engineDown(EngineException e, DesiredState desired, SourceInfo sourceInfo, Instant start, Cost cost) {
+    /** Hands the pass's report to every listener; none of them can stop the loop or the others. */
+    private void tell(PassReport report) {
+        for (PassListener l : listeners) {
+            try {
+                l.passEnded(report);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "pass listener %s failed on pass %d", l.getClass().getSimpleName(), report.number());
+            }
+        }
+    }
+
+    private Instant engineDown(EngineException e, DesiredState desired, SourceInfo sourceInfo, Instant start, Cost cost,
+                               List<Outcome> recorded) {
         if (!engineWasDown) {
             LOG.warnf("engine unreachable: %s (retrying with backoff)", e.getMessage());
             engineWasDown = true;
         }
         status = statusBuilder.engineDown(status, desired, sourceInfo, e.getMessage(), cost.stats(0, false));
+        tell(new PassReport(status.lastPass().number(), start, desired, null, null, false, recorded, status,
+                e.getMessage()));
         Instant next = start.plus(engineRetry);
         engineRetry = engineRetry.multipliedBy(2).compareTo(ENGINE_RETRY_MAX) > 0 ? ENGINE_RETRY_MAX : engineRetry.multipliedBy(2);
         return next;
