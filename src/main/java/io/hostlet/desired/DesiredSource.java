@@ -12,6 +12,13 @@ public interface DesiredSource extends AutoCloseable {
     /** What status shows about this source, as of the last {@link #read}. */
     SourceInfo info();
 
+    /**
+     * The resync timer fired: the next {@link #read} must look at everything afresh, trusting no watcher (a source
+     * may skip reading what its watcher says has not changed; missed notifications are caught here).
+     */
+    default void resyncRequested() {
+    }
+
     /** Starts whatever watches the source; {@code onChange} asks for a pass and carries no payload. */
     void start(Runnable onChange);
 

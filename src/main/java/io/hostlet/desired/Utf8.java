@@ -17,6 +17,9 @@ final class Utf8 {
 
     /** The error for the first byte of {@code bytes} that is not UTF-8, at its line and column; null when all is. */
     static ManifestError firstError(String file, byte[] bytes) {
+        if (ascii(bytes)) {
+            return null; // most manifests: no decoder, no 16 KB buffer
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -31,6 +34,15 @@ final class Utf8 {
             }
             out.clear(); // only the verdict matters, not the text
         }
+    }
+
+    private static boolean ascii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ManifestError at(String file, byte[] bytes, int offset) {

@@ -161,6 +161,7 @@ public class Reconciler {
         if (observer != null) {
             observer.resyncRequested();
         }
+        source.resyncRequested();
         requestPass();
     }
 
