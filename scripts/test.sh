@@ -72,6 +72,11 @@ fi
 if command -v dpkg-query >/dev/null; then
   pkg_installed docker-registry || apt_install docker-registry
 fi
+# MetricsIT scrapes hostlet with a real Prometheus and MonitoringFilesTest checks the alert rules with promtool
+# (both from Debian's prometheus package; the IT starts and stops its own server by PID on a free port).
+if command -v dpkg-query >/dev/null; then
+  pkg_installed prometheus || apt_install prometheus
+fi
 # Maven and a JDK 17, when the default Maven command is used and they are missing.
 if [[ "$MVN" == mvn ]]; then
   command -v javac >/dev/null || apt_install openjdk-17-jdk-headless

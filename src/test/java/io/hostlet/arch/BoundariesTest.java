@@ -97,6 +97,13 @@ class BoundariesTest {
         allowOnly("io.hostlet.lock..", "io.hostlet.config..");
         allowOnly("io.hostlet.status..", "io.hostlet.recorder..", "io.hostlet.plan..", "io.hostlet.engine..",
                 "io.hostlet.observed..", "io.hostlet.desired", "io.hostlet.manifest..");
+        // Metrics only derive numbers from the loop's pass reports (and the resync interval the alerts compare
+        // against): they sit above reconcile and read its models; nothing below knows they exist.
+        allowOnly("io.hostlet.metrics..", "io.hostlet.reconcile..", "io.hostlet.status..", "io.hostlet.execute..",
+                "io.hostlet.plan..", "io.hostlet.engine..", "io.hostlet.config..", "io.hostlet.recorder..",
+                "io.hostlet.observed..", "io.hostlet.desired", "io.hostlet.manifest..");
+        noClasses().that().resideOutsideOfPackage("io.hostlet.metrics..")
+                .should().dependOnClassesThat().resideInAPackage("io.hostlet.metrics..").check(main);
         noClasses().that().resideOutsideOfPackage("io.hostlet.app..")
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.app..").check(main);
         noClasses().that().resideOutsideOfPackage("io.hostlet.api..")

@@ -83,6 +83,18 @@ class ApiSafetyIT {
         assertThat(Files.readString(hostlet.process().log())).as("the token is never logged").doesNotContain(TOKEN);
     }
 
+    /**
+     * Metrics and build info stay open like health, token or not: a scraper needs no credential, and they hold counts
+     * and versions, never a container name (MetricsIT checks that). Loopback by default, like everything else.
+     */
+    @Test
+    void metricsAndInfoNeedNoTokenLikeHealth() throws Exception {
+        HttpResponse<String> metrics = send("GET", "/q/metrics", null, new byte[0]);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("hostlet_converged").doesNotContain(TOKEN);
+        assertThat(send("GET", "/q/info", null, new byte[0]).statusCode()).isEqualTo(200);
+    }
+
     @Test
     void aBodyOverOneMebibyteGets413() throws Exception {
         byte[] big = new byte[(1 << 20) + 1];
