@@ -67,6 +67,8 @@ public final class FolderSource implements DesiredSource {
     private static final java.time.Duration WATCH_DEBOUNCE = java.time.Duration.ofMillis(100);
 
     private final Path folder;
+    /** The files to read instead of walking {@link #folder}, by the name errors give them; null: walk the folder. */
+    private final Map<String, Path> chosenFiles;
     private FolderWatcher watcher;
     /**
      * Whether the folder may have changed since {@link #lastRead}: set by the watcher (before it asks for a pass), by
@@ -92,6 +94,29 @@ public final class FolderSource implements DesiredSource {
 
     public FolderSource(Path folder) {
         this.folder = folder;
+        this.chosenFiles = null;
+    }
+
+    private FolderSource(Map<String, Path> chosenFiles) {
+        this.folder = Path.of(".");
+        this.chosenFiles = chosenFiles;
+    }
+
+    /**
+     * A source that reads exactly these files, together, as if they were one folder: same name rules (a dotfile,
+     * an editor leftover or a name not ending in {@code .yaml}/{@code .yml} is skipped), same limits, same checks
+     * across files (duplicate names, dependencies). Errors name each file as given here, with {@code /}
+     * separators. For {@code hostlet validate FILE...}, which has no folder to walk; never watched.
+     */
+    public static FolderSource ofFiles(List<Path> files) {
+        Map<String, Path> chosen = new TreeMap<>();
+        for (Path f : files) {
+            Path name = f.getFileName();
+            if (name != null && isManifestName(name.toString())) {
+                chosen.put(f.toString().replace(java.io.File.separatorChar, '/'), f);
+            }
+        }
+        return new FolderSource(chosen);
     }
 
     /** The folder read. */
@@ -107,6 +132,9 @@ public final class FolderSource implements DesiredSource {
     /** Watches the folder (debounced) so that an edit is applied within about a second. */
     @Override
     public synchronized void start(Runnable onChange) {
+        if (chosenFiles != null) {
+            throw new IllegalStateException("a source of chosen files is read once, never watched");
+        }
         if (watcher == null) {
             watcher = new FolderWatcher(folder, () -> {
                 dirty = true; // before asking for the pass that must see it
@@ -352,6 +380,17 @@ public final class FolderSource implements DesiredSource {
 
     /** The manifest files now in the folder, or an exception when the folder itself cannot be read. */
     private Listing list() throws UnreadableFolder {
+        if (chosenFiles != null) {
+            Listing listing = new Listing();
+            for (Map.Entry<String, Path> f : chosenFiles.entrySet()) {
+                if (listing.files.size() >= MAX_FILES) {
+                    listing.overLimit = "more than " + MAX_FILES + " manifest files: nothing was read";
+                    break;
+                }
+                listing.files.put(f.getKey(), f.getValue());
+            }
+            return listing;
+        }
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(folder, BasicFileAttributes.class);

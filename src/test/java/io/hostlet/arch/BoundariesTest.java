@@ -54,10 +54,15 @@ class BoundariesTest {
                 .check(main);
     }
 
-    /** Time is an input: only the clock producer reads the system clock; everything else is given a {@code Clock}. */
+    /**
+     * Time is an input: only the clock producer reads the system clock; everything else is given a {@code Clock}.
+     * The command line runs without CDI, so its entry point ({@code cli.Main}) is its composition root and reads it
+     * for the commands.
+     */
     @Test
     void onlyTheClockProducerReadsTheSystemClock() {
         noClasses().that().doNotHaveFullyQualifiedName("io.hostlet.app.ClockProducer")
+                .and().doNotHaveFullyQualifiedName("io.hostlet.cli.Main")
                 .should().callMethod(java.time.Instant.class, "now")
                 .orShould().callMethod(java.time.Clock.class, "systemUTC")
                 .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
@@ -104,6 +109,12 @@ class BoundariesTest {
                 "io.hostlet.observed..", "io.hostlet.desired", "io.hostlet.manifest..");
         noClasses().that().resideOutsideOfPackage("io.hostlet.metrics..")
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.metrics..").check(main);
+        // The command line runs without the service (no Quarkus boot, no CDI): validate reads manifests through the
+        // service's own FolderSource, the client commands talk HTTP. Nothing of the loop, engine or API, so that
+        // validate cannot touch an engine and the client commands cannot drift into the service's internals.
+        allowOnly("io.hostlet.cli..", "io.hostlet.desired", "io.hostlet.manifest..", "io.hostlet.config..");
+        noClasses().that().resideOutsideOfPackage("io.hostlet.cli..")
+                .should().dependOnClassesThat().resideInAPackage("io.hostlet.cli..").check(main);
         noClasses().that().resideOutsideOfPackage("io.hostlet.app..")
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.app..").check(main);
         noClasses().that().resideOutsideOfPackage("io.hostlet.api..")

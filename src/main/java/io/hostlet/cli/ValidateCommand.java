@@ -1,0 +1,57 @@
+package io.hostlet.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.hostlet.manifest.ManifestError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hostlet validate PATH...}: checks manifests offline (no engine, no service) and prints one
+ * {@code file:line:col: message} per problem; exits 0 when all is valid, 1 when not.
+ */
+@Command(name = "validate", description = {
+        "Check manifest files and folders offline, exactly as the service reads them.",
+        "Each folder is checked as one desired state; the files named are checked together as one more.",
+        "Prints file:line:col: message per problem. Exit: 0 valid, 1 problems, 2 usage error."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "manifest files or folders")
+    List<Path> paths;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
+            description = "text (default) or json: an array of {file, line, column, message}")
+    OutputFormat output;
+
+    @Override
+    public Integer call() throws Exception {
+        List<ManifestError> problems = ManifestCheck.check(paths);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == OutputFormat.json) {
+            ObjectMapper json = new ObjectMapper();
+            ArrayNode array = json.createArrayNode();
+            for (ManifestError e : problems) {
+                array.addObject().put("file", e.file()).put("line", e.line()).put("column", e.column())
+                        .put("message", e.message());
+            }
+            out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(array));
+        } else {
+            for (ManifestError e : problems) {
+                // Line 0 means the whole file (unreadable, missing): no position to jump to.
+                out.println(e.line() > 0 ? e.toString() : e.file() + ": " + e.message());
+            }
+        }
+        return problems.isEmpty() ? 0 : Cli.FAILED;
+    }
+}
