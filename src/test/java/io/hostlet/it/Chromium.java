@@ -34,8 +34,10 @@ import java.util.stream.Stream;
 /**
  * A real headless Chromium (Debian's {@code chromium}) driven through the DevTools protocol over a WebSocket, so a
  * test can load a page, let its scripts run (fetches, an EventSource that never ends), read the DOM as rendered and
- * take a screenshot. {@code --dump-dom} would not do: it waits for the network to be idle, which a page holding a
- * Server-Sent Events stream never is. One browser, one tab; {@link #close} ends the process it started.
+ * take a screenshot. {@code --dump-dom} decides on its own when the page is done (a virtual-time budget that pending
+ * fetches hold back), which a page holding a Server-Sent Events stream open makes unreliable, and it cannot wait for
+ * a condition; here the test reads the DOM as often as it needs. One browser, one tab; {@link #close} ends the process
+ * it started.
  */
 final class Chromium implements AutoCloseable {
 
