@@ -97,6 +97,9 @@ class BoundariesTest {
         allowOnly("io.hostlet.lock..", "io.hostlet.config..");
         allowOnly("io.hostlet.status..", "io.hostlet.recorder..", "io.hostlet.plan..", "io.hostlet.engine..",
                 "io.hostlet.observed..", "io.hostlet.desired", "io.hostlet.manifest..");
+        // export translates what validation accepts into other engines' formats: it reads the folder like hostlet
+        // (desired) and knows the manifest model, and nothing of engines, plans or the loop.
+        allowOnly("io.hostlet.export..", "io.hostlet.desired", "io.hostlet.manifest..");
         noClasses().that().resideOutsideOfPackage("io.hostlet.app..")
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.app..").check(main);
         noClasses().that().resideOutsideOfPackage("io.hostlet.api..")

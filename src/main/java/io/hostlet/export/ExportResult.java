@@ -1,0 +1,20 @@
+package io.hostlet.export;
+
+import java.util.List;
+
+/**
+ * What an export produced: the files to write (in order) and every field it had to leave out.
+ *
+ * @param files   file name (no folder) and content, in the order they are written
+ * @param dropped fields with no counterpart in the target, in manifest order
+ */
+public record ExportResult(List<OutputFile> files, List<Dropped> dropped) {
+
+    public ExportResult {
+        files = List.copyOf(files);
+        dropped = List.copyOf(dropped);
+    }
+
+    /** One file of an export. */
+    public record OutputFile(String name, String content) {}
+}
