@@ -62,7 +62,7 @@ public final class ComposeExport {
         if (!volumes.isEmpty()) {
             stack.put("volumes", volumes);
         }
-        return new ExportResult(List.of(new ExportResult.OutputFile(FILE, dump(stack))), dropped);
+        return new ExportResult(List.of(new ExportResult.OutputFile(FILE, dump(escapeDollars(stack)))), dropped);
     }
 
     /** Image manifests run nothing; Swarm has no "keep this image present" object. */
@@ -195,6 +195,27 @@ public final class ComposeExport {
         out.put("retries", h.retries());
         out.put("start_period", duration(h.startPeriod()));
         return out;
+    }
+
+    /**
+     * Every string value with {@code $} doubled: docker stack deploy interpolates {@code $VAR} in every value of a
+     * stack file (and refuses {@code $((...))}), while hostlet passes text as written, so the shell in a command
+     * sees what the manifest says.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T escapeDollars(T value) {
+        if (value instanceof String text) {
+            return (T) text.replace("$", "$$");
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, escapeDollars(v)));
+            return (T) out;
+        }
+        if (value instanceof List<?> list) {
+            return (T) list.stream().map(ComposeExport::escapeDollars).toList();
+        }
+        return value;
     }
 
     /** A Go duration, as compose files take them: {@code 1500ms}, {@code 90s}. */

@@ -216,10 +216,10 @@ public final class KubernetesExport {
                 .withImage(spec.image())
                 .withImagePullPolicy(spec.imagePullPolicy().name());
         if (!spec.command().isEmpty()) {
-            c.withCommand(spec.command());
+            c.withCommand(escape(spec.command()));
         }
         if (!spec.args().isEmpty()) {
-            c.withArgs(spec.args());
+            c.withArgs(escape(spec.args()));
         }
         c.withWorkingDir(spec.workingDir());
         if (spec.user() != null) {
@@ -234,7 +234,7 @@ public final class KubernetesExport {
             }
         }
         List<EnvVar> env = new ArrayList<>();
-        spec.env().forEach(e -> env.add(new EnvVar(e.name(), e.value(), null)));
+        spec.env().forEach(e -> env.add(new EnvVar(e.name(), escape(e.value()), null)));
         if (!env.isEmpty()) {
             c.withEnv(env);
         }
@@ -295,6 +295,18 @@ public final class KubernetesExport {
         // Always written: Kubernetes' default (30s) is not hostlet's (10s).
         pod.withTerminationGracePeriodSeconds((long) Units.seconds(spec.stopGracePeriod(), 0));
         return pod.build();
+    }
+
+    /**
+     * Kubernetes expands {@code $(VAR)} in command, args and env values; hostlet passes text as written, so
+     * {@code $(} is written {@code $$(}, which Kubernetes turns back into {@code $(}.
+     */
+    static String escape(String text) {
+        return text.replace("$(", "$$(");
+    }
+
+    private static List<String> escape(List<String> texts) {
+        return texts.stream().map(KubernetesExport::escape).toList();
     }
 
     private static Probe probe(HealthCheck h) {

@@ -47,7 +47,8 @@ class ComposeExportTest {
                 arguments("workingDir", "services.app.working_dir", "/srv"),
                 arguments("user", "services.app.user", "1000:2000"),
                 arguments("user by name", "services.db.user", "postgres"),
-                arguments("env, empty value kept", "services.app.environment", Map.of("MODE", "prod", "EMPTY", "")),
+                arguments("env, empty value kept, $ escaped from interpolation", "services.app.environment",
+                        Map.of("MODE", "prod", "EMPTY", "", "PRICE", "$$5 $${HOME} $$(date)")),
                 arguments("published ports, bound on the node like hostlet's", "services.app.ports", List.of(
                         Map.of("target", 8080, "published", 80, "protocol", "tcp", "mode", "host"),
                         Map.of("target", 5353, "published", 5353, "protocol", "udp", "mode", "host"))),
@@ -89,13 +90,13 @@ class ComposeExportTest {
     @Test
     void reportsEachFieldWithoutCounterpartAtItsLine() {
         assertThat(all.dropped()).extracting(Dropped::toString).containsExactly(
-                "app.yaml:20: app.spec.ports[0].hostIP: not exported (Swarm publishes on every address of the node;"
+                "app.yaml:21: app.spec.ports[0].hostIP: not exported (Swarm publishes on every address of the node;"
                         + " firewall the port instead)",
-                "app.yaml:37: app.spec.dependsOn: not exported (docker stack deploy ignores depends_on: a service"
+                "app.yaml:38: app.spec.dependsOn: not exported (docker stack deploy ignores depends_on: a service"
                         + " must wait for its dependencies itself)",
-                "app.yaml:46: db.spec.imagePullPolicy: not exported (Swarm has no per-service pull policy: load the"
+                "app.yaml:47: db.spec.imagePullPolicy: not exported (Swarm has no per-service pull policy: load the"
                         + " image on every node and deploy with --resolve-image never)",
-                "app.yaml:56: tools.kind: not exported (kind Image has no counterpart: a node pulls an image when a"
+                "app.yaml:57: tools.kind: not exported (kind Image has no counterpart: a node pulls an image when a"
                         + " task needs it)",
                 "sub/jobs.yaml:9: migrate.spec.restartOnUnhealthy: not exported (Swarm replaces an unhealthy task"
                         + " whenever the image has a HEALTHCHECK; nothing to set)");

@@ -44,7 +44,7 @@ class ExportCommandTest {
                     .containsExactly("app.yaml", "backup.yaml", "db.yaml", "migrate.yaml");
         }
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(
-                "app.yaml:37: app.spec.dependsOn: not exported (Kubernetes has no start order");
+                "app.yaml:38: app.spec.dependsOn: not exported (Kubernetes has no start order");
     }
 
     @Test

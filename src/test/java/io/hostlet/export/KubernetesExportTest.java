@@ -84,14 +84,14 @@ class KubernetesExportTest {
         ExportResult result = KubernetesExport.export(new FolderSource(folder).read(), FieldLines.of(folder));
         assertThat(result.dropped()).extracting(d -> d.file() + ":" + d.line() + ": " + d.name() + "." + d.field())
                 .containsExactly(
-                        "app.yaml:20: app.spec.ports[0].hostPort",
-                        "app.yaml:20: app.spec.ports[0].hostIP",
-                        "app.yaml:21: app.spec.ports[1].hostPort",
-                        "app.yaml:26: app.spec.networks",
-                        "app.yaml:37: app.spec.dependsOn",
-                        "app.yaml:47: db.spec.user",
-                        "app.yaml:50: db.spec.networks",
-                        "app.yaml:56: tools.kind",
+                        "app.yaml:21: app.spec.ports[0].hostPort",
+                        "app.yaml:21: app.spec.ports[0].hostIP",
+                        "app.yaml:22: app.spec.ports[1].hostPort",
+                        "app.yaml:27: app.spec.networks",
+                        "app.yaml:38: app.spec.dependsOn",
+                        "app.yaml:48: db.spec.user",
+                        "app.yaml:51: db.spec.networks",
+                        "app.yaml:57: tools.kind",
                         "sub/jobs.yaml:9: migrate.spec.restartOnUnhealthy");
     }
 
@@ -187,8 +187,8 @@ class KubernetesExportTest {
         assertThat(c.getName()).isEqualTo(m.name());
         assertThat(c.getImage()).isEqualTo(spec.image());
         assertThat(c.getImagePullPolicy()).isEqualTo(spec.imagePullPolicy().name());
-        assertThat(c.getCommand()).isEqualTo(spec.command());
-        assertThat(c.getArgs()).isEqualTo(spec.args());
+        assertThat(unescape(c.getCommand())).isEqualTo(spec.command());
+        assertThat(unescape(c.getArgs())).isEqualTo(spec.args());
         assertThat(c.getWorkingDir()).isEqualTo(spec.workingDir());
         if (spec.user() != null && spec.user().matches("\\d+(:\\d+)?")) {
             String[] ids = spec.user().split(":");
@@ -197,7 +197,7 @@ class KubernetesExportTest {
         } else {
             assertThat(c.getSecurityContext()).isNull();
         }
-        assertThat(c.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
+        assertThat(c.getEnv()).extracting(e -> e.getName() + "=" + e.getValue().replace("$$(", "$("))
                 .containsExactlyElementsOf(spec.env().stream().map(e -> e.name() + "=" + e.value()).toList());
         assertThat(c.getEnv()).allSatisfy(e -> assertThat(e.getValueFrom()).isNull());
         assertThat(c.getPorts()).extracting(p -> p.getContainerPort() + "/" + p.getProtocol())
@@ -244,6 +244,16 @@ class KubernetesExportTest {
                 assertThat(c.getLivenessProbe()).isNull();
             }
         }
+    }
+
+    /** What Kubernetes makes of {@code $$(}: a literal {@code $(}. */
+    static List<String> unescape(List<String> texts) {
+        return texts.stream().map(t -> t.replace("$$(", "$(")).toList();
+    }
+
+    @Test
+    void dollarParenIsEscapedSoKubernetesDoesNotExpandIt() {
+        assertThat(KubernetesExport.escape("echo $(date) $HOME $$(x)")).isEqualTo("echo $$(date) $HOME $$$(x)");
     }
 
     static void probe(Probe p, HealthCheck h) {
