@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * <p>Choices a reader may question: published ports use {@code mode: host} (bound on the node that runs the task,
  * as hostlet binds on its host) rather than the routing mesh; named volumes keep their name ({@code name:}), so a
  * stack deployed on the same host finds hostlet's data instead of a {@code <stack>_<name>} copy; networks are
- * declared as overlay networks (containers reach each other by service name, as by container name under hostlet).
+ * declared as overlay networks and services use {@code endpoint_mode: dnsrr} (containers reach each other by service
+ * name, resolved to the task itself, as by container name under hostlet).
  */
 public final class ComposeExport {
 
@@ -161,6 +162,9 @@ public final class ComposeExport {
         }
         Map<String, Object> deploy = new LinkedHashMap<>();
         deploy.put("replicas", 1);
+        // A name resolves to the task itself, as a container name does on a Docker network: no virtual IP (whose
+        // IPVS load balancer one replica does not need, and which some kernels lack). Allowed with host-mode ports.
+        deploy.put("endpoint_mode", "dnsrr");
         deploy.put("restart_policy", Map.of("condition", switch (spec.restartPolicy()) {
             case Always -> "any";
             case OnFailure -> "on-failure";

@@ -65,6 +65,7 @@ class ComposeExportTest {
                 arguments("restartPolicy OnFailure", "services.backup.deploy.restart_policy", Map.of("condition", "on-failure")),
                 arguments("restartPolicy Never", "services.migrate.deploy.restart_policy", Map.of("condition", "none")),
                 arguments("one replica", "services.app.deploy.replicas", 1),
+                arguments("reached by name, no virtual IP", "services.app.deploy.endpoint_mode", "dnsrr"),
                 arguments("resources", "services.app.deploy.resources.limits", Map.of("cpus", "0.5", "memory", "256m")),
                 arguments("memory in plain bytes", "services.db.deploy.resources.limits", Map.of("memory", "100000000")),
                 arguments("whole cpus", "services.backup.deploy.resources.limits", Map.of("cpus", "2")),

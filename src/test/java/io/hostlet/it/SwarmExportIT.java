@@ -84,9 +84,13 @@ class SwarmExportIT {
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(run(Duration.ofSeconds(20), "nsenter", "--net=/var/run/netns/" + ENGINE,
                         "busybox", "wget", "-q", "-O", "-", "http://127.0.0.1:8080/")).isNotBlank());
-        // worker reaches web by service name over the overlay network and logs it in the named volume.
+        // worker's $MODE reached its shell unexpanded by the stack file's interpolation...
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
-                assertThat(docker("service", "logs", "--raw", STACK + "_worker")).contains("mode=prod"));
+                assertThat(docker("service", "logs", "--raw", STACK + "_worker")).contains("mode=prod, every 5s"));
+        // ...and it reached web by service name, writing into its named volume.
+        String worker = docker("ps", "-q", "--filter", "label=com.docker.swarm.service.name=" + STACK + "_worker").strip();
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(docker("exec", worker, "cat", "/data/ticks.log")).contains("mode=prod web=up"));
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
                 assertThat(docker("service", "logs", "--raw", STACK + "_reporter")).contains("store answers"));
         assertThat(docker("volume", "ls", "--format", "{{.Name}}").lines()).contains("worker-data");
