@@ -17,6 +17,9 @@
 #   HOSTLET_TEST_ENGINE_WAIT  seconds to wait for a dockerd this script started (default: 60)
 #   HOSTLET_TEST_FAULTS       quick|full|off: after Maven passes, also run the fault suite (faults/run.sh, on a
 #                             private engine of its own; see faults/README.md); default: quick (about 6-10 min)
+#   HOSTLET_TEST_SWARM        on|off: SwarmExportIT deploys `hostlet export --format compose` of the examples with
+#                             `docker stack deploy` on a single-node swarm of a private engine (scripts/engine-ns.sh,
+#                             about 40 s); default: on as root (it needs a network namespace), off otherwise
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -187,6 +190,10 @@ export HOSTLET_TEST_IMAGE=hostlet-test/busybox:1
 "$ROOT/scripts/build-test-image.sh" "$HOSTLET_TEST_IMAGE"
 
 # ---------------------------------------------------------------- tests
+if [[ -z "${HOSTLET_TEST_SWARM:-}" ]]; then
+  if [[ $EUID -eq 0 ]]; then HOSTLET_TEST_SWARM=on; else HOSTLET_TEST_SWARM=off; fi
+fi
+export HOSTLET_TEST_SWARM
 log "running: $MVN -B verify $*"
 set +e
 "$MVN" -B verify "$@"

@@ -112,9 +112,14 @@ class BoundariesTest {
         // The command line runs without the service (no Quarkus boot, no CDI): validate reads manifests through the
         // service's own FolderSource, the client commands talk HTTP. Nothing of the loop, engine or API, so that
         // validate cannot touch an engine and the client commands cannot drift into the service's internals.
-        allowOnly("io.hostlet.cli..", "io.hostlet.desired", "io.hostlet.manifest..", "io.hostlet.config..");
+        // It also runs `export`, which is as offline as validate.
+        allowOnly("io.hostlet.cli..", "io.hostlet.export..", "io.hostlet.desired", "io.hostlet.manifest..",
+                "io.hostlet.config..");
         noClasses().that().resideOutsideOfPackage("io.hostlet.cli..")
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.cli..").check(main);
+        // export translates what validation accepts into other engines' formats: it reads the folder like hostlet
+        // (desired) and knows the manifest model, and nothing of engines, plans or the loop.
+        allowOnly("io.hostlet.export..", "io.hostlet.desired", "io.hostlet.manifest..");
         noClasses().that().resideOutsideOfPackage("io.hostlet.app..")
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.app..").check(main);
         noClasses().that().resideOutsideOfPackage("io.hostlet.api..")
