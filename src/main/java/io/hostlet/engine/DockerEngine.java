@@ -597,9 +597,15 @@ public final class DockerEngine implements Engine, AutoCloseable {
                 return new LastRun(restarts == null ? 0 : restarts, null, false, null, null);
             }
             Instant finished = time(st.getFinishedAt());
-            Integer exit = finished == null || st.getExitCodeLong() == null ? null : st.getExitCodeLong().intValue();
+            Instant started = time(st.getStartedAt());
+            // A container that started again (its restart policy, between our list and this inspect) has its exit
+            // code reset to 0 by the engine while FinishedAt still tells of the run before: that 0 is no exit code.
+            boolean runningAgain = Boolean.TRUE.equals(st.getRunning()) || Boolean.TRUE.equals(st.getRestarting())
+                    || finished != null && started != null && started.isAfter(finished);
+            Integer exit = finished == null || runningAgain || st.getExitCodeLong() == null ? null
+                    : st.getExitCodeLong().intValue();
             return new LastRun(restarts == null ? 0 : restarts, exit, Boolean.TRUE.equals(st.getOOMKilled()),
-                    time(st.getStartedAt()), finished);
+                    started, finished);
         });
     }
 

@@ -239,10 +239,10 @@ public final class Executor {
         } else if (s instanceof Step.RecreateContainer r) {
             // The replacement exists before the old container is touched: a failed pull or create leaves it serving.
             String newId = create(r.container(), r.replacementName(), run, pulls);
-            swap(r.oldId(), r.oldGrace(), newId, r.replacementName(), r.manifest().name());
+            swap(r.oldId(), r.oldGrace(), newId, r.replacementName(), r.retiredName(), r.manifest().name());
             LOG.infof("recreated %s (%s)", r.manifest().name(), r.cause());
         } else if (s instanceof Step.ResumeReplacement rr) {
-            swap(rr.oldId(), rr.oldGrace(), rr.newId(), rr.replacementName(), rr.name());
+            swap(rr.oldId(), rr.oldGrace(), rr.newId(), rr.replacementName(), rr.retiredName(), rr.name());
             LOG.infof("finished the replacement of %s (%s)", rr.name(), rr.cause());
         } else if (s instanceof Step.AdoptReplacement a) {
             engine.renameContainer(a.id(), a.name());
@@ -273,12 +273,14 @@ public final class Executor {
     }
 
     /**
-     * The fixed second half of a replacement (see {@link Step.RecreateContainer}): stop the old, start the new, remove
-     * the old, rename the new. Undo while the old still exists: the new is removed and the old started again. After
-     * the old is removed there is nothing to undo: a failed rename leaves the new running under its replacement name,
-     * which the next pass adopts.
+     * The fixed second half of a replacement (see {@link Step.RecreateContainer}): stop the old, start the new, rename
+     * the old out of the way and the new into the name, remove the old. The removal comes last because the name is
+     * served from the second rename on, and a removal (the old one's layer) takes longer than two renames. Undo while
+     * the old still has the name: the new is removed and the old started again. After that there is nothing to undo:
+     * a failed rename or removal leaves names the next pass recognises (a replacement to adopt, a leftover to remove).
      */
-    private void swap(String oldId, java.time.Duration oldGrace, String newId, String replacementName, String name) {
+    private void swap(String oldId, java.time.Duration oldGrace, String newId, String replacementName,
+                      String retiredName, String name) {
         try {
             engine.stopContainer(oldId, oldGrace);
             engine.startContainer(newId);
@@ -290,8 +292,9 @@ public final class Executor {
             undo(failed, () -> engine.startContainer(oldId));
             throw failed;
         }
-        engine.removeContainer(oldId);
+        engine.renameContainer(oldId, retiredName);
         engine.renameContainer(newId, name);
+        engine.removeContainer(oldId);
     }
 
     /** One compensating call; its own failure is kept with the error it compensates, never thrown instead of it. */

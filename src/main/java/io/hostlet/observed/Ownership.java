@@ -47,9 +47,35 @@ public final class Ownership {
      * hostlet's.
      */
     public static String replacementName(String name, String hash8) {
+        checkHash8(hash8);
+        return name + REPLACEMENT_INFIX + hash8;
+    }
+
+    /**
+     * The name the container {@code oldId} takes for the moment between a swap and its removal, so that its
+     * replacement ({@code replacementName}) can take {@code name} at once: a replacement name too (hostlet's by the
+     * same rule, so a crash in that moment leaves nothing foreign), with 8 hex digits derived from the old
+     * container's id, never those of {@code replacementName}.
+     */
+    public static String retiredName(String name, String oldId, String replacementName) {
+        String digest = sha256Hex(oldId);
+        String retired = name + REPLACEMENT_INFIX + digest.substring(0, 8);
+        return retired.equals(replacementName) ? name + REPLACEMENT_INFIX + digest.substring(8, 16) : retired;
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static void checkHash8(String hash8) {
         if (!HASH8.matcher(hash8).matches()) {
             throw new IllegalArgumentException("a replacement name ends in 8 lowercase hex digits, not " + hash8);
         }
-        return name + REPLACEMENT_INFIX + hash8;
     }
 }

@@ -2,6 +2,7 @@ package io.hostlet.plan;
 
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.observed.AnonymousVolume;
+import io.hostlet.observed.Ownership;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -179,26 +180,36 @@ public sealed interface Step {
      *       {@code replacementName} ({@code <name>.next-<hash8>}, see {@link io.hostlet.observed.Ownership}), mounting
      *       the old one's anonymous volumes ({@link NewContainer#carriedVolumes()}). The old one is not touched yet:
      *       if this fails, the step fails and nothing else happens (the engine removes a half-made container);</li>
-     *   <li>then the swap: stop the old (its grace), start the new, remove the old (never its volumes),
-     *       rename the new to the manifest's name. Undo: if the old cannot be stopped or the new cannot be started, the
-     *       new is removed and the old started again (same id), and the step fails with the reason.</li>
+     *   <li>then the swap: stop the old (its grace), start the new, rename the old to {@link #retiredName()} and the
+     *       new to the manifest's name, then remove the old (never its volumes): the name serves the new container
+     *       without waiting for the old one's removal. Undo: if the old cannot be stopped or the new cannot be started,
+     *       the new is removed and the old started again (same id), and the step fails with the reason.</li>
      * </ol>
      * A crash anywhere leaves a state the planner recognises on the next pass ({@link ResumeReplacement},
      * {@link AdoptReplacement}, or removing the replacement).
      */
     record RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String replacementName,
                              String cause) implements MakesContainer {
+        /** What the old container is called between the swap and its removal (see {@link Ownership#retiredName}). */
+        public String retiredName() {
+            return Ownership.retiredName(container.manifest().name(), oldId, replacementName);
+        }
     }
 
     /**
      * Finish a replacement a crash interrupted after it was created and the old container stopped (or after the new
      * one started): the swap of {@link RecreateContainer}, with its undo. Stop {@code oldId} (already stopped is
-     * fine), start {@code newId} (already running is fine), remove the old, rename the new from
-     * {@code replacementName} to {@code name}. Undo: if the old cannot be stopped or the new cannot be started, the
-     * new is removed and the old started again.
+     * fine), start {@code newId} (already running is fine), rename the old to {@link #retiredName()} and the new from
+     * {@code replacementName} to {@code name}, remove the old. Undo: if the old cannot be stopped or the new cannot
+     * be started, the new is removed and the old started again.
      */
     record ResumeReplacement(String oldId, Duration oldGrace, String newId, String name, String replacementName,
                              String specHash, String image, String cause) implements Step {
+        /** What the old container is called between the swap and its removal (see {@link Ownership#retiredName}). */
+        public String retiredName() {
+            return Ownership.retiredName(name, oldId, replacementName);
+        }
+
         public Target target() {
             return Target.container(name);
         }

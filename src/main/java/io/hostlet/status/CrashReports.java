@@ -147,7 +147,8 @@ public final class CrashReports {
         } else if (run.exitCode() != null && !(base != null && base.contains("code " + run.exitCode()))) {
             b.append("; last exit code ").append(run.exitCode());
         }
-        boolean quick = run.startedAt() != null && run.finishedAt() != null
+        // Only a run that ended after it started: one started again since has FinishedAt from the run before.
+        boolean quick = run.startedAt() != null && run.finishedAt() != null && !run.finishedAt().isBefore(run.startedAt())
                 && Duration.between(run.startedAt(), run.finishedAt()).compareTo(QUICK_EXIT) < 0;
         if (policy == RestartPolicy.Always && Integer.valueOf(0).equals(run.exitCode()) && quick) {
             b.append("; it exits with code 0 right after starting: its command does not stay in the foreground"

@@ -195,8 +195,10 @@ class ExecutorTest {
         List<Outcome> outcomes = run(engine, recreate());
 
         assertThat(outcomes).allMatch(Outcome::ok);
+        // The name serves the new container before the old one's removal, which comes last.
+        String retired = io.hostlet.observed.Ownership.retiredName("web", "id-old", "web.next-0123abcd");
         assertThat(engine.calls).containsExactly("create web.next-0123abcd volumes [vol1]", "stop id-old 7s",
-                "start id-new", "remove id-old", "rename id-new web");
+                "start id-new", "rename id-old " + retired, "rename id-new web", "remove id-old");
     }
 
     @Test
@@ -233,8 +235,9 @@ class ExecutorTest {
                 "web.next-0123abcd", "h", "busybox:1", "interrupted"));
         run(engine, new Step.AdoptReplacement("id-new", "web", "web.next-0123abcd", true, "h", "left alone"));
 
-        assertThat(engine.calls).containsExactly("stop id-old 2s", "start id-new", "remove id-old",
-                "rename id-new web", "rename id-new web", "start id-new");
+        String retired = io.hostlet.observed.Ownership.retiredName("web", "id-old", "web.next-0123abcd");
+        assertThat(engine.calls).containsExactly("stop id-old 2s", "start id-new", "rename id-old " + retired,
+                "rename id-new web", "remove id-old", "rename id-new web", "start id-new");
     }
 
     @Test

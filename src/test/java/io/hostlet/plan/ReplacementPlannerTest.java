@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Safe replacement (issue 10, case 7) as the planner sees it. A recreate makes {@code web.next-<hash8>} before the old
- * {@code web} is touched, then stops the old, starts the new, removes the old and renames the new. hostlet can be
+ * {@code web} is touched, then stops the old, starts the new, renames the old out of the way (to a replacement name of
+ * its own), renames the new to {@code web} and removes the old. hostlet can be
  * killed between any two of those calls; each row is the engine as such a crash leaves it (or as a changed manifest
  * meets it), with the plan expected as rendered text. Whatever the row, planning and carrying out the plans again
  * ends with exactly one container for the name, under the name, of the desired spec, running: never two, never none.
@@ -56,6 +57,17 @@ class ReplacementPlannerTest {
     static World webIs(World w, State state) {
         return w.replaceObserved("web", c -> c.name().equals("web")
                 ? Containers.from(c).state(state).exitCode(state == State.EXITED ? 137 : null).build() : c);
+    }
+
+    /** The name the swap gives the old {@code web} (id {@code id-web}) before it takes the name for the new one. */
+    static String retired(String replacementName) {
+        return Ownership.retiredName("web", "id-web", replacementName);
+    }
+
+    /** The old {@code web} renamed out of the way, as the swap does just before the new one takes the name. */
+    static World retireOldWeb(World w, String replacementName) {
+        return w.replaceObserved("web", c -> c.name().equals("web")
+                ? Containers.from(c).name(retired(replacementName)).build() : c);
     }
 
     static World withoutOldWeb(World w) {
@@ -126,6 +138,18 @@ class ReplacementPlannerTest {
                 }, "#1 container:web, RemoveContainer, leftover replacement " + n2 + " for another spec\n"
                         + "#2 container:web, AdoptReplacement, replacement " + n3
                         + " left without its old container: takes the name\n"),
+                row("(e) crash after renaming the old out of the way: the new takes the name, the old goes", w -> {
+                    retireOldWeb(webIs(w, State.EXITED), n2);
+                    w.observed.add(replacement(WEB2, "id-next", State.RUNNING));
+                    return w;
+                }, "#1 container:web, RemoveContainer, leftover replacement " + retired(n2) + " for another spec\n"
+                        + "#2 container:web, AdoptReplacement, replacement " + n2
+                        + " left without its old container: takes the name\n"),
+                row("(e) crash after the new took the name, before the old's removal: the old goes", w -> {
+                    retireOldWeb(webIs(w, State.EXITED), n2);
+                    w.observed.add(Containers.from(replacement(WEB2, "id-next", State.RUNNING)).name("web").build());
+                    return w;
+                }, "#1 container:web, RemoveContainer, leftover replacement " + retired(n2) + " for another spec\n"),
                 row("a replacement beside an old that already has the spec is a duplicate", w -> {
                     w.desired.put("web", converged().desired.get("web"));
                     w.observed.add(replacement(w.desired.get("web"), "id-next", State.CREATED));

@@ -147,6 +147,16 @@ class CrashReportsTest {
         assertThat(CrashReports.message("exited", slow, RestartPolicy.Always)).doesNotContain("foreground");
     }
 
+    /**
+     * Seen in a real crash loop of {@code exit 1}: inspected just after its restart policy started it again, the
+     * engine says exit code 0 (reset on start) and FinishedAt of the run before; that is no quick clean exit.
+     */
+    @Test
+    void aContainerStartedAgainSinceItsLastExitGetsNoForegroundHint() {
+        LastRun restarted = new LastRun(5, 0, false, NOW, NOW.minusMillis(300));
+        assertThat(CrashReports.message("exited", restarted, RestartPolicy.Always)).doesNotContain("foreground");
+    }
+
     @Test
     void theEnginesDelayDoublesPerRestartUpToAMinuteAndResetsAfterALongRun() {
         Instant end = NOW;
