@@ -73,7 +73,7 @@ public class ContainerResource {
                                 List<Object> events, List<ManifestError> errors) {
     }
 
-    /** How a run ended. */
+    /** How the last run ended; {@code code} is null while it runs again (the engine resets it at start). */
     public record LastExit(Integer code, Instant at, boolean oomKilled) {
     }
 
@@ -108,7 +108,7 @@ public class ContainerResource {
         }
         String file = m != null ? m.source().file() : entry.source();
         List<ManifestError> errors = status.manifestErrors().stream().filter(e -> e.file().equals(file)).toList();
-        LastExit lastExit = details == null || details.exitCode() == null ? null
+        LastExit lastExit = details == null || details.finishedAt() == null ? null
                 : new LastExit(details.exitCode(), details.finishedAt(), details.oomKilled());
         int restarts = entry == null ? 0 : entry.restarts();
         return Response.ok(new ContainerView(name,

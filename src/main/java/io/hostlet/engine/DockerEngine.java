@@ -617,7 +617,11 @@ public final class DockerEngine implements Engine, AutoCloseable {
                         null, null, restarts, null, false, null, null);
             }
             Instant finished = time(st.getFinishedAt());
-            Integer exit = finished == null || st.getExitCodeLong() == null ? null : st.getExitCodeLong().intValue();
+            // A running container's ExitCode is reset to 0 by its start: the last exit code is known only while it is
+            // not running (or the engine is restarting it).
+            boolean runs = Boolean.TRUE.equals(st.getRunning()) && !Boolean.TRUE.equals(st.getRestarting());
+            Integer exit = finished == null || runs || st.getExitCodeLong() == null ? null
+                    : st.getExitCodeLong().intValue();
             String health = st.getHealth() == null || st.getHealth().getStatus() == null
                     || "none".equals(st.getHealth().getStatus()) ? null : st.getHealth().getStatus();
             String error = st.getError() == null || st.getError().isBlank() ? null : st.getError().lines().findFirst().orElse("");

@@ -16,7 +16,7 @@ import java.time.Instant;
  * @param startedAt    when its last run started; null when it never ran
  * @param finishedAt   when its last run ended; null when it has not ended
  * @param restartCount how often the engine's own restart policy restarted it
- * @param exitCode     the last exit code; null when it has not exited yet
+ * @param exitCode     the last exit code; null when it has not exited yet, and while it runs (its start resets it)
  * @param oomKilled    whether the kernel killed its last run for running out of memory
  * @param health       {@code starting}, {@code healthy}, {@code unhealthy}; null without a health check
  * @param error        the engine's error text for its last start (e.g. a missing bind source); null when none
