@@ -90,7 +90,7 @@ public class Reconciler {
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The last pass's report (engine up or down); null before the first. */
     private volatile PassReport lastReport;
-    private Thread thread;
+    private volatile Thread thread; // read by previewNextPass() on HTTP threads
     private volatile boolean running;
     private volatile HostStatus status;
     private volatile Instant lastPassStarted;
