@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.util.Map;
 
@@ -28,6 +29,9 @@ public class GitWebhookResource {
     }
 
     @POST
+    @Operation(summary = "Ask the git source for a fetch now (GitHub, Gitea or GitLab push webhook)",
+            description = "202 when accepted or ignored; 401 when a webhook secret is set and the signature or token"
+                    + " does not match; 404 without hostlet.git.url.")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response hook(@Context HttpHeaders headers, byte[] body) {

@@ -7,6 +7,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** {@code GET /api/v1/status}: what the last reconcile pass found, or why this hostlet does not act. */
 @Path("/api/v1/status")
@@ -22,6 +23,9 @@ public class StatusResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "What the last reconcile pass found",
+            description = "Converged or why not, mode, containers with phase and restarts, images, manifest errors,"
+                    + " the source's revision and the last pass's cost. Published once per pass.")
     public HostStatus status() {
         if (!gate.held()) {
             // Not acting: say why rather than show a status nobody is producing.

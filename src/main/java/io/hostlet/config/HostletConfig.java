@@ -72,6 +72,22 @@ public interface HostletConfig {
         double maxFraction();
     }
 
+    /**
+     * {@code act} (the default): hostlet makes the engine match the manifests. {@code observe}: it reads, observes and
+     * plans every pass as usual but never acts (no create, start, stop, remove, pull or prune); status and
+     * {@code /api/v1/plan} show what it would do. For trying hostlet on a host that already runs things.
+     */
+    @WithDefault("act")
+    Mode mode();
+
+    /** Whether hostlet acts on its plans. */
+    enum Mode {
+        /** Plans are carried out. */
+        act,
+        /** Plans are only shown. */
+        observe
+    }
+
     /** The HTTP API under {@code /api/v1}. */
     Api api();
 

@@ -600,13 +600,90 @@ public final class DockerEngine implements Engine, AutoCloseable {
             Instant started = time(st.getStartedAt());
             // A container that started again (its restart policy, between our list and this inspect) has its exit
             // code reset to 0 by the engine while FinishedAt still tells of the run before: that 0 is no exit code.
-            boolean runningAgain = Boolean.TRUE.equals(st.getRunning()) || Boolean.TRUE.equals(st.getRestarting())
-                    || finished != null && started != null && started.isAfter(finished);
+            // One waiting to be restarted (Restarting) still holds its real code: it ended after it started.
+            boolean runningAgain = finished != null && started != null && started.isAfter(finished);
             Integer exit = finished == null || runningAgain || st.getExitCodeLong() == null ? null
                     : st.getExitCodeLong().intValue();
             return new LastRun(restarts == null ? 0 : restarts, exit, Boolean.TRUE.equals(st.getOOMKilled()),
                     started, finished);
         });
+    }
+
+    @Override
+    public io.hostlet.observed.ContainerDetails inspect(String id) {
+        return call("inspect " + id, () -> {
+            InspectContainerResponse r = fast.inspectContainerCmd(id).exec();
+            InspectContainerResponse.ContainerState st = r.getState();
+            int restarts = r.getRestartCount() == null ? 0 : r.getRestartCount();
+            String name = r.getName() == null ? null : r.getName().replaceFirst("^/", "");
+            String image = r.getConfig() == null ? null : r.getConfig().getImage();
+            Instant created = time(r.getCreated());
+            if (st == null) {
+                return new io.hostlet.observed.ContainerDetails(r.getId(), name, null, image, r.getImageId(), created,
+                        null, null, restarts, null, false, null, null);
+            }
+            Instant finished = time(st.getFinishedAt());
+            // A running container's ExitCode is reset to 0 by its start: the last exit code is known only while it is
+            // not running (or the engine is restarting it).
+            boolean runs = Boolean.TRUE.equals(st.getRunning()) && !Boolean.TRUE.equals(st.getRestarting());
+            Integer exit = finished == null || runs || st.getExitCodeLong() == null ? null
+                    : st.getExitCodeLong().intValue();
+            String health = st.getHealth() == null || st.getHealth().getStatus() == null
+                    || "none".equals(st.getHealth().getStatus()) ? null : st.getHealth().getStatus();
+            String error = st.getError() == null || st.getError().isBlank() ? null : st.getError().lines().findFirst().orElse("");
+            return new io.hostlet.observed.ContainerDetails(r.getId(), name, st.getStatus(), image, r.getImageId(),
+                    created, time(st.getStartedAt()), finished, restarts, exit, Boolean.TRUE.equals(st.getOOMKilled()),
+                    health, error);
+        });
+    }
+
+    @Override
+    public void logs(String id, int tail, boolean follow, java.io.OutputStream out) throws java.io.IOException {
+        calls.incrementAndGet();
+        java.util.concurrent.atomic.AtomicReference<java.io.IOException> writeFailed =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                try {
+                    out.write(frame.getPayload());
+                    out.flush();
+                } catch (java.io.IOException e) { // the reader went away: end the stream
+                    writeFailed.compareAndSet(null, e);
+                    try {
+                        close();
+                    } catch (java.io.IOException ignored) {
+                        // ending anyway
+                    }
+                }
+            }
+        };
+        // follow: the slow client, since a quiet container is not a hung engine; else bounded like any call
+        DockerClient client = follow ? slow : fast;
+        try {
+            client.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(tail).withFollowStream(follow)
+                    .exec(callback).awaitCompletion();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (NotFoundException e) {
+            throw new EngineException(EngineException.Kind.NOT_FOUND, "logs of " + id + ": " + firstLine(e), e);
+        } catch (DockerException e) {
+            throw new EngineException(EngineException.Kind.FAILED, "logs of " + id + ": " + firstLine(e), e);
+        } catch (RuntimeException e) {
+            if (writeFailed.get() != null) {
+                throw writeFailed.get();
+            }
+            throw unreachable("logs of " + id, e);
+        } finally {
+            try {
+                callback.close();
+            } catch (java.io.IOException ignored) {
+                // closing anyway
+            }
+        }
+        if (writeFailed.get() != null) {
+            throw writeFailed.get();
+        }
     }
 
     private static Instant time(String s) {
@@ -621,7 +698,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
     }
 
     @Override
-    public AutoCloseable events(Runnable onStart, Runnable onEvent, Consumer<String> onEnd) {
+    public AutoCloseable events(Runnable onStart, Consumer<String> onEvent, Consumer<String> onEnd) {
         calls.incrementAndGet();
         AtomicBoolean ended = new AtomicBoolean();
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
@@ -634,7 +711,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
             @Override
             public void onNext(Event event) {
-                onEvent.run();
+                onEvent.accept(event.getId());
             }
 
             @Override

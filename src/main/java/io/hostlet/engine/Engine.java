@@ -93,12 +93,28 @@ public interface Engine {
     LastRun lastRun(String id);
 
     /**
+     * One container as an inspect shows it (one call): for the container API and for restart counts of containers
+     * whose state changed. Throws {@link EngineException.Kind#NOT_FOUND} when it is gone.
+     */
+    io.hostlet.observed.ContainerDetails inspect(String id);
+
+    /**
+     * Copies the container's output (stdout and stderr interleaved, as the engine stores it) to {@code out}: the last
+     * {@code tail} lines, then, with {@code follow}, whatever it prints next, until the container stops, writing to
+     * {@code out} fails (the reader went away), or the calling thread is interrupted. Blocks until then. Without
+     * {@code follow} the call is bounded by the ordinary call timeout.
+     */
+    void logs(String id, int tail, boolean follow, java.io.OutputStream out) throws java.io.IOException;
+
+    /**
      * Streams this instance's container events (die, start, stop, destroy, oom, health_status). Returns at once;
      * {@code onStart} is called when the engine has accepted the subscription (from then on no change is missed).
-     * Each event calls {@code onEvent}, which gets no payload: it only asks for a pass. When the stream ends for
+     * Each event calls {@code onEvent} with the id of the container it is about (null when the engine gave none): it
+     * asks for a pass, and marks that container as changed (its restart count may have moved). When the stream ends for
      * any reason, {@code onEnd} is called once with why. Closing the handle ends the stream quietly.
      */
-    AutoCloseable events(Runnable onStart, Runnable onEvent, java.util.function.Consumer<String> onEnd);
+    AutoCloseable events(Runnable onStart, java.util.function.Consumer<String> onEvent,
+                         java.util.function.Consumer<String> onEnd);
 
     /** How many engine API calls this adapter has made so far (for benchmarks and metrics). */
     long apiCalls();

@@ -45,6 +45,8 @@ public final class EngineEventsTrigger implements AutoCloseable {
     private final AtomicBoolean quickPending = new AtomicBoolean();
     private final AtomicBoolean settlePending = new AtomicBoolean();
     private final AtomicLong epoch = new AtomicLong();
+    /** Containers an event was about since the last {@link #drainTouched()}. */
+    private final java.util.Set<String> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean live;
     private final Thread thread;
     private final Object ended = new Object();
@@ -111,13 +113,30 @@ public final class EngineEventsTrigger implements AutoCloseable {
         return live ? e : -1;
     }
 
+    /**
+     * The ids of the containers events were about since the last call (a start or a die may mean the engine restarted
+     * it), or null while the stream is not live (then nothing can be known without asking the engine).
+     */
+    public java.util.Set<String> drainTouched() {
+        boolean wasLive = live;
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (java.util.Iterator<String> it = touched.iterator(); it.hasNext(); ) {
+            out.add(it.next());
+            it.remove();
+        }
+        return wasLive ? out : null;
+    }
+
     private void onStart() {
         live = true;
         epoch.incrementAndGet();
         requestPass.run();
     }
 
-    private void onEvent() {
+    private void onEvent(String containerId) {
+        if (containerId != null) {
+            touched.add(containerId);
+        }
         epoch.incrementAndGet();
         askForPass(quickPending, QUICK);
         askForPass(settlePending, SETTLE);

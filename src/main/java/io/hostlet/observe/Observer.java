@@ -69,6 +69,21 @@ public final class Observer {
         return observed.withImages(images.checks(desired, clock.instant()));
     }
 
+    /**
+     * The engine's state as the next pass would see it, for a preview of its plan: the current listing when it would
+     * be reused, else a fresh one (and the local images and registry checks as {@link #observe} makes them). Changes
+     * nothing the next pass depends on: it neither keeps its listing nor takes the resync's request for one.
+     */
+    public ObservedState preview(DesiredState desired) throws InterruptedException {
+        long epoch = eventsEpoch.getAsLong();
+        ObservedState current = lastListed;
+        ObservedState observed = current != null && epoch >= 0 && epoch == lastListedEpoch ? current : engine.observe();
+        if (!desired.images().isEmpty() || alwaysListImages) {
+            observed = observed.withLocalImages(engine.listImages());
+        }
+        return observed.withImages(images.checks(desired, clock.instant()));
+    }
+
     /** Whether the last {@link #observe} listed the engine rather than reusing the listing before. */
     public boolean listed() {
         return listed;

@@ -13,6 +13,7 @@ import io.hostlet.execute.Outcome;
 import io.hostlet.observe.EngineEventsTrigger;
 import io.hostlet.observe.ImageChecker;
 import io.hostlet.observe.Observer;
+import io.hostlet.observe.RestartCounts;
 import io.hostlet.observed.ObservedState;
 import io.hostlet.plan.Origin;
 import io.hostlet.plan.Plan;
@@ -82,9 +83,16 @@ public class Reconciler {
     /** The host's key for spec-label digests (state folder), read once at start. */
     private LabelKey labelKey;
     private StatusBuilder statusBuilder;
-    private Thread thread;
+    private RestartCounts restartCounts;
+    private final ManifestErrorLog manifestErrorLog = new ManifestErrorLog();
+    /** Previews of the next pass asked for by the API, served by the loop thread between passes. */
+    private final java.util.Queue<java.util.concurrent.CompletableFuture<PlanPreview>> previews =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The last pass's report (engine up or down); null before the first. */
+    private volatile PassReport lastReport;
+    private volatile Thread thread; // read by previewNextPass() on HTTP threads
     private volatile boolean running;
-    private volatile HostStatus status = HostStatus.starting();
+    private volatile HostStatus status;
     private volatile Instant lastPassStarted;
     /** When the last pass ended (normally or not); null before the first. */
     private volatile Instant lastPassEnded;
@@ -105,6 +113,7 @@ public class Reconciler {
         this.engine = engine;
         this.source = source;
         this.clock = clock;
+        this.status = HostStatus.starting().withMode(config.mode().name());
     }
 
     /** Starts the loop once this hostlet holds its instance lock (see {@link InstanceGate}): never before. */
@@ -120,6 +129,7 @@ public class Reconciler {
         recorder = new Recorder(new BackoffBook(), pulledImages, clock, config.images().prune(),
                 config.images().pruneGrace(), observer::imageChanged);
         statusBuilder = new StatusBuilder(engine, config.status().logTail());
+        restartCounts = new RestartCounts(engine);
         running = true;
         thread = new Thread(this::loop, "hostlet-reconcile");
         thread.start();
@@ -127,6 +137,10 @@ public class Reconciler {
         events.start();
         LOG.infof("desired state from %s %s (instance %s, resync every %s)", source.info().type(),
                 source.info().location(), config.instance(), config.resyncInterval());
+        if (observing()) {
+            LOG.info("observe mode (hostlet.mode=observe): hostlet plans every pass but creates, starts, stops, removes"
+                    + " and pulls nothing; GET /api/v1/plan shows what it would do");
+        }
         if (config.images().prune()) {
             LOG.infof("image garbage collection on: images hostlet pulled (recorded in %s) go %s after nothing"
                     + " wants them", pulledImages.file(), config.images().pruneGrace());
@@ -171,6 +185,34 @@ public class Reconciler {
             requested = true;
             signal.notifyAll();
         }
+    }
+
+    /** Whether hostlet only plans ({@code hostlet.mode=observe}). */
+    private boolean observing() {
+        return config.mode() == HostletConfig.Mode.observe;
+    }
+
+    /** The report of the last pass; null before the first. */
+    public PassReport lastReport() {
+        return lastReport;
+    }
+
+    /**
+     * Asks the loop for a preview of the next pass (see {@link PlanPreview}), made on its thread between passes (the
+     * observer is not thread-safe, and a preview must not race a pass). Completes exceptionally with
+     * {@link IllegalStateException} while the loop does not run, or with the engine's error.
+     */
+    public java.util.concurrent.CompletableFuture<PlanPreview> previewNextPass() {
+        java.util.concurrent.CompletableFuture<PlanPreview> f = new java.util.concurrent.CompletableFuture<>();
+        if (thread == null || !running) {
+            f.completeExceptionally(new IllegalStateException("the reconcile loop is not running"));
+            return f;
+        }
+        previews.add(f);
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        return f;
     }
 
     /** The status published by the last pass. */
@@ -219,7 +261,11 @@ public class Reconciler {
         requestPass();
         while (running) {
             try {
-                awaitRequest(wakeAt);
+                boolean due = awaitRequest(wakeAt);
+                servePreviews();
+                if (!due) {
+                    continue;
+                }
                 inPass = true;
                 wakeAt = pass();
             } catch (InterruptedException e) {
@@ -236,9 +282,13 @@ public class Reconciler {
         }
     }
 
-    private void awaitRequest(Instant wakeAt) throws InterruptedException {
+    /** Waits until a pass is due (true), or until a preview is asked for (false). */
+    private boolean awaitRequest(Instant wakeAt) throws InterruptedException {
         synchronized (signal) {
             while (!requested) {
+                if (!previews.isEmpty()) {
+                    return false;
+                }
                 long ms = Duration.between(clock.instant(), wakeAt).toMillis();
                 if (ms <= 0) {
                     break;
@@ -246,6 +296,37 @@ public class Reconciler {
                 signal.wait(ms);
             }
             requested = false;
+            return true;
+        }
+    }
+
+    /**
+     * Serves the previews asked for: the plan the next pass would make, with nothing executed, recorded or published.
+     * Outcomes of steps that ended stay queued for the next pass, which records them before it plans.
+     */
+    private void servePreviews() throws InterruptedException {
+        java.util.concurrent.CompletableFuture<PlanPreview> f;
+        PlanPreview preview = null;
+        RuntimeException failed = null;
+        while ((f = previews.poll()) != null) {
+            if (preview == null && failed == null) {
+                try {
+                    Map<Target, Step> inFlight = executor.inFlight();
+                    DesiredState desired = source.read();
+                    ObservedState observed = observer.preview(desired);
+                    Instant now = clock.instant();
+                    Plan plan = Planner.plan(desired, observed, recorder.backoffs(), inFlight, now, recorder.imageGc(),
+                            new Origin(config.instance(), source.info().commit(), labelKey), pruneGuard);
+                    preview = new PlanPreview(passes, config.mode().name(), now, plan);
+                } catch (RuntimeException e) {
+                    failed = e;
+                }
+            }
+            if (preview != null) {
+                f.complete(preview);
+            } else {
+                f.completeExceptionally(failed);
+            }
         }
     }
 
@@ -266,6 +347,7 @@ public class Reconciler {
         }
         DesiredState desired = source.read();
         SourceInfo sourceInfo = source.info();
+        manifestErrorLog.seen(desired.errors());
         ObservedState observed;
         try {
             observed = observer.observe(desired);
@@ -281,10 +363,14 @@ public class Reconciler {
             engineRetry = Duration.ofSeconds(1);
         }
         Instant now = clock.instant();
-        recorder.observed(desired, observed, now);
+        boolean act = !observing();
+        if (act) { // observing writes nothing: no backoff forgiven, no image grace started in the record
+            recorder.observed(desired, observed, now);
+        }
+        Map<String, Integer> engineRestarts = engineRestarts(observed);
         Plan plan = Planner.plan(desired, observed, recorder.backoffs(), inFlight, now, recorder.imageGc(),
                 new Origin(config.instance(), sourceInfo.commit(), labelKey), pruneGuard);
-        if (plan.hasActions()) {
+        if (act && plan.hasActions()) {
             observer.engineChanged(); // the steps change the engine: the next pass must look
             // Long steps run beside the loop; each one's end asks for a pass, which records it and looks again.
             Executor.Started started = executor.start(plan, this::stepFinished);
@@ -295,11 +381,25 @@ public class Reconciler {
             }
         }
         recorder.forgetVanished(desired, observed);
-        status = statusBuilder.afterPass(desired, sourceInfo, observed, plan, recorder.book(), now,
-                () -> cost.stats(plan.actions().size(), observer.listed()));
-        tell(new PassReport(status.lastPass().number(), now, desired, observed, plan, plan.hasActions(), recorded,
-                status, null));
+        status = statusBuilder.afterPass(desired, sourceInfo, observed, plan, recorder.book(), now, engineRestarts,
+                !act, () -> cost.stats(act ? plan.actions().size() : 0, observer.listed()));
+        PassReport report = new PassReport(status.lastPass().number(), now, desired, observed, plan,
+                act && plan.hasActions(), recorded, status, null);
+        lastReport = report;
+        tell(report);
         return plan.nextWakeUp().filter(t -> t.isBefore(resyncAt)).orElse(resyncAt);
+    }
+
+    /**
+     * The engine's restart counts of the observed containers, inspecting only those that may have changed (see
+     * {@link RestartCounts}); a pass that could not inspect them all asks for another.
+     */
+    private Map<String, Integer> engineRestarts(ObservedState observed) {
+        Map<String, Integer> counts = restartCounts.update(observed, events.drainTouched());
+        if (restartCounts.pending()) {
+            requestPass();
+        }
+        return counts;
     }
 
     /** A started step ended (on its worker's thread): its outcome waits in the executor; the next pass records it. */
@@ -326,8 +426,10 @@ public class Reconciler {
             engineWasDown = true;
         }
         status = statusBuilder.engineDown(status, desired, sourceInfo, e.getMessage(), cost.stats(0, false));
-        tell(new PassReport(status.lastPass().number(), start, desired, null, null, false, recorded, status,
-                e.getMessage()));
+        PassReport report = new PassReport(status.lastPass().number(), start, desired, null, null, false, recorded,
+                status, e.getMessage());
+        lastReport = report;
+        tell(report);
         Instant next = start.plus(engineRetry);
         engineRetry = engineRetry.multipliedBy(2).compareTo(ENGINE_RETRY_MAX) > 0 ? ENGINE_RETRY_MAX : engineRetry.multipliedBy(2);
         return next;

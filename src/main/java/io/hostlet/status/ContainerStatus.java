@@ -9,7 +9,8 @@ import java.util.List;
  * One desired or managed container in status.
  *
  * @param containerId the engine's id, null when there is no container
- * @param restarts    how often hostlet restarted it after it exited
+ * @param restarts    how often it was restarted: by hostlet after it exited, plus by the engine's restart policy
+ *                    (its {@code RestartCount}), like kubectl's RESTARTS
  * @param source      the manifest file (relative to the folder), null when unknown
  * @param revision    the source revision (git commit) the container was created from; null for a plain folder
  * @param message     why it is in this phase, for a person; null when there is nothing to say
@@ -24,6 +25,17 @@ public record ContainerStatus(String name, Phase phase, String image, String con
     public ContainerStatus(String name, Phase phase, String image, String containerId, int restarts, String source,
                            String revision, String message) {
         this(name, phase, image, containerId, restarts, source, revision, message, null, null);
+    }
+
+    /** The same entry with {@code n} restarts. */
+    public ContainerStatus withRestarts(int n) {
+        return new ContainerStatus(name, phase, image, containerId, n, source, revision, message, health, crashLoop);
+    }
+
+    /** The same entry with {@code newMessage}. */
+    public ContainerStatus withMessage(String newMessage) {
+        return new ContainerStatus(name, phase, image, containerId, restarts, source, revision, newMessage, health,
+                crashLoop);
     }
 
     /** The same entry with crash-loop details and {@code message}. */

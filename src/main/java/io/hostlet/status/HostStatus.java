@@ -19,15 +19,42 @@ import java.util.List;
  * @param source           where desired state comes from, and its revision
  * @param lastPass         what the last pass cost; null before the first
  * @param images           desired {@code kind: Image} manifests, by name
+ * @param mode             {@code act}, or {@code observe} when hostlet only plans ({@code hostlet.mode})
  */
 public record HostStatus(boolean converged, Instant lastReconcile, boolean engineReachable, boolean sourceComplete,
                          String reason, List<ContainerStatus> containers, List<ManifestError> manifestErrors,
-                         SourceInfo source, PassStats lastPass, List<ImageStatus> images) {
+                         SourceInfo source, PassStats lastPass, List<ImageStatus> images, String mode) {
+
+    /** {@link #mode} when hostlet acts on its plans. */
+    public static final String ACT = "act";
+    /** {@link #mode} when hostlet only plans. */
+    public static final String OBSERVE = "observe";
 
     public HostStatus {
         containers = List.copyOf(containers);
         manifestErrors = List.copyOf(manifestErrors);
         images = List.copyOf(images);
+        mode = mode == null ? ACT : mode;
+    }
+
+    /** A status of a hostlet that acts. */
+    public HostStatus(boolean converged, Instant lastReconcile, boolean engineReachable, boolean sourceComplete,
+                      String reason, List<ContainerStatus> containers, List<ManifestError> manifestErrors,
+                      SourceInfo source, PassStats lastPass, List<ImageStatus> images) {
+        this(converged, lastReconcile, engineReachable, sourceComplete, reason, containers, manifestErrors, source,
+                lastPass, images, ACT);
+    }
+
+    /** The same status in {@code newMode}. */
+    public HostStatus withMode(String newMode) {
+        return new HostStatus(converged, lastReconcile, engineReachable, sourceComplete, reason, containers,
+                manifestErrors, source, lastPass, images, newMode);
+    }
+
+    /** The same status, not converged because of {@code why}. */
+    HostStatus notConverged(String why) {
+        return new HostStatus(false, lastReconcile, engineReachable, sourceComplete, why, containers,
+                manifestErrors, source, lastPass, images, mode);
     }
 
     /** Before the first pass. */
@@ -44,13 +71,13 @@ public record HostStatus(boolean converged, Instant lastReconcile, boolean engin
     /** The same status with the cost of the pass that produced it. */
     HostStatus withLastPass(PassStats stats) {
         return new HostStatus(converged, lastReconcile, engineReachable, sourceComplete, reason, containers,
-                manifestErrors, source, stats, images);
+                manifestErrors, source, stats, images, mode);
     }
 
     /** The same status with other container entries. */
     public HostStatus withContainers(List<ContainerStatus> newContainers) {
         return new HostStatus(converged, lastReconcile, engineReachable, sourceComplete, reason, newContainers,
-                manifestErrors, source, lastPass, images);
+                manifestErrors, source, lastPass, images, mode);
     }
 
     /** Desired images that are not present (yet). */

@@ -43,13 +43,66 @@ public final class StatusBuilder {
 
     /**
      * The status of a pass that reached the engine and planned at {@code now}; {@code stats} tells what the pass
-     * cost, asked last so that it counts the calls crash reports make too.
+     * cost, asked last so that it counts the calls crash reports make too. {@code engineRestarts} is the engine's
+     * restart count by container id (see {@code RestartCounts}), added to hostlet's own restarts; {@code observe}:
+     * hostlet only plans ({@code hostlet.mode=observe}), so the plan's actions are what it would do.
      */
     public HostStatus afterPass(DesiredState desired, SourceInfo source, ObservedState observed, Plan plan,
-                                BackoffBook book, Instant now, Supplier<PassStats> stats) {
+                                BackoffBook book, Instant now, Map<String, Integer> engineRestarts, boolean observe,
+                                Supplier<PassStats> stats) {
         HostStatus s = crashReports.enrich(build(desired, source, observed, plan, book, now, null), desired, observed,
                 plan, now);
+        s = withEngineRestarts(s, engineRestarts);
+        if (observe) {
+            s = observing(s, plan);
+        }
         return s.withLastPass(stats.get());
+    }
+
+    /** The same as {@link #afterPass(DesiredState, SourceInfo, ObservedState, Plan, BackoffBook, Instant, Map, boolean, Supplier)} acting, without engine restart counts. */
+    public HostStatus afterPass(DesiredState desired, SourceInfo source, ObservedState observed, Plan plan,
+                                BackoffBook book, Instant now, Supplier<PassStats> stats) {
+        return afterPass(desired, source, observed, plan, book, now, Map.of(), false, stats);
+    }
+
+    /**
+     * Top-level {@code restarts} as kubectl counts them: hostlet's plus the engine's own. A crash-looping entry already
+     * has both, freshly inspected, in its crash report.
+     */
+    static HostStatus withEngineRestarts(HostStatus s, Map<String, Integer> engineRestarts) {
+        List<ContainerStatus> out = new ArrayList<>();
+        for (ContainerStatus c : s.containers()) {
+            if (c.crashLoop() != null) {
+                out.add(c.withRestarts(Math.max(c.restarts(), c.crashLoop().restarts())));
+            } else {
+                Integer engine = c.containerId() == null ? null : engineRestarts.get(c.containerId());
+                out.add(engine == null || engine == 0 ? c : c.withRestarts(c.restarts() + engine));
+            }
+        }
+        return s.withContainers(out);
+    }
+
+    /**
+     * A status in observe mode: the plan's actions are only shown, so a plan with actions is not converged, and each
+     * container's message says what would be done to it.
+     */
+    static HostStatus observing(HostStatus s, Plan plan) {
+        s = s.withMode(HostStatus.OBSERVE);
+        if (!plan.hasActions()) {
+            return s;
+        }
+        Map<String, Step> actions = new HashMap<>();
+        for (Step step : plan.actions()) {
+            if (step.target().kind() == Target.Kind.container) {
+                actions.put(step.target().name(), step);
+            }
+        }
+        List<ContainerStatus> out = new ArrayList<>();
+        for (ContainerStatus c : s.containers()) {
+            Step step = actions.get(c.name());
+            out.add(step == null ? c : c.withMessage("observe mode: would " + step.action() + " (" + step.cause() + ")"));
+        }
+        return s.withContainers(out).notConverged("observe mode: " + plan.actions().size() + " step(s) would run");
     }
 
     /**
@@ -60,7 +113,7 @@ public final class StatusBuilder {
                                  PassStats stats) {
         return new HostStatus(false, previous.lastReconcile(), false, desired.complete(),
                 "engine unreachable: " + problem, previous.containers(), desired.errors(), source, stats,
-                previous.images());
+                previous.images(), previous.mode());
     }
 
     /** The status derived purely from one pass's inputs and plan (no crash details). */

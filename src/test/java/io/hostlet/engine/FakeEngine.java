@@ -116,8 +116,24 @@ public class FakeEngine implements Engine {
     }
 
     @Override
-    public AutoCloseable events(Runnable onStart, Runnable onEvent, Consumer<String> onEnd) {
+    public AutoCloseable events(Runnable onStart, Consumer<String> onEvent, Consumer<String> onEnd) {
         throw new UnsupportedOperationException();
+    }
+
+    /** Restart counts {@link #inspect} answers with, by container id (0 when absent). */
+    public final Map<String, Integer> restartCounts = new java.util.HashMap<>();
+
+    @Override
+    public io.hostlet.observed.ContainerDetails inspect(String id) {
+        calls.add("inspect " + id);
+        return new io.hostlet.observed.ContainerDetails(id, id, "running", "img", "sha256:0", null, null, null,
+                restartCounts.getOrDefault(id, 0), null, false, null, null);
+    }
+
+    @Override
+    public void logs(String id, int tail, boolean follow, java.io.OutputStream out) throws java.io.IOException {
+        calls.add("logs " + id + " " + tail);
+        out.write(String.join("\n", this.tail).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }
 

@@ -1,0 +1,198 @@
+package io.hostlet.api;
+
+import io.hostlet.desired.DesiredState;
+import io.hostlet.engine.Engine;
+import io.hostlet.engine.EngineException;
+import io.hostlet.lock.InstanceGate;
+import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.ContainerSpec;
+import io.hostlet.manifest.HealthCheck;
+import io.hostlet.manifest.ManifestError;
+import io.hostlet.observed.ContainerDetails;
+import io.hostlet.reconcile.PassReport;
+import io.hostlet.reconcile.Reconciler;
+import io.hostlet.status.ContainerStatus;
+import io.hostlet.status.HostStatus;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/containers/{name}} (one container: desired spec with secrets redacted, observed state, phase,
+ * restarts, last exit, errors of its file) and {@code GET /api/v1/containers/{name}/logs} (its output, for containers
+ * hostlet manages only). The details are the last pass's status plus one inspect made for the request.
+ */
+@Path("/api/v1/containers/{name}")
+public class ContainerResource {
+
+    /** Lines of output when the request names no {@code tail}. */
+    static final int DEFAULT_TAIL = 100;
+    /** The most lines one request may ask for. */
+    static final int MAX_TAIL = 10_000;
+
+    private final Reconciler reconciler;
+    private final InstanceGate gate;
+    private final Engine engine;
+
+    public ContainerResource(Reconciler reconciler, InstanceGate gate, Engine engine) {
+        this.reconciler = reconciler;
+        this.gate = gate;
+        this.engine = engine;
+    }
+
+    /**
+     * One container.
+     *
+     * @param restarts  hostlet's restarts plus the engine's restart count (as kubectl's RESTARTS)
+     * @param lastExit  how its last run ended; null when it has not exited
+     * @param spec      the desired spec with every env value, command, args and health check command shown as
+     *                  {@code <redacted>} (what the spec label digests); null when no manifest wants it
+     * @param observed  the engine's view (one inspect now); null when there is no container
+     * @param events    its recent events, newest last (filled once hostlet keeps an event log)
+     * @param errors    the manifest errors of its file
+     */
+    public record ContainerView(String name, String phase, String health, int restarts, LastExit lastExit,
+                                String message, String source, String revision, String image, String containerId,
+                                Instant createdAt, Instant startedAt, ContainerSpec spec, ContainerDetails observed,
+                                List<Object> events, List<ManifestError> errors) {
+    }
+
+    /** How the last run ended; {@code code} is null while it runs again (the engine resets it at start). */
+    public record LastExit(Integer code, Instant at, boolean oomKilled) {
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One container: desired spec (secrets redacted), observed state, phase, restarts, last exit")
+    @APIResponse(responseCode = "200", description = "The container",
+            content = @Content(schema = @Schema(implementation = ContainerView.class)))
+    @APIResponse(responseCode = "404", description = "No manifest wants it and hostlet manages no container of that name")
+    @APIResponse(responseCode = "503", description = "hostlet does not run its loop (another holds the instance lock)")
+    public Response container(@PathParam("name") String name) {
+        if (!gate.held()) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, gate.reason());
+        }
+        HostStatus status = reconciler.status();
+        ContainerStatus entry = status.containers().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElse(null);
+        PassReport report = reconciler.lastReport();
+        DesiredState desired = report == null ? null : report.desired();
+        ContainerManifest m = desired == null ? null : desired.containers().get(name);
+        if (entry == null && m == null) {
+            return notFound(name);
+        }
+        ContainerDetails details = null;
+        String id = entry == null ? null : entry.containerId();
+        if (id != null) {
+            try {
+                details = engine.inspect(id);
+            } catch (EngineException e) {
+                details = null; // gone since the last pass, or the engine does not answer: the status still tells
+            }
+        }
+        String file = m != null ? m.source().file() : entry.source();
+        List<ManifestError> errors = status.manifestErrors().stream().filter(e -> e.file().equals(file)).toList();
+        LastExit lastExit = details == null || details.finishedAt() == null ? null
+                : new LastExit(details.exitCode(), details.finishedAt(), details.oomKilled());
+        int restarts = entry == null ? 0 : entry.restarts();
+        return Response.ok(new ContainerView(name,
+                entry == null ? null : entry.phase().name(),
+                entry == null ? null : entry.health(),
+                restarts, lastExit,
+                entry == null ? null : entry.message(),
+                file,
+                entry == null ? null : entry.revision(),
+                m != null ? m.spec().image() : entry.image(),
+                id,
+                details == null ? null : details.createdAt(),
+                details == null ? null : details.startedAt(),
+                m == null ? null : redacted(m.spec()),
+                details,
+                List.of(), // hostlet keeps no event log yet; the events endpoint's log fills this
+                errors)).build();
+    }
+
+    @GET
+    @Path("/logs")
+    @Produces(MediaType.TEXT_PLAIN)
+    @Operation(summary = "A managed container's output (stdout and stderr)",
+            description = "The last `tail` lines; with follow=true, then whatever it prints, until the container stops"
+                    + " or the client goes away.")
+    @APIResponse(responseCode = "200", description = "Its output, as text")
+    @APIResponse(responseCode = "400", description = "tail is not between 0 and 10000")
+    @APIResponse(responseCode = "404", description = "hostlet manages no container of that name")
+    public Response logs(@PathParam("name") String name,
+                         @Parameter(description = "lines from the end, 0 to 10000") @QueryParam("tail")
+                         @DefaultValue("100") int tail,
+                         @Parameter(description = "keep streaming") @QueryParam("follow") @DefaultValue("false")
+                         boolean follow) {
+        if (!gate.held()) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, gate.reason());
+        }
+        if (tail < 0 || tail > MAX_TAIL) {
+            return error(Response.Status.BAD_REQUEST, "tail must be between 0 and " + MAX_TAIL);
+        }
+        // Only a container the last pass saw as hostlet's: never another container's output by name.
+        String id = reconciler.status().containers().stream().filter(c -> c.name().equals(name))
+                .map(ContainerStatus::containerId).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (id == null) {
+            return notFound(name);
+        }
+        StreamingOutput out = os -> {
+            try {
+                engine.logs(id, tail, follow, os);
+            } catch (EngineException e) {
+                os.write(("hostlet: " + e.getMessage() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException gone) {
+                // the client went away: nothing to answer
+            }
+        };
+        return Response.ok(out, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+    }
+
+    /**
+     * The spec with what may be secret replaced by {@code <redacted>}: every env value, and each item of
+     * {@code command}, {@code args} and an exec health check (they often carry tokens), as the spec label digests
+     * them. Names, images, ports, volumes and the rest are shown.
+     */
+    static ContainerSpec redacted(ContainerSpec s) {
+        HealthCheck h = s.healthcheck();
+        HealthCheck hc = h == null || h.exec() == null ? h
+                : new HealthCheck(hidden(h.exec()), h.http(), h.interval(), h.timeout(), h.retries(), h.startPeriod());
+        return new ContainerSpec(s.image(), s.imagePullPolicy(), hidden(s.command()), hidden(s.args()), s.workingDir(),
+                s.user(), s.env().stream().map(e -> new ContainerSpec.EnvVar(e.name(), REDACTED)).toList(), s.ports(),
+                s.volumes(), s.networks(), s.restartPolicy(), s.resources(), s.stopGracePeriod(), hc,
+                s.restartOnUnhealthy(), s.dependsOn());
+    }
+
+    static final String REDACTED = "<redacted>";
+
+    private static List<String> hidden(List<String> items) {
+        return items.stream().map(i -> REDACTED).toList();
+    }
+
+    private static Response notFound(String name) {
+        return error(Response.Status.NOT_FOUND, "no container named " + name
+                + " is desired or managed by this hostlet");
+    }
+
+    private static Response error(Response.Status status, String why) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", why)).build();
+    }
+}
