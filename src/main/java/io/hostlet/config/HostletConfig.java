@@ -92,6 +92,13 @@ public interface HostletConfig {
         /** How many events the ring buffer keeps; the oldest fall off (and out of {@code since} answers). */
         @WithDefault("1000")
         int capacity();
+
+        /**
+         * How often the stream sends a comment line when there is no event, so that proxies and load balancers do not
+         * close it as idle.
+         */
+        @WithDefault("15s")
+        Duration keepAlive();
     }
 
     /** Notification settings: off until {@code url} is set. */

@@ -107,11 +107,22 @@ public class EventLog {
         return capacity;
     }
 
-    /**
-     * Tells {@code s} of every event appended from now on, until the returned handle is run. To miss none between a
-     * replay and the live events, subscribe first and drop what the replay already had (by seq).
-     */
+    /** Tells {@code s} of every event appended from now on, until the returned handle is run. */
     public Runnable subscribe(Consumer<Event> s) {
+        return subscribe(lastSeq(), s);
+    }
+
+    /**
+     * Tells {@code s} first of the kept events after seq {@code since}, then of every event appended from now on, until
+     * the returned handle is run: in seq order, none missed and none twice between the replay and the live events (a
+     * stream client's {@code Last-Event-ID}).
+     */
+    public synchronized Runnable subscribe(long since, Consumer<Event> s) {
+        for (Event e : ring) {
+            if (e.seq() > since) {
+                s.accept(e);
+            }
+        }
         subscribers.add(s);
         return () -> subscribers.remove(s);
     }
