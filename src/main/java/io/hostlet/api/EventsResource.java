@@ -87,6 +87,8 @@ public class EventsResource {
         long from = parseSeq(lastEventId, since);
         String only = blankToNull(name);
         return Multi.createFrom().<OutboundSseEvent>emitter(em -> {
+            // A comment at once: the response (and its headers) goes out now, not with the first event.
+            em.emit(sse.newEventBuilder().comment("hostlet events").build());
             // The emitter serialises emits from the loop's thread and the keep-alive thread.
             Runnable unsubscribe = log.subscribe(from, e -> {
                 if (only == null || only.equals(e.name())) {
