@@ -128,13 +128,15 @@ public final class EventDeriver {
                 // a container met at start has a history nobody saw: its count is the baseline, not news
                 int baseline = told != null ? told : lastUp == null ? byEngine : 0;
                 if (byEngine > baseline) {
+                    // the listing's exit code first: an inspect just after a restart may already show the new run's
+                    Integer code = c.exitCode() != null ? c.exitCode() : loop.exitCode();
                     Map<String, Object> d = new LinkedHashMap<>();
                     d.put("restarts", loop.restarts());
                     d.put("by", "engine");
-                    d.put("code", loop.exitCode());
+                    d.put("code", code);
                     out.add(Event.of(r.at(), EventKind.RESTARTED, name, "restarted by the engine's restart policy"
-                            + " (" + loop.restarts() + " restarts" + (loop.exitCode() == null ? ""
-                            : ", last exit code " + loop.exitCode()) + ")", d));
+                            + " (" + loop.restarts() + " restarts" + (code == null ? "" : ", last exit code " + code)
+                            + ")", d));
                 }
                 engineRestarts.put(c.id(), Math.max(baseline, byEngine));
             }

@@ -32,6 +32,9 @@ class NotifyFormatTest {
         assertThat(n.path("name").asText()).isEqualTo("web");
         assertThat(n.path("time").asText()).isEqualTo("2026-12-01T10:00:00Z");
         assertThat(n.path("details").path("code").asInt()).isEqualTo(3);
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactly("seq", "time", "kind", "name", "message", "details");
     }
 
     @Test
