@@ -2,9 +2,11 @@ package io.hostlet.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -93,6 +95,57 @@ public interface HostletConfig {
 
     /** What status shows. */
     Status status();
+
+    /** The event log behind {@code /api/v1/events}. */
+    Events events();
+
+    /** Notifications of chosen events to a webhook ({@code hostlet.notify.*}). */
+    @WithName("notify")
+    Notify notifications();
+
+    /** Event log settings. */
+    interface Events {
+        /** How many events the ring buffer keeps; the oldest fall off (and out of {@code since} answers). */
+        @WithDefault("1000")
+        int capacity();
+
+        /**
+         * How often the stream sends a comment line when there is no event, so that proxies and load balancers do not
+         * close it as idle.
+         */
+        @WithDefault("15s")
+        Duration keepAlive();
+    }
+
+    /** Notification settings: off until {@code url} is set. */
+    interface Notify {
+        /** Where events are POSTed (e.g. an ntfy topic or a Slack incoming webhook); off when absent. */
+        Optional<String> url();
+
+        /**
+         * The body: {@code json} (the event as the API shows it), {@code ntfy} (plain text with Title, Tags and
+         * Priority headers) or {@code slack} ({@code {"text": ...}}).
+         */
+        @WithDefault("json")
+        String format();
+
+        /**
+         * The event kinds to post, comma-separated ({@code recreated} is an update); see the README's kinds table.
+         */
+        @WithDefault("crash-loop,pull-failed,manifest-error,rolled-back,git-refused,recreated")
+        List<String> kinds();
+
+        /** A file holding a token sent as {@code Authorization: Bearer <token>}; read per post, never logged. */
+        Optional<Path> tokenFile();
+
+        /** How long one POST may take before it is given up (it is tried once more). */
+        @WithDefault("5s")
+        Duration timeout();
+
+        /** How many notifications may wait; more are dropped and counted, never blocking the loop. */
+        @WithDefault("100")
+        int queue();
+    }
 
     /** API settings. */
     interface Api {

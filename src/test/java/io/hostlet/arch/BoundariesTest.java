@@ -120,6 +120,12 @@ class BoundariesTest {
         // export translates what validation accepts into other engines' formats: it reads the folder like hostlet
         // (desired) and knows the manifest model, and nothing of engines, plans or the loop.
         allowOnly("io.hostlet.export..", "io.hostlet.desired", "io.hostlet.manifest..");
+        // Events are derived from whole pass reports (and the difference between consecutive ones), never from hooks
+        // inside the stages: so the events package sits above the loop and may read everything a report carries,
+        // while nothing below knows it exists (only the api, above it, serves it).
+        allowOnly("io.hostlet.events..", "io.hostlet.reconcile..", "io.hostlet.status..", "io.hostlet.recorder..",
+                "io.hostlet.execute..", "io.hostlet.plan..", "io.hostlet.engine..", "io.hostlet.observed..",
+                "io.hostlet.desired", "io.hostlet.manifest..", "io.hostlet.config..");
         noClasses().that().resideOutsideOfPackage("io.hostlet.app..")
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.app..").check(main);
         noClasses().that().resideOutsideOfPackage("io.hostlet.api..")

@@ -73,6 +73,9 @@ class ApiSafetyIT {
         assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
 
         assertThat(send("GET", "/api/v1/status", "Bearer " + TOKEN, new byte[0]).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/api/v1/events", null, new byte[0]).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/v1/events/stream", null, new byte[0]).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/api/v1/events", "Bearer " + TOKEN, new byte[0]).statusCode()).isEqualTo(200);
         assertThat(send("POST", "/api/v1/git/webhook", null, "{}".getBytes()).statusCode())
                 .as("an unsigned webhook (no webhook secret set) needs the token too").isEqualTo(401);
         assertThat(send("POST", "/api/v1/git/webhook", "Bearer " + TOKEN, "{}".getBytes()).statusCode())
