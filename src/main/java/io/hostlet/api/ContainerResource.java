@@ -3,6 +3,8 @@ package io.hostlet.api;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.engine.Engine;
 import io.hostlet.engine.EngineException;
+import io.hostlet.events.Event;
+import io.hostlet.events.EventLog;
 import io.hostlet.lock.InstanceGate;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
@@ -41,6 +43,9 @@ import java.util.Map;
 @Path("/api/v1/containers/{name}")
 public class ContainerResource {
 
+    /** How many of a container's latest events its view shows; {@code /api/v1/events?name=} has them all. */
+    static final int RECENT_EVENTS = 20;
+
     /** Lines of output when the request names no {@code tail}. */
     static final int DEFAULT_TAIL = 100;
     /** The most lines one request may ask for. */
@@ -49,8 +54,10 @@ public class ContainerResource {
     private final Reconciler reconciler;
     private final InstanceGate gate;
     private final Engine engine;
+    private final EventLog events;
 
-    public ContainerResource(Reconciler reconciler, InstanceGate gate, Engine engine) {
+    public ContainerResource(Reconciler reconciler, InstanceGate gate, Engine engine, EventLog events) {
+        this.events = events;
         this.reconciler = reconciler;
         this.gate = gate;
         this.engine = engine;
@@ -64,13 +71,13 @@ public class ContainerResource {
      * @param spec      the desired spec with every env value, command, args and health check command shown as
      *                  {@code <redacted>} (what the spec label digests); null when no manifest wants it
      * @param observed  the engine's view (one inspect now); null when there is no container
-     * @param events    its recent events, newest last (filled once hostlet keeps an event log)
+     * @param events    its recent events (at most {@value #RECENT_EVENTS}), newest last
      * @param errors    the manifest errors of its file
      */
     public record ContainerView(String name, String phase, String health, int restarts, LastExit lastExit,
                                 String message, String source, String revision, String image, String containerId,
                                 Instant createdAt, Instant startedAt, ContainerSpec spec, ContainerDetails observed,
-                                List<Object> events, List<ManifestError> errors) {
+                                List<Event> events, List<ManifestError> errors) {
     }
 
     /** How the last run ended; {@code code} is null while it runs again (the engine resets it at start). */
@@ -124,7 +131,7 @@ public class ContainerResource {
                 details == null ? null : details.startedAt(),
                 m == null ? null : redacted(m.spec()),
                 details,
-                List.of(), // hostlet keeps no event log yet; the events endpoint's log fills this
+                events.recent(name, RECENT_EVENTS),
                 errors)).build();
     }
 
