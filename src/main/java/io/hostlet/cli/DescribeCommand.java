@@ -2,56 +2,40 @@ package io.hostlet.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 /**
  * {@code hostlet describe NAME}: one container as hostlet sees it, like {@code kubectl describe}: state, the
  * desired spec (secrets redacted by the server), what the engine holds, recent events and the errors of its file.
  */
 @Command(name = "describe", description = "Show one container: spec, observed state, recent events, errors (GET /api/v1/containers/NAME).")
-final class DescribeCommand implements Callable<Integer> {
-
-    private final CliContext ctx;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ServerOptions server;
+final class DescribeCommand extends DocumentCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "the container's name")
     String name;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
-            description = "text (default) or json (the server's answer unchanged)")
-    OutputFormat output;
-
     DescribeCommand(CliContext ctx) {
-        this.ctx = ctx;
+        super(ctx);
     }
 
     @Override
-    public Integer call() {
-        ApiClient api = server.client(ctx);
-        PrintWriter out = spec.commandLine().getOut();
-        String path = "/containers/" + ApiClient.encode(name);
-        String missing = "no container " + name;
-        if (output == OutputFormat.json) {
-            out.println(api.getText(path, "application/json", missing));
-        } else {
-            out.print(render(api.getJson(path, missing)));
-        }
-        return 0;
+    String path() {
+        return "/containers/" + ApiClient.encode(name);
     }
 
-    static String render(JsonNode c) {
+    @Override
+    String whenMissing() {
+        return "no container " + name;
+    }
+
+    @Override
+    String render(JsonNode document) {
+        return text(document);
+    }
+
+    static String text(JsonNode c) {
         StringBuilder b = new StringBuilder();
         line(b, "Name", Text.field(c, "name"));
         line(b, "Phase", Text.field(c, "phase"));

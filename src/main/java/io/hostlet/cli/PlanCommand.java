@@ -2,48 +2,32 @@ package io.hostlet.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 /** {@code hostlet plan}: what the next pass would do, each step with its cause ({@code GET /api/v1/plan}). */
 @Command(name = "plan", description = "Show what the next pass would do, each step with its cause (GET /api/v1/plan).")
-final class PlanCommand implements Callable<Integer> {
-
-    private final CliContext ctx;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ServerOptions server;
-
-    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
-            description = "text (default) or json (the server's answer unchanged)")
-    OutputFormat output;
+final class PlanCommand extends DocumentCommand {
 
     PlanCommand(CliContext ctx) {
-        this.ctx = ctx;
+        super(ctx);
     }
 
     @Override
-    public Integer call() {
-        ApiClient api = server.client(ctx);
-        PrintWriter out = spec.commandLine().getOut();
-        String missing = "the service has no plan endpoint (GET /api/v1/plan answered 404: an older hostlet?)";
-        if (output == OutputFormat.json) {
-            out.println(api.getText("/plan", "application/json", missing));
-        } else {
-            out.print(render(api.getJson("/plan", missing)));
-        }
-        return 0;
+    String path() {
+        return "/plan";
     }
 
-    static String render(JsonNode plan) {
+    @Override
+    String whenMissing() {
+        return "the service has no plan endpoint (GET /api/v1/plan answered 404: an older hostlet?)";
+    }
+
+    @Override
+    String render(JsonNode document) {
+        return text(document);
+    }
+
+    static String text(JsonNode plan) {
         StringBuilder b = new StringBuilder();
         b.append("plan after pass ").append(Text.field(plan, "pass"));
         if ("observe".equals(plan.path("mode").asText())) {
