@@ -105,7 +105,8 @@ class ContainerLifecycleIT {
             assertThat(now.getConfig().getLabels().get(SPEC_HASH))
                     .isNotEqualTo(first.getConfig().getLabels().get(SPEC_HASH));
         });
-        assertThat(engine.container(first.getId())).as("the replaced container").isEmpty();
+        // The swap gives the name to the new container first and removes the old one (renamed out of the way) last.
+        await().untilAsserted(() -> assertThat(engine.container(first.getId())).as("the replaced container").isEmpty());
         assertThat(engine.managedNamed(hostlet.instance(), name)).hasSize(1);
     }
 
@@ -123,7 +124,7 @@ class ContainerLifecycleIT {
             assertThat(now.getId()).isNotEqualTo(firstId);
             assertThat(now.getArgs()).containsExactly("-c", "exec sleep 200000");
         });
-        assertThat(engine.container(firstId)).isEmpty();
+        await().untilAsserted(() -> assertThat(engine.container(firstId)).as("the replaced container").isEmpty());
     }
 
     @Test
