@@ -16,31 +16,41 @@ import java.util.List;
  * @param message     why it is in this phase, for a person; null when there is nothing to say
  * @param health      {@code starting}, {@code healthy} or {@code unhealthy}; null when it has no health check
  * @param crashLoop   why it keeps exiting; only in phase {@code CrashLoopBackOff} (left out of JSON otherwise)
+ * @param createdAt   when the engine created the container (from the list call, so a client can show its age, as
+ *                    {@code docker ps} does); null when there is none
  */
 public record ContainerStatus(String name, Phase phase, String image, String containerId, int restarts,
                               String source, String revision, String message, String health,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) CrashLoop crashLoop) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) CrashLoop crashLoop, Instant createdAt) {
 
     /** A container without health or crash-loop details. */
     public ContainerStatus(String name, Phase phase, String image, String containerId, int restarts, String source,
                            String revision, String message) {
-        this(name, phase, image, containerId, restarts, source, revision, message, null, null);
+        this(name, phase, image, containerId, restarts, source, revision, message, null, null, null);
+    }
+
+    /** An entry without its creation time. */
+    public ContainerStatus(String name, Phase phase, String image, String containerId, int restarts, String source,
+                           String revision, String message, String health, CrashLoop crashLoop) {
+        this(name, phase, image, containerId, restarts, source, revision, message, health, crashLoop, null);
     }
 
     /** The same entry with {@code n} restarts. */
     public ContainerStatus withRestarts(int n) {
-        return new ContainerStatus(name, phase, image, containerId, n, source, revision, message, health, crashLoop);
+        return new ContainerStatus(name, phase, image, containerId, n, source, revision, message, health, crashLoop,
+                createdAt);
     }
 
     /** The same entry with {@code newMessage}. */
     public ContainerStatus withMessage(String newMessage) {
         return new ContainerStatus(name, phase, image, containerId, restarts, source, revision, newMessage, health,
-                crashLoop);
+                crashLoop, createdAt);
     }
 
     /** The same entry with crash-loop details and {@code message}. */
     public ContainerStatus withCrashLoop(CrashLoop c, String newMessage) {
-        return new ContainerStatus(name, phase, image, containerId, restarts, source, revision, newMessage, health, c);
+        return new ContainerStatus(name, phase, image, containerId, restarts, source, revision, newMessage, health, c,
+                createdAt);
     }
 
     /**

@@ -202,7 +202,8 @@ public final class StatusBuilder {
             }
             String revision = c == null ? null : c.labels().get(Labels.REVISION);
             String health = c == null || c.state() != ObservedContainer.State.RUNNING ? null : c.health().display();
-            out.add(new ContainerStatus(name, phase, image, id, restarts, file, revision, message, health, null));
+            out.add(new ContainerStatus(name, phase, image, id, restarts, file, revision, message, health, null,
+                    c == null || Instant.EPOCH.equals(c.created()) ? null : c.created()));
         }
         out.sort(Comparator.comparing(ContainerStatus::name));
         List<ImageStatus> images = images(desired, observed, steps);

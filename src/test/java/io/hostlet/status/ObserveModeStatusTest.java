@@ -15,7 +15,7 @@ import java.util.Map;
 import static io.hostlet.status.CrashReportsTest.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Observe mode in status, and top-level restarts counting the engine's own. */
+/** Observe mode in status, top-level restarts counting the engine's own, and the creation time for a container's age. */
 class ObserveModeStatusTest {
 
     private static final PassStats STATS = new PassStats(7, 1, 1, 2, 0, true);
@@ -67,6 +67,8 @@ class ObserveModeStatusTest {
 
         assertThat(s.mode()).isEqualTo("act");
         assertThat(s.containers().get(0).restarts()).isEqualTo(9 + book.restarts(Target.container("web")));
+        // its age, for `hostlet status` and the page, comes from the list call
+        assertThat(s.containers().get(0).createdAt()).isEqualTo(NOW.minusSeconds(60));
         assertThat(s.converged()).isTrue();
     }
 }
