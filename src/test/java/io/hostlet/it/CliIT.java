@@ -60,8 +60,11 @@ class CliIT {
             Result r = runJar(Map.of(), "status", "--server", "http://127.0.0.1:" + hostlet.process().port());
             assertThat(r.code()).as("%s", r).isZero();
             assertThat(r.out().lines()).first().asString().startsWith("NAME").contains("PHASE", "HEALTH", "RESTARTS", "AGE", "IMAGE", "SOURCE");
-            assertThat(r.out().lines()).as("%s", r).anySatisfy(line -> assertThat(line.split(" +"))
-                    .startsWith(name, "Running", "-", "0").contains(TestEngine.testImage(), name + ".yaml"));
+            assertThat(r.out().lines()).as("%s", r).anySatisfy(line -> {
+                String[] cols = line.split(" +");
+                assertThat(cols).startsWith(name, "Running", "-", "0").contains(TestEngine.testImage(), name + ".yaml");
+                assertThat(cols[4]).as("AGE, from status' createdAt").matches("\\d+[smhd]");
+            });
         });
     }
 
