@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The command line from the packaged jar, as an operator runs it: {@code status} against the running service (which
- * the fixture starts with no command, through the same main class), and {@code validate} with no engine at all.
+ * The command line from the packaged jar, as an operator runs it: {@code status}, {@code plan}, {@code describe},
+ * {@code events} and {@code logs} against the running service (which the fixture starts with no command, through the
+ * same main class), and {@code validate} with no engine at all.
  */
 class CliIT {
 
@@ -65,6 +66,45 @@ class CliIT {
                 assertThat(cols).startsWith(name, "Running", "-", "0").contains(TestEngine.testImage(), name + ".yaml");
                 assertThat(cols[4]).as("AGE, from status' createdAt").matches("\\d+[smhd]");
             });
+        });
+    }
+
+    /** plan, describe, events and logs against the real service: each endpoint the client commands read. */
+    @Test
+    void theClientCommandsReadTheRunningService() throws Exception {
+        String name = hostlet.name("clients");
+        hostlet.write(name + ".yaml", Manifest.container(name).shell("echo hello-from-" + name + "; exec sleep 100000"));
+        hostlet.awaitRunning(name);
+        String server = "http://127.0.0.1:" + hostlet.process().port();
+
+        await().untilAsserted(() -> {
+            Result plan = runJar(Map.of("HOSTLET_SERVER", server), "plan");
+            assertThat(plan.code()).as("%s", plan).isZero();
+            assertThat(plan.out()).as("%s", plan).startsWith("plan after pass ").contains("nothing to do");
+        });
+
+        await().untilAsserted(() -> {
+            Result describe = runJar(Map.of(), "describe", name, "--server", server);
+            assertThat(describe.code()).as("%s", describe).isZero();
+            assertThat(describe.out()).as("%s", describe).contains("Name:      " + name, "Phase:     Running",
+                    "Source:    " + name + ".yaml", "Spec:", "Observed:", "Events:");
+            assertThat(describe.out().lines().dropWhile(l -> !l.equals("Events:")))
+                    .anySatisfy(l -> assertThat(l).contains("created", name));
+        });
+        Result unknown = runJar(Map.of(), "describe", name + "-nope", "--server", server);
+        assertThat(unknown.code()).as("%s", unknown).isEqualTo(1);
+        assertThat(unknown.err()).contains("no container " + name + "-nope");
+
+        Result events = runJar(Map.of(), "events", name, "--server", server);
+        assertThat(events.code()).as("%s", events).isZero();
+        assertThat(events.out().lines()).as("%s", events)
+                .anySatisfy(l -> assertThat(l).contains("created", name))
+                .allSatisfy(l -> assertThat(l).contains(name));
+
+        await().untilAsserted(() -> {
+            Result logs = runJar(Map.of(), "logs", name, "--tail", "5", "--server", server);
+            assertThat(logs.code()).as("%s", logs).isZero();
+            assertThat(logs.out()).contains("hello-from-" + name);
         });
     }
 
