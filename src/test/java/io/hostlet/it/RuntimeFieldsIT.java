@@ -1,0 +1,123 @@
+package io.hostlet.it;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Device;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ulimit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The host-facing spec fields as the engine holds them ({@code docker inspect}), and {@code suspend}. Runs under
+ * {@code hostlet.policy.level=privileged}: the policy is tested in PolicyIT; here only what Docker is told matters.
+ */
+class RuntimeFieldsIT {
+
+    @RegisterExtension
+    static final HostletFixture hostlet = HostletFixture.direct("-Dhostlet.policy.level=privileged");
+
+    private final TestEngine engine = hostlet.engine();
+
+    @Test
+    void everyHostFacingFieldReachesTheEngine() {
+        String full = hostlet.name("full");
+        String host = hostlet.name("host");
+        String plain = hostlet.name("plain");
+        hostlet.write(full + ".yaml", Manifest.container(full).spec(
+                "hostPID: true",
+                "hostIPC: true",
+                "securityContext:",
+                "  capabilities: {add: [NET_ADMIN], drop: [MKNOD]}",
+                "  readOnlyRootFilesystem: true",
+                "  noNewPrivileges: true",
+                "  runAsUser: 1000",
+                "  runAsGroup: 1000",
+                "devices: [{hostPath: /dev/zero, containerPath: /dev/z, permissions: r}]",
+                "extraHosts: [\"printer.lan:192.168.1.20\"]",
+                "hostname: media",
+                "dns: [192.0.2.53]",
+                "tmpfs: [{mountPath: /cache, size: 1Mi}, {mountPath: /scratch}]",
+                "shmSize: 32Mi",
+                "sysctls: {net.core.somaxconn: \"1024\"}",
+                "init: true",
+                "stopSignal: SIGINT",
+                "ulimits: {nofile: {soft: 1024, hard: 2048}}",
+                "logging: {driver: local, options: {max-size: 5m}}"));
+        hostlet.write(host + ".yaml", Manifest.container(host).spec("hostNetwork: true",
+                "securityContext: {privileged: true, seccompProfile: {type: Unconfined}}"));
+        hostlet.write(plain + ".yaml", Manifest.container(plain));
+
+        InspectContainerResponse f = hostlet.awaitRunning(full);
+        HostConfig h = f.getHostConfig();
+        assertThat(h.getPidMode()).isEqualTo("host");
+        assertThat(h.getIpcMode()).isEqualTo("host");
+        assertThat(h.getCapAdd()).containsExactly(Capability.NET_ADMIN);
+        assertThat(h.getCapDrop()).containsExactly(Capability.MKNOD);
+        assertThat(h.getReadonlyRootfs()).isTrue();
+        assertThat(h.getSecurityOpts()).containsExactly("no-new-privileges:true");
+        assertThat(f.getConfig().getUser()).isEqualTo("1000:1000");
+        assertThat(h.getDevices()).containsExactly(new Device("r", "/dev/z", "/dev/zero"));
+        assertThat(h.getExtraHosts()).containsExactly("printer.lan:192.168.1.20");
+        assertThat(f.getConfig().getHostName()).isEqualTo("media");
+        assertThat(h.getDns()).containsExactly("192.0.2.53");
+        assertThat(h.getTmpFs()).isEqualTo(Map.of("/cache", "size=1048576", "/scratch", ""));
+        assertThat(h.getShmSize()).isEqualTo(32L << 20);
+        assertThat(h.getSysctls()).isEqualTo(Map.of("net.core.somaxconn", "1024"));
+        assertThat(h.getInit()).isTrue();
+        assertThat(f.getConfig().getStopSignal()).isEqualTo("SIGINT");
+        assertThat(h.getUlimits()).containsExactly(new Ulimit("nofile", 1024L, 2048L));
+        assertThat(h.getLogConfig().getType().getType()).isEqualTo("local");
+        assertThat(h.getLogConfig().getConfig()).isEqualTo(Map.of("max-size", "5m"));
+        // and the process sees them
+        assertThat(engine.exec(full, "cat", "/proc/sys/net/core/somaxconn").output().trim()).isEqualTo("1024");
+        assertThat(engine.exec(full, "id", "-u").output().trim()).isEqualTo("1000");
+        assertThat(engine.exec(full, "touch", "/x").exitCode()).isNotZero(); // read-only root
+
+        InspectContainerResponse n = hostlet.awaitRunning(host);
+        assertThat(n.getHostConfig().getNetworkMode()).isEqualTo("host");
+        assertThat(n.getHostConfig().getPrivileged()).isTrue();
+        assertThat(n.getHostConfig().getSecurityOpts()).contains("seccomp=unconfined");
+
+        // Without logging in the manifest: json-file, rotated (Docker's default would grow until the disk is full).
+        InspectContainerResponse p = hostlet.awaitRunning(plain);
+        assertThat(p.getHostConfig().getLogConfig().getType().getType()).isEqualTo("json-file");
+        assertThat(p.getHostConfig().getLogConfig().getConfig()).isEqualTo(Map.of("max-size", "10m", "max-file", "3"));
+        assertThat(p.getHostConfig().getPrivileged()).isFalse();
+        assertThat(p.getHostConfig().getCapAdd()).isNullOrEmpty();
+    }
+
+    @Test
+    void aSuspendedContainerIsStoppedKeptAndNotRestartedUntilSuspendIsLifted() {
+        String name = hostlet.name("nap");
+        Manifest m = Manifest.container(name);
+        hostlet.write(name + ".yaml", m);
+        String id = hostlet.awaitRunning(name).getId();
+
+        hostlet.write(name + ".yaml", Manifest.container(name).spec("suspend: true"));
+        await().untilAsserted(() -> {
+            InspectContainerResponse c = engine.existing(name);
+            assertThat(c.getId()).isEqualTo(id);
+            assertThat(c.getState().getRunning()).isFalse();
+            assertThat(hostlet.containerStatus(name).path("phase").asText()).isEqualTo("Suspended");
+        });
+        // Not restarted (restartPolicy Always), not removed, not recreated, pass after pass.
+        hostlet.holdsAcrossPasses(3, () -> {
+            InspectContainerResponse c = engine.existing(name);
+            assertThat(c.getId()).isEqualTo(id);
+            assertThat(c.getState().getRunning()).isFalse();
+            assertThat(hostlet.containerStatus(name).path("phase").asText()).isEqualTo("Suspended");
+        });
+
+        hostlet.write(name + ".yaml", m);
+        await().untilAsserted(() -> {
+            assertThat(engine.running(name).getId()).isEqualTo(id); // started again, the same container
+            assertThat(hostlet.containerStatus(name).path("phase").asText()).isEqualTo("Running");
+        });
+    }
+}
