@@ -6,6 +6,10 @@ import java.util.List;
 /**
  * The {@code spec} of a Container manifest, validated and with defaults applied.
  * Lists are never null (empty when absent); optional scalars are null when absent.
+ *
+ * @param runtime the host-facing fields (namespaces, security context, devices, ...); {@link RuntimeSpec#NONE} when
+ *                the manifest sets none
+ * @param suspend whether the container is to be stopped and kept; a planner decision, not part of the spec hash
  */
 public record ContainerSpec(
         String image,
