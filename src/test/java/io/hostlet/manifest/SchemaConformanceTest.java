@@ -174,7 +174,7 @@ class SchemaConformanceTest {
                         "devices: [{hostPath: /dev/dri}, {hostPath: /dev/zero, containerPath: /dev/z, permissions: r}]",
                         "extraHosts: [\"printer.lan:192.168.1.20\", \"v6.lan:fe80::1\"]", "hostname: media",
                         "dns: [1.1.1.1, \"2606:4700:4700::1111\"]", "tmpfs: [{mountPath: /run}, {mountPath: /cache, size: 64Mi}]",
-                        "shmSize: 256Mi", "sysctls: {net.core.somaxconn: \"1024\", kernel.msgmax: 65536}", "init: true",
+                        "shmSize: 256Mi", "sysctls: {net.core.somaxconn: \"1024\", net.ipv4.tcp_syncookies: 1}", "init: true",
                         "stopSignal: SIGINT", "ulimits: {nofile: {soft: 1024, hard: 4096}, nproc: 512, core: -1}",
                         "logging: {driver: local, options: {max-size: 20m, max-file: 5}}", "suspend: true"},
                 {"host network and defaults written out", "hostNetwork: true", "securityContext: {capabilities: {add: []}}",
