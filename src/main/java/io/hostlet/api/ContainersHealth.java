@@ -31,7 +31,7 @@ public class ContainersHealth implements HealthCheck {
         HostStatus s = reconciler.status();
         List<ContainerStatus> wanted = s.containers().stream().filter(c -> c.phase() != Phase.Removing).toList();
         List<String> notRunning = wanted.stream()
-                .filter(c -> c.phase() != Phase.Running && c.phase() != Phase.Succeeded)
+                .filter(c -> c.phase() != Phase.Running && c.phase() != Phase.Succeeded && c.phase() != Phase.Suspended)
                 .map(c -> c.name() + " (" + c.phase() + ")").toList();
         List<String> notHealthy = wanted.stream()
                 .filter(c -> c.phase() == Phase.Running && c.health() != null && !"healthy".equals(c.health()))

@@ -3,6 +3,7 @@ package io.hostlet.cli;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.desired.FolderSource;
 import io.hostlet.manifest.ManifestError;
+import io.hostlet.policy.Policy;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -24,11 +25,16 @@ final class ManifestCheck {
 
     /** Every problem in {@code paths}, sorted by file, line and column; empty when all is valid. */
     static List<ManifestError> check(List<Path> paths) {
+        return check(paths, Policy.baseline());
+    }
+
+    /** As {@link #check(List)}, against {@code policy}. */
+    static List<ManifestError> check(List<Path> paths, Policy policy) {
         List<ManifestError> problems = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
-                problems.addAll(inFolder(p));
+                problems.addAll(inFolder(p, policy));
             } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 files.add(p);
             } else {
@@ -37,15 +43,15 @@ final class ManifestCheck {
         }
         if (!files.isEmpty()) {
             // Read together: a name or dependency defined in one of the files resolves in the others.
-            problems.addAll(FolderSource.ofFiles(files).read().errors());
+            problems.addAll(FolderSource.ofFiles(files, policy).read().errors());
         }
         problems.sort(Comparator.comparing(ManifestError::file).thenComparingInt(ManifestError::line)
                 .thenComparingInt(ManifestError::column));
         return problems;
     }
 
-    private static List<ManifestError> inFolder(Path folder) {
-        DesiredState state = new FolderSource(folder).read();
+    private static List<ManifestError> inFolder(Path folder, Policy policy) {
+        DesiredState state = new FolderSource(folder, policy).read();
         List<ManifestError> problems = new ArrayList<>();
         if (!state.complete() && state.errors().isEmpty()) {
             problems.add(new ManifestError(display(folder), 0, 0, state.problem()));

@@ -11,7 +11,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import io.hostlet.policy.HostPaths;
+import io.hostlet.policy.Level;
+import io.hostlet.policy.Policy;
 import java.util.concurrent.Callable;
 
 /**
@@ -34,9 +39,24 @@ final class ValidateCommand implements Callable<Integer> {
             description = "text (default) or json: an array of {file, line, column, message}")
     OutputFormat output;
 
+    @Option(names = "--policy", defaultValue = "baseline", paramLabel = "LEVEL",
+            description = "the policy level to check against: baseline (default, like the service), restricted or"
+                    + " privileged (no policy checks)")
+    Level policy;
+
+    @Option(names = "--allow", paramLabel = "NAME=RULES", description = "rules lifted for one manifest, as"
+            + " hostlet.policy.allow.\"NAME\"=RULES in the service's configuration (repeatable)")
+    Map<String, String> allow = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
-        List<ManifestError> problems = ManifestCheck.check(paths);
+        Policy checked;
+        try {
+            checked = new Policy(policy, Policy.parseAllow(allow), List.of(), HostPaths.LOCAL);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        List<ManifestError> problems = ManifestCheck.check(paths, checked);
         PrintWriter out = spec.commandLine().getOut();
         if (output == OutputFormat.json) {
             ObjectMapper json = new ObjectMapper();

@@ -53,6 +53,23 @@ public interface HostletConfig {
     @WithDefault(".hostlet-state")
     Path stateDir();
 
+    /** What manifests may ask of the host (see the README's "Policy"). */
+    PolicySettings policy();
+
+    /** The policy: a level and per-manifest exceptions, which only this configuration can grant. */
+    interface PolicySettings {
+        /** {@code baseline} (default), {@code restricted} or {@code privileged} (no checks). */
+        @WithDefault("baseline")
+        String level();
+
+        /**
+         * Rules lifted per manifest name, comma-separated: {@code hostlet.policy.allow."homeassistant"=hostNetwork,devices}.
+         * Rule names: privileged, hostNetwork, hostPID, hostIPC, capabilities, devices, hostPath, unconfined,
+         * runAsNonRoot, readOnlyRootFilesystem, dropAllCapabilities, noNewPrivileges, memoryLimit.
+         */
+        Map<String, String> allow();
+    }
+
     /** Guards on removing containers: what an input that suddenly wants less may remove. */
     Prune prune();
 

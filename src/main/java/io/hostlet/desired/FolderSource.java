@@ -5,6 +5,7 @@ import io.hostlet.manifest.ImageManifest;
 import io.hostlet.manifest.ManifestError;
 import io.hostlet.manifest.ManifestParser;
 import io.hostlet.manifest.ParseResult;
+import io.hostlet.policy.Policy;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -92,14 +93,24 @@ public final class FolderSource implements DesiredSource {
     /** A file's bytes, what they parsed to, and whether they are blank (white space and byte order marks only). */
     private record Parsed(byte[] bytes, ParseResult result, boolean blank) {}
 
+    /** What manifests may ask of the host; a refused file is held like an invalid one. */
+    private final Policy policy;
+
+    /** The folder, under the default policy ({@link Policy#baseline()}). */
     public FolderSource(Path folder) {
-        this.folder = folder;
-        this.chosenFiles = null;
+        this(folder, Policy.baseline());
     }
 
-    private FolderSource(Map<String, Path> chosenFiles) {
+    public FolderSource(Path folder, Policy policy) {
+        this.folder = folder;
+        this.chosenFiles = null;
+        this.policy = policy;
+    }
+
+    private FolderSource(Map<String, Path> chosenFiles, Policy policy) {
         this.folder = Path.of(".");
         this.chosenFiles = chosenFiles;
+        this.policy = policy;
     }
 
     /**
@@ -109,6 +120,11 @@ public final class FolderSource implements DesiredSource {
      * separators. For {@code hostlet validate FILE...}, which has no folder to walk; never watched.
      */
     public static FolderSource ofFiles(List<Path> files) {
+        return ofFiles(files, Policy.baseline());
+    }
+
+    /** As {@link #ofFiles(List)}, checked against {@code policy}. */
+    public static FolderSource ofFiles(List<Path> files, Policy policy) {
         Map<String, Path> chosen = new TreeMap<>();
         for (Path f : files) {
             Path name = f.getFileName();
@@ -116,7 +132,7 @@ public final class FolderSource implements DesiredSource {
                 chosen.put(f.toString().replace(java.io.File.separatorChar, '/'), f);
             }
         }
-        return new FolderSource(chosen);
+        return new FolderSource(chosen, policy);
     }
 
     /** The folder read. */
@@ -351,7 +367,7 @@ public final class FolderSource implements DesiredSource {
             return new ParseResult(List.of(), List.of(notText));
         }
         String content = new String(bytes, StandardCharsets.UTF_8);
-        Parsed now = new Parsed(bytes, ManifestParser.parse(rel, content), isBlank(content));
+        Parsed now = new Parsed(bytes, policy.apply(ManifestParser.parse(rel, content), content), isBlank(content));
         into.put(rel, now);
         return now.result();
     }

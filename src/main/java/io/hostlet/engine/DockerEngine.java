@@ -22,6 +22,10 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Device;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
@@ -45,6 +49,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.ImageRefs;
+import io.hostlet.manifest.RuntimeSpec;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +58,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -382,6 +388,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
         if (s.resources().cpus() != null) {
             host.withNanoCPUs(Math.round(s.resources().cpus() * 1_000_000_000L));
         }
+        runtime(host, s.runtime());
         Map<String, String> all = new HashMap<>(m.labels());
         all.putAll(labels);
         CreateContainerCmd cmd = fast.createContainerCmd(s.image())
@@ -402,6 +409,16 @@ public final class DockerEngine implements Engine, AutoCloseable {
         }
         if (s.user() != null) {
             cmd.withUser(s.user());
+        }
+        RuntimeSpec.SecurityContext sc = s.runtime().securityContext();
+        if (sc.runAsUser() != null) {
+            cmd.withUser(sc.runAsUser() + (sc.runAsGroup() == null ? "" : ":" + sc.runAsGroup()));
+        }
+        if (s.runtime().hostname() != null) {
+            cmd.withHostName(s.runtime().hostname());
+        }
+        if (s.runtime().stopSignal() != null) {
+            cmd.withStopSignal(s.runtime().stopSignal());
         }
         if (s.healthcheck() != null) {
             cmd.withHealthcheck(healthCheck(s.healthcheck()));
@@ -435,6 +452,77 @@ public final class DockerEngine implements Engine, AutoCloseable {
             }
         }
         return id;
+    }
+
+    /** The host-facing fields, each set only when the manifest sets it, so Docker's defaults stay Docker's. */
+    private static void runtime(HostConfig host, RuntimeSpec r) {
+        if (r.hostNetwork()) {
+            host.withNetworkMode("host");
+        }
+        if (r.hostPID()) {
+            host.withPidMode("host");
+        }
+        if (r.hostIPC()) {
+            host.withIpcMode("host");
+        }
+        RuntimeSpec.SecurityContext sc = r.securityContext();
+        if (sc.privileged()) {
+            host.withPrivileged(true);
+        }
+        if (!sc.capAdd().isEmpty()) {
+            host.withCapAdd(sc.capAdd().stream().map(Capability::valueOf).toArray(Capability[]::new));
+        }
+        if (!sc.capDrop().isEmpty()) {
+            host.withCapDrop(sc.capDrop().stream().map(Capability::valueOf).toArray(Capability[]::new));
+        }
+        if (sc.readOnlyRootFilesystem()) {
+            host.withReadonlyRootfs(true);
+        }
+        List<String> securityOpts = new ArrayList<>();
+        if (sc.noNewPrivileges()) {
+            securityOpts.add("no-new-privileges:true");
+        }
+        if (sc.seccompProfile() == RuntimeSpec.Profile.Unconfined) {
+            securityOpts.add("seccomp=unconfined");
+        }
+        if (sc.appArmorProfile() == RuntimeSpec.Profile.Unconfined) {
+            securityOpts.add("apparmor=unconfined");
+        }
+        if (!securityOpts.isEmpty()) {
+            host.withSecurityOpts(securityOpts);
+        }
+        if (!r.devices().isEmpty()) {
+            host.withDevices(r.devices().stream()
+                    .map(d -> new Device(d.permissions(), d.containerPath(), d.hostPath())).toList());
+        }
+        if (!r.extraHosts().isEmpty()) {
+            host.withExtraHosts(r.extraHosts().toArray(String[]::new));
+        }
+        if (!r.dns().isEmpty()) {
+            host.withDns(r.dns());
+        }
+        if (!r.tmpfs().isEmpty()) {
+            Map<String, String> tmpfs = new LinkedHashMap<>();
+            r.tmpfs().forEach(t -> tmpfs.put(t.mountPath(), t.sizeBytes() == null ? "" : "size=" + t.sizeBytes()));
+            host.withTmpFs(tmpfs);
+        }
+        if (r.shmSizeBytes() != null) {
+            host.withShmSize(r.shmSizeBytes());
+        }
+        if (!r.sysctls().isEmpty()) {
+            host.withSysctls(r.sysctls());
+        }
+        if (r.init()) {
+            host.withInit(true);
+        }
+        if (!r.ulimits().isEmpty()) {
+            host.withUlimits(r.ulimits().entrySet().stream()
+                    .map(e -> new Ulimit(e.getKey(), e.getValue().soft(), e.getValue().hard())).toList());
+        }
+        // Rotation by default (see RuntimeSpec.Logging#effective): Docker's json-file default grows until the disk is full.
+        RuntimeSpec.Logging logging = RuntimeSpec.Logging.effective(r.logging());
+        host.withLogConfig(new LogConfig(LogConfig.LoggingType.fromValue(logging.driver()), logging.options().isEmpty()
+                ? null : new HashMap<>(logging.options())));
     }
 
     private static HealthCheck healthCheck(io.hostlet.manifest.HealthCheck h) {

@@ -257,6 +257,9 @@ public final class Executor {
             engine.stopContainer(rs.id(), rs.grace());
             engine.startContainer(rs.id());
             LOG.infof("restarted %s (%s)", rs.name(), rs.cause());
+        } else if (s instanceof Step.StopContainer sc) {
+            engine.stopContainer(sc.id(), sc.grace());
+            LOG.infof("stopped %s (%s)", sc.name(), sc.cause());
         } else if (s instanceof Step.RemoveContainer rm) {
             engine.stopContainer(rm.id(), rm.grace());
             engine.removeContainer(rm.id());

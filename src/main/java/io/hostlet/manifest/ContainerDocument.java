@@ -30,7 +30,9 @@ final class ContainerDocument {
     private static final List<String> METADATA = List.of("name", "labels");
     private static final List<String> SPEC = List.of("image", "imagePullPolicy", "command", "args", "workingDir",
             "user", "env", "ports", "volumes", "networks", "restartPolicy", "resources", "stopGracePeriod",
-            "healthcheck", "restartOnUnhealthy", "dependsOn");
+            "healthcheck", "restartOnUnhealthy", "dependsOn", "suspend", "hostNetwork", "hostPID", "hostIPC",
+            "securityContext", "devices", "extraHosts", "hostname", "dns", "tmpfs", "shmSize", "sysctls", "init",
+            "stopSignal", "ulimits", "logging");
     private static final List<String> ENV = List.of("name", "value");
     private static final List<String> PORT = List.of("containerPort", "hostPort", "protocol", "hostIP");
     private static final List<String> VOLUME = List.of("name", "hostPath", "mountPath", "readOnly");
@@ -123,6 +125,8 @@ final class ContainerDocument {
         HealthCheck health = healthcheck(spec.get("healthcheck"));
         // Without spec.healthcheck this still acts on a HEALTHCHECK the image defines.
         Boolean restartOnUnhealthy = r.bool(spec.get("restartOnUnhealthy"), "spec.restartOnUnhealthy");
+        RuntimeSpec runtime = RuntimeDocument.read(r, spec, ContainerDocument::ipText);
+        Boolean suspend = r.bool(spec.get("suspend"), "spec.suspend");
         return new ContainerSpec(
                 image,
                 pull,
@@ -139,7 +143,9 @@ final class ContainerDocument {
                 stopGracePeriod(spec.get("stopGracePeriod")),
                 health,
                 Boolean.TRUE.equals(restartOnUnhealthy),
-                dependsOn(spec.get("dependsOn")));
+                dependsOn(spec.get("dependsOn")),
+                runtime,
+                Boolean.TRUE.equals(suspend));
     }
 
     private HealthCheck healthcheck(Node node) {
@@ -295,7 +301,16 @@ final class ContainerDocument {
 
     private String ipLiteral(Node node, String path) {
         String text = r.text(node, path);
-        if (text == null || IPV4.matcher(text).matches()) {
+        if (text == null || ipText(text) != null) {
+            return text;
+        }
+        r.error(node, path, "expected an IPv4 or IPv6 address, got " + NodeReader.quote(text));
+        return null;
+    }
+
+    /** {@code text} when it is an IPv4 or IPv6 literal, else null. */
+    static String ipText(String text) {
+        if (IPV4.matcher(text).matches()) {
             return text;
         }
         // Only text that InetAddress is sure to parse as an IPv6 literal is handed to it: anything else
@@ -305,10 +320,9 @@ final class ContainerDocument {
                 InetAddress.getByName(text);
                 return text;
             } catch (UnknownHostException e) {
-                // falls through to the error below
+                return null;
             }
         }
-        r.error(node, path, "expected an IPv4 or IPv6 address, got " + NodeReader.quote(text));
         return null;
     }
 

@@ -6,6 +6,10 @@ import java.util.List;
 /**
  * The {@code spec} of a Container manifest, validated and with defaults applied.
  * Lists are never null (empty when absent); optional scalars are null when absent.
+ *
+ * @param runtime the host-facing fields (namespaces, security context, devices, ...); {@link RuntimeSpec#NONE} when
+ *                the manifest sets none
+ * @param suspend whether the container is to be stopped and kept; a planner decision, not part of the spec hash
  */
 public record ContainerSpec(
         String image,
@@ -23,12 +27,15 @@ public record ContainerSpec(
         Duration stopGracePeriod,
         HealthCheck healthcheck,
         boolean restartOnUnhealthy,
-        List<Dependency> dependsOn) {
+        List<Dependency> dependsOn,
+        RuntimeSpec runtime,
+        boolean suspend) {
 
     /** The grace period used when a manifest gives none. */
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
     public ContainerSpec {
+        runtime = runtime == null ? RuntimeSpec.NONE : runtime;
         dependsOn = List.copyOf(dependsOn);
         command = List.copyOf(command);
         args = List.copyOf(args);
@@ -36,6 +43,16 @@ public record ContainerSpec(
         ports = List.copyOf(ports);
         volumes = List.copyOf(volumes);
         networks = List.copyOf(networks);
+    }
+
+    /** A spec with the host-facing fields at their defaults ({@link RuntimeSpec#NONE}), not suspended. */
+    public ContainerSpec(String image, PullPolicy imagePullPolicy, List<String> command, List<String> args,
+                         String workingDir, String user, List<EnvVar> env, List<PortMapping> ports,
+                         List<VolumeMount> volumes, List<String> networks, RestartPolicy restartPolicy,
+                         Resources resources, Duration stopGracePeriod, HealthCheck healthcheck,
+                         boolean restartOnUnhealthy, List<Dependency> dependsOn) {
+        this(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks, restartPolicy,
+                resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, RuntimeSpec.NONE, false);
     }
 
     /** A spec without health check ({@code healthcheck} null, {@code restartOnUnhealthy} false) and without dependencies. */

@@ -122,6 +122,59 @@ public final class ManifestParser {
     }
 
     /**
+     * An error at the field {@code fieldPath} (like {@code spec.volumes[1].hostPath}) of the document starting at
+     * {@code documentLine} (see {@link SourceRef#line}) of a file that parsed without errors; at the nearest enclosing
+     * node found when the path does not lead all the way (for a rule about the spec as a whole, {@code spec}). For
+     * checks made after parsing, such as the policy's; reads {@code content} again, so meant for the rare error.
+     */
+    public static ManifestError errorAt(String file, String content, int documentLine, String fieldPath, String message) {
+        LoaderOptions options = loaderOptions();
+        Composer composer = new Composer(new ParserImpl(new StreamReader(content), options), new Resolver(), options);
+        Node at = null;
+        try {
+            while (composer.checkNode()) {
+                Node root = composer.getNode();
+                if (root != null && root.getStartMark().getLine() + 1 == documentLine) {
+                    at = walk(root, fieldPath);
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            at = null; // cannot happen for a file that parsed; the whole document is then the place
+        }
+        return at == null ? new ManifestError(file, documentLine, 1, message)
+                : new ManifestError(file, at.getStartMark().getLine() + 1, at.getStartMark().getColumn() + 1, message);
+    }
+
+    private static Node walk(Node root, String path) {
+        Node node = root;
+        for (String segment : path.split("\\.")) {
+            String key = segment.contains("[") ? segment.substring(0, segment.indexOf('[')) : segment;
+            Node next = null;
+            if (node instanceof MappingNode m) {
+                for (NodeTuple t : m.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                        next = t.getValueNode();
+                    }
+                }
+            }
+            if (next == null) {
+                return node;
+            }
+            node = next;
+            java.util.regex.Matcher index = java.util.regex.Pattern.compile("\\[(\\d+)]").matcher(segment);
+            while (index.find()) {
+                int i = Integer.parseInt(index.group(1));
+                if (!(node instanceof SequenceNode seq) || i >= seq.getValue().size()) {
+                    return node;
+                }
+                node = seq.getValue().get(i);
+            }
+        }
+        return node;
+    }
+
+    /**
      * The {@code kind} a document declares, when it is a mapping with a plain scalar {@code kind}; null otherwise.
      * Only picks the reader: the reader itself reports everything wrong with the document.
      */

@@ -78,7 +78,63 @@ public final class SpecHash {
         if (s.healthcheck() != null) {
             f.put("healthcheck", healthcheck(s.healthcheck()));
         }
+        runtime(f, s.runtime());
         return f;
+    }
+
+    /**
+     * The host-facing fields, each only when it differs from {@link RuntimeSpec#NONE}. {@code logging} enters only when
+     * the manifest writes it: the rotation hostlet applies to an unset one is a create-time default, so introducing it
+     * recreated nothing, and changing it later would recreate nothing either.
+     */
+    private static void runtime(Map<String, Object> f, RuntimeSpec r) {
+        putIfTrue(f, "hostNetwork", r.hostNetwork());
+        putIfTrue(f, "hostPID", r.hostPID());
+        putIfTrue(f, "hostIPC", r.hostIPC());
+        Map<String, Object> sc = new TreeMap<>();
+        RuntimeSpec.SecurityContext c = r.securityContext();
+        putIfTrue(sc, "privileged", c.privileged());
+        putIfNotEmpty(sc, "capAdd", sorted(c.capAdd()));
+        putIfNotEmpty(sc, "capDrop", sorted(c.capDrop()));
+        putIfTrue(sc, "readOnlyRootFilesystem", c.readOnlyRootFilesystem());
+        putIfTrue(sc, "noNewPrivileges", c.noNewPrivileges());
+        putIfPresent(sc, "runAsUser", c.runAsUser() == null ? null : c.runAsUser().toString());
+        putIfPresent(sc, "runAsGroup", c.runAsGroup() == null ? null : c.runAsGroup().toString());
+        if (c.seccompProfile() != RuntimeSpec.Profile.RuntimeDefault) {
+            sc.put("seccompProfile", c.seccompProfile().name());
+        }
+        if (c.appArmorProfile() != RuntimeSpec.Profile.RuntimeDefault) {
+            sc.put("appArmorProfile", c.appArmorProfile().name());
+        }
+        putIfNotEmpty(f, "securityContext", sc);
+        putIfNotEmpty(f, "devices", r.devices().stream()
+                .sorted(Comparator.comparing(RuntimeSpec.Device::containerPath))
+                .map(d -> d.hostPath() + ":" + d.containerPath() + ":" + d.permissions()).toList());
+        putIfNotEmpty(f, "extraHosts", sorted(r.extraHosts()));
+        putIfPresent(f, "hostname", r.hostname());
+        putIfNotEmpty(f, "dns", r.dns()); // order matters: the first server is asked first
+        putIfNotEmpty(f, "tmpfs", r.tmpfs().stream()
+                .sorted(Comparator.comparing(RuntimeSpec.Tmpfs::mountPath))
+                .map(t -> t.mountPath() + (t.sizeBytes() == null ? "" : ":size=" + t.sizeBytes())).toList());
+        putIfPresent(f, "shmSize", r.shmSizeBytes() == null ? null : r.shmSizeBytes().toString());
+        putIfNotEmpty(f, "sysctls", new TreeMap<>(r.sysctls()));
+        putIfTrue(f, "init", r.init());
+        putIfPresent(f, "stopSignal", r.stopSignal());
+        Map<String, Object> ulimits = new TreeMap<>();
+        r.ulimits().forEach((k, v) -> ulimits.put(k, v.soft() + ":" + v.hard()));
+        putIfNotEmpty(f, "ulimits", ulimits);
+        if (r.logging() != null) {
+            Map<String, Object> l = new TreeMap<>();
+            l.put("driver", r.logging().driver());
+            putIfNotEmpty(l, "options", new TreeMap<>(r.logging().options()));
+            f.put("logging", l);
+        }
+    }
+
+    private static void putIfTrue(Map<String, Object> f, String key, boolean value) {
+        if (value) {
+            f.put(key, "true");
+        }
     }
 
     /** Like the spec: only what differs from Docker's defaults, so a later field leaves existing hashes alone. */

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  *
  * <p>Digested: each env value (per variable, so a change names the variable), {@code command} and {@code args} (each
  * as a whole list: a {@code --password=...} argument is as secret as an env value, and a person gains little from
- * knowing which argument changed) and a health check's {@code exec} command (same reason). Kept as they are: the image,
+ * knowing which argument changed), a health check's {@code exec} command (same reason) and {@code logging} (a driver's
+ * options may hold a token). Kept as they are: the image,
  * ports, volumes, networks, restart policy, resources, user, working dir and the user's labels, which are not secrets
  * and are shown by {@code docker inspect} or as labels anyway.
  *
@@ -33,7 +34,7 @@ public final class SpecLabel {
 
     /** The entry naming the key; sorts before every field. */
     static final String KEY_ID = "#";
-    private static final Set<String> DIGESTED = Set.of("env", "command", "args", "healthcheck");
+    private static final Set<String> DIGESTED = Set.of("env", "command", "args", "healthcheck", "logging");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SpecLabel() {
@@ -57,6 +58,10 @@ public final class SpecLabel {
             if (f.get(list) instanceof List<?> l) {
                 f.put(list, key.digest(list, SpecHash.json(l)));
             }
+        }
+        if (f.get("logging") != null) {
+            // a log driver's options may hold a token (splunk-token) or a URL with a password (loki-url)
+            f.put("logging", key.digest("logging", SpecHash.json(f.get("logging"))));
         }
         if (f.get("healthcheck") instanceof Map<?, ?> h && h.get("exec") instanceof List<?> exec) {
             Map<String, Object> hc = new TreeMap<>();

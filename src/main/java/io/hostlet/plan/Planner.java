@@ -228,6 +228,15 @@ public final class Planner {
     private static void planContainer(ContainerManifest m, List<ObservedContainer> found, List<Step> out,
                                       DesiredState desired, Map<String, List<ObservedContainer>> observed,
                                       ImageCheck image, Origin origin) {
+        if (m.spec().suspend()) {
+            // Suspended: stopped and kept as it is. No create, recreate, start or cleanup of replacements: all of
+            // that waits until suspend is lifted, when the next pass plans the container as usual.
+            found.stream()
+                    .filter(c -> c.state() == ObservedContainer.State.RUNNING || c.state() == ObservedContainer.State.PAUSED
+                            || c.state() == ObservedContainer.State.RESTARTING)
+                    .forEach(c -> out.add(new Step.StopContainer(c.id(), m.name(), grace(c), "suspended")));
+            return;
+        }
         String hash = SpecHash.of(m);
         String nextName = Ownership.replacementName(m.name(), hash.substring(0, 8));
         // Docker names are unique: at most one container has the real name; the others are replacements hostlet made

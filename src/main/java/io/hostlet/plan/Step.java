@@ -285,6 +285,13 @@ public sealed interface Step {
         }
     }
 
+    /** Stop (with grace) a managed container and keep it: its manifest asks for {@code suspend: true}. */
+    record StopContainer(String id, String name, Duration grace, String cause) implements Step {
+        public Target target() {
+            return Target.container(name);
+        }
+    }
+
     /** Stop (with grace) and remove a managed container. */
     record RemoveContainer(String id, String name, Duration grace, String cause) implements Step {
         public Target target() {

@@ -17,7 +17,9 @@ public enum Phase {
     /** Its name is taken by a container hostlet does not own, or two manifests claim it. */
     Conflict,
     /** Managed, no longer wanted, being removed. */
-    Removing;
+    Removing,
+    /** Its manifest says {@code suspend: true}: stopped (or being stopped) and kept, not restarted. */
+    Suspended;
 
     /** Whether this phase needs a person's attention. */
     public boolean failing() {

@@ -150,6 +150,9 @@ public final class StatusBuilder {
             if (desired.heldNames().contains(name)) {
                 phase = Phase.Conflict;
                 message = "defined by more than one manifest; left as it is until that is fixed";
+            } else if (m != null && m.spec().suspend() && (step == null || step instanceof Step.StopContainer)) {
+                phase = Phase.Suspended;
+                message = step == null ? "suspended (spec.suspend)" : "suspended (spec.suspend); stopping";
             } else if (step instanceof Step.HoldRemoval) {
                 phase = c == null ? Phase.Pending : phaseOf(c);
                 message = "not removed: " + step.cause();

@@ -87,8 +87,12 @@ class BoundariesTest {
         allowOnly("io.hostlet.manifest..");
         allowOnly("io.hostlet.config..");
         allowOnly("io.hostlet.observed..", "io.hostlet.manifest..");
-        allowOnly("io.hostlet.desired", "io.hostlet.manifest..");
-        allowOnly("io.hostlet.desired.git..", "io.hostlet.desired", "io.hostlet.manifest..", "io.hostlet.config..");
+        // policy: pure rules over parsed manifests, applied where files are read, so a refused file is held like an
+        // invalid one (desired) and validate checks the same (cli); it sits between manifest and desired.
+        allowOnly("io.hostlet.policy..", "io.hostlet.manifest..");
+        allowOnly("io.hostlet.desired", "io.hostlet.policy..", "io.hostlet.manifest..");
+        allowOnly("io.hostlet.desired.git..", "io.hostlet.desired", "io.hostlet.policy..", "io.hostlet.manifest..",
+                "io.hostlet.config..");
         allowOnly("io.hostlet.engine..", "io.hostlet.observed..", "io.hostlet.manifest..");
         allowOnly("io.hostlet.plan..", "io.hostlet.desired", "io.hostlet.observed..", "io.hostlet.manifest..");
         allowOnly("io.hostlet.observe..", "io.hostlet.engine..", "io.hostlet.desired", "io.hostlet.observed..",
@@ -112,8 +116,9 @@ class BoundariesTest {
         // The command line runs without the service (no Quarkus boot, no CDI): validate reads manifests through the
         // service's own FolderSource, the client commands talk HTTP. Nothing of the loop, engine or API, so that
         // validate cannot touch an engine and the client commands cannot drift into the service's internals.
-        // It also runs `export`, which is as offline as validate.
-        allowOnly("io.hostlet.cli..", "io.hostlet.export..", "io.hostlet.desired", "io.hostlet.manifest..",
+        // It also runs `export`, which is as offline as validate, and checks the policy as the service does.
+        allowOnly("io.hostlet.cli..", "io.hostlet.export..", "io.hostlet.desired", "io.hostlet.policy..",
+                "io.hostlet.manifest..",
                 "io.hostlet.config..");
         noClasses().that().resideOutsideOfPackage("io.hostlet.cli..")
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.cli..").check(main);

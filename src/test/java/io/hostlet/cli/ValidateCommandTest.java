@@ -51,6 +51,24 @@ class ValidateCommandTest {
     }
 
     @Test
+    void thePolicyIsCheckedAsTheServiceChecksItWithExceptionsOnlyFromTheCommandLine() throws IOException {
+        write("ha.yaml", container("ha", "  hostNetwork: true\n"));
+
+        Run baseline = Run.of("validate", d());
+        assertThat(baseline.code()).isEqualTo(1);
+        assertThat(baseline.out()).contains("ha.yaml:6:16: spec.hostNetwork: refused by policy baseline (rule hostNetwork)");
+
+        assertThat(Run.of("validate", "--allow", "ha=hostNetwork", d()).code()).isZero();
+        assertThat(Run.of("validate", "--policy", "privileged", d()).code()).isZero();
+        Run restricted = Run.of("validate", "--policy", "restricted", "--allow", "ha=hostNetwork", d());
+        assertThat(restricted.code()).isEqualTo(1);
+        assertThat(restricted.out()).contains("(rule runAsNonRoot)").doesNotContain("rule hostNetwork");
+        Run typo = Run.of("validate", "--allow", "ha=hostNet", d());
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err()).contains("unknown rule \"hostNet\"");
+    }
+
+    @Test
     void theShippedExamplesAreValid() {
         Run r = Run.of("validate", "manifests");
 

@@ -27,6 +27,7 @@ public final class Manifest {
     private final List<String> networks = new ArrayList<>();
     private String restartPolicy = "Always";
     private String image = TestEngine.testImage();
+    private final List<String> extraSpec = new ArrayList<>();
 
     private Manifest(String name) {
         this.name = name;
@@ -86,6 +87,12 @@ public final class Manifest {
         return this;
     }
 
+    /** Adds raw lines under {@code spec:} (each indented by two), for fields this builder has no method for. */
+    public Manifest spec(String... lines) {
+        extraSpec.addAll(List.of(lines));
+        return this;
+    }
+
     public String yaml() {
         StringBuilder y = new StringBuilder();
         y.append("apiVersion: hostlet.io/v1\n");
@@ -118,6 +125,7 @@ public final class Manifest {
         }
         y.append("  restartPolicy: ").append(restartPolicy).append('\n');
         y.append("  stopGracePeriod: 1s\n");
+        extraSpec.forEach(line -> y.append("  ").append(line).append('\n'));
         return y.toString();
     }
 

@@ -80,7 +80,11 @@ class SchemaConformanceTest {
             Map.entry("parser/memory below Docker's minimum", "4Mi under 6Mi: arithmetic on units"),
             Map.entry("parser/memory that overflows", "9999999999Ti overflows a long: arithmetic"),
             Map.entry("parser/a grace period over ten minutes", "10m1s over 10m: arithmetic"),
-            Map.entry("health/a name twice", "dependsOn naming db twice with different conditions: duplicates"));
+            Map.entry("health/a name twice", "dependsOn naming db twice with different conditions: duplicates"),
+            Map.entry("runtime/tmpfs over a volume", "a tmpfs mountPath also in volumes: a duplicate across lists"),
+            Map.entry("runtime/ulimit soft over hard", "soft 10 over hard 5: arithmetic"),
+            Map.entry("runtime/hostNetwork with a net sysctl", "a net.* sysctl key only under hostNetwork: a key prefix"
+                    + " under a condition"));
 
     private static final List<Case> CASES = new ArrayList<>();
 
@@ -102,6 +106,8 @@ class SchemaConformanceTest {
         }
         ManifestParserTest.invalidDocuments().forEach(a -> CASES.add(new Case("parser/" + a.get()[0], (String) a.get()[1])));
         ImageManifestParserTest.invalidImages().forEach(a -> CASES.add(new Case("image/" + a.get()[0], (String) a.get()[1])));
+        RuntimeFieldsParserTest.wrongShapes().forEach(a -> CASES.add(new Case("runtime/" + a.get()[0],
+                RuntimeFieldsParserTest.withSpec(((List<?>) a.get()[1]).toArray(String[]::new)))));
         HealthAndDependsOnParserTest.invalid().forEach(a -> CASES.add(new Case("health/" + a.get()[0], (String) a.get()[1])));
         EnvValuesInErrorsTest.mistakes().forEach(a -> CASES.add(new Case("env/" + a.get()[0],
                 "apiVersion: hostlet.io/v1\nkind: Container\nmetadata: {name: web}\nspec:\n  image: busybox:1\n" + a.get()[1])));
@@ -161,6 +167,18 @@ class SchemaConformanceTest {
                 {"http health check without path", "healthcheck: {http: {port: 80, path: null}, exec: null}"},
                 {"volume with a null hostPath", "volumes: [{name: d, hostPath: null, mountPath: /d, readOnly: null}]"},
                 {"labels with odd values", "imagePullPolicy: Never"},
+                {"every host-facing field", "hostPID: true", "hostIPC: true", "securityContext: {privileged: true,"
+                        + " capabilities: {add: [NET_ADMIN, CAP_SYS_TIME], drop: [ALL]}, readOnlyRootFilesystem: true,"
+                        + " noNewPrivileges: true, runAsUser: 1000, runAsGroup: 100, seccompProfile: {type: Unconfined},"
+                        + " appArmorProfile: {type: RuntimeDefault}}",
+                        "devices: [{hostPath: /dev/dri}, {hostPath: /dev/zero, containerPath: /dev/z, permissions: r}]",
+                        "extraHosts: [\"printer.lan:192.168.1.20\", \"v6.lan:fe80::1\"]", "hostname: media",
+                        "dns: [1.1.1.1, \"2606:4700:4700::1111\"]", "tmpfs: [{mountPath: /run}, {mountPath: /cache, size: 64Mi}]",
+                        "shmSize: 256Mi", "sysctls: {net.core.somaxconn: \"1024\", net.ipv4.tcp_syncookies: 1}", "init: true",
+                        "stopSignal: SIGINT", "ulimits: {nofile: {soft: 1024, hard: 4096}, nproc: 512, core: -1}",
+                        "logging: {driver: local, options: {max-size: 20m, max-file: 5}}", "suspend: true"},
+                {"host network and defaults written out", "hostNetwork: true", "securityContext: {capabilities: {add: []}}",
+                        "logging: {options: {max-size: 50m}}", "stopSignal: 15", "init: no", "suspend: false", "ports: null"},
         };
         for (String[] r : rows) {
             String yaml = withSpec(java.util.Arrays.copyOfRange(r, 1, r.length));

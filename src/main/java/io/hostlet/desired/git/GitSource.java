@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import io.hostlet.policy.Policy;
 
 /**
  * Desired state from one branch of a git repository: a {@link FolderSource} over the materialized tree of the
@@ -121,6 +122,15 @@ public final class GitSource implements DesiredSource {
 
     /** As {@link #GitSource(GitOptions, Clock)}, with webhook-requested fetches at least {@code minFetchGap} apart. */
     GitSource(GitOptions options, Clock clock, Duration minFetchGap) {
+        this(options, clock, minFetchGap, Policy.baseline());
+    }
+
+    /** As {@link #GitSource(GitOptions, Clock)}, with manifests checked against {@code policy}. */
+    public GitSource(GitOptions options, Clock clock, Policy policy) {
+        this(options, clock, MIN_FETCH_GAP, policy);
+    }
+
+    GitSource(GitOptions options, Clock clock, Duration minFetchGap, Policy policy) {
         this.options = options;
         this.clock = clock;
         this.minFetchGap = minFetchGap;
@@ -135,7 +145,7 @@ public final class GitSource implements DesiredSource {
         this.signatures = options.signingKeysFile().filter(f -> options.verifySignatures()).map(CommitSignatures::new).orElse(null);
         webhookSecret(); // fail now rather than at the first webhook
         Path current = checkout.current();
-        this.folder = new FolderSource(options.path().isEmpty() ? current : current.resolve(options.path()));
+        this.folder = new FolderSource(options.path().isEmpty() ? current : current.resolve(options.path()), policy);
         adopt();
     }
 

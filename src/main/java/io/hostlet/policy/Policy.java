@@ -1,0 +1,215 @@
+package io.hostlet.policy;
+
+import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.ContainerSpec;
+import io.hostlet.manifest.ManifestError;
+import io.hostlet.manifest.ManifestParser;
+import io.hostlet.manifest.ParseResult;
+import io.hostlet.manifest.RuntimeSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What manifests may ask of the host: a level ({@link Level}), and exceptions per manifest name that live only in
+ * hostlet's configuration, so a pushed commit cannot grant itself rights. Pure apart from {@link HostPaths}.
+ *
+ * <p>Applied where manifest files are read ({@link #apply}): a file with a refused manifest is invalid as a whole,
+ * exactly like a file with a syntax error, so its last good version stays in force and a running container keeps
+ * its spec.
+ */
+public final class Policy {
+
+    /** Docker's default capabilities (moby's {@code DefaultCapabilities}): adding one of these grants nothing new. */
+    public static final Set<String> DOCKER_DEFAULT_CAPABILITIES = Set.of("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER",
+            "MKNOD", "NET_RAW", "SETGID", "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL",
+            "AUDIT_WRITE");
+
+    /** Host paths no container may bind-mount under baseline, nor a folder holding one. */
+    public static final List<String> SENSITIVE_PATHS = List.of("/", "/etc", "/proc", "/sys", "/dev", "/boot", "/root",
+            "/run", "/var/run/docker.sock", "/var/lib/docker");
+
+    private final Level level;
+    private final Map<String, Set<Rule>> allow;
+    private final List<String> sensitive;
+    private final HostPaths paths;
+
+    /**
+     * @param level     the level checked
+     * @param allow     rules lifted per manifest name
+     * @param ownPaths  hostlet's own folders (manifests, state, secrets, git checkout), refused like {@link #SENSITIVE_PATHS}
+     * @param paths     how host paths resolve
+     */
+    public Policy(Level level, Map<String, Set<Rule>> allow, List<Path> ownPaths, HostPaths paths) {
+        this.level = level;
+        this.allow = new TreeMap<>(allow);
+        this.paths = paths;
+        Set<String> s = new LinkedHashSet<>();
+        for (String p : SENSITIVE_PATHS) {
+            s.add(p);
+            s.add(paths.real(p)); // /var/run is often a link to /run
+        }
+        for (Path p : ownPaths) {
+            String abs = p.toAbsolutePath().normalize().toString();
+            s.add(abs);
+            s.add(paths.real(abs));
+        }
+        this.sensitive = List.copyOf(s);
+    }
+
+    /** The default: baseline, no exceptions, only the fixed sensitive paths, resolved on the local file system. */
+    public static Policy baseline() {
+        return new Policy(Level.baseline, Map.of(), List.of(), HostPaths.LOCAL);
+    }
+
+    /** The level checked. */
+    public Level level() {
+        return level;
+    }
+
+    /**
+     * Reads {@code hostlet.policy.allow} entries: manifest name to a comma-separated list of rule names.
+     *
+     * @throws IllegalArgumentException naming the entry, when a rule name is unknown
+     */
+    public static Map<String, Set<Rule>> parseAllow(Map<String, String> entries) {
+        Map<String, Set<Rule>> out = new TreeMap<>();
+        entries.forEach((name, list) -> {
+            Set<Rule> rules = EnumSet.noneOf(Rule.class);
+            for (String item : list.split(",")) {
+                String rule = item.trim();
+                if (!rule.isEmpty()) {
+                    rules.add(Rule.named(rule).orElseThrow(() -> new IllegalArgumentException(
+                            "hostlet.policy.allow.\"" + name + "\": unknown rule \"" + rule + "\" (known: "
+                                    + String.join(", ", Arrays.stream(Rule.values()).map(Rule::name).toList()) + ")")));
+                }
+            }
+            out.put(name, rules);
+        });
+        return out;
+    }
+
+    /**
+     * {@code result} with every refusal of its manifests added as an error at the refused field ({@code content} is
+     * the file's text, read again only to find positions when something is refused); a file with a refusal keeps no
+     * manifest, like any invalid file. Results that already have errors are returned as they are.
+     */
+    public ParseResult apply(ParseResult result, String content) {
+        if (!result.ok() || level == Level.privileged) {
+            return result;
+        }
+        List<ManifestError> errors = new ArrayList<>();
+        for (ContainerManifest m : result.manifests()) {
+            for (Violation v : check(m)) {
+                errors.add(ManifestParser.errorAt(m.source().file(), content, m.source().line(), v.field(), v.message()));
+            }
+        }
+        return errors.isEmpty() ? result : new ParseResult(List.of(), errors);
+    }
+
+    /** What {@code m} asks for that this policy refuses, in field order. */
+    public List<Violation> check(ContainerManifest m) {
+        List<Violation> out = new ArrayList<>();
+        Set<Rule> allowed = allow.getOrDefault(m.name(), Set.of());
+        ContainerSpec s = m.spec();
+        RuntimeSpec r = s.runtime();
+        RuntimeSpec.SecurityContext sc = r.securityContext();
+        Checker c = new Checker(m.name(), allowed, out);
+        c.refuseIf(sc.privileged(), Rule.privileged, "spec.securityContext.privileged");
+        c.refuseIf(r.hostNetwork(), Rule.hostNetwork, "spec.hostNetwork");
+        c.refuseIf(r.hostPID(), Rule.hostPID, "spec.hostPID");
+        c.refuseIf(r.hostIPC(), Rule.hostIPC, "spec.hostIPC");
+        for (int i = 0; i < sc.capAdd().size(); i++) {
+            String cap = sc.capAdd().get(i);
+            c.refuseIf(!DOCKER_DEFAULT_CAPABILITIES.contains(cap), Rule.capabilities,
+                    "spec.securityContext.capabilities.add[" + i + "]", cap);
+        }
+        for (int i = 0; i < r.devices().size(); i++) {
+            c.refuseIf(true, Rule.devices, "spec.devices[" + i + "].hostPath", r.devices().get(i).hostPath());
+        }
+        for (int i = 0; i < s.volumes().size(); i++) {
+            ContainerSpec.VolumeMount v = s.volumes().get(i);
+            if (v.hostPath() != null) {
+                String hit = sensitive(v.hostPath());
+                c.refuseIf(hit != null, Rule.hostPath, "spec.volumes[" + i + "].hostPath",
+                        hit == null ? null : v.hostPath() + (hit.equals(v.hostPath()) ? "" : " (reaches " + hit + ")"));
+            }
+        }
+        c.refuseIf(sc.seccompProfile() == RuntimeSpec.Profile.Unconfined, Rule.unconfined,
+                "spec.securityContext.seccompProfile.type");
+        c.refuseIf(sc.appArmorProfile() == RuntimeSpec.Profile.Unconfined, Rule.unconfined,
+                "spec.securityContext.appArmorProfile.type");
+        c.refuseIf(!nonRoot(s), Rule.runAsNonRoot, sc.runAsUser() != null ? "spec.securityContext.runAsUser"
+                : s.user() != null ? "spec.user" : "spec");
+        c.refuseIf(!sc.readOnlyRootFilesystem(), Rule.readOnlyRootFilesystem, "spec");
+        c.refuseIf(!sc.capDrop().contains("ALL"), Rule.dropAllCapabilities, "spec");
+        c.refuseIf(!sc.noNewPrivileges(), Rule.noNewPrivileges, "spec");
+        c.refuseIf(s.resources().memoryBytes() == null, Rule.memoryLimit, "spec");
+        return out;
+    }
+
+    private static boolean nonRoot(ContainerSpec s) {
+        Long uid = s.runtime().securityContext().runAsUser();
+        if (uid != null) {
+            return uid != 0;
+        }
+        if (s.user() == null) {
+            return false; // the image's user, which is root unless the image says otherwise
+        }
+        String user = s.user().contains(":") ? s.user().substring(0, s.user().indexOf(':')) : s.user();
+        return !user.isEmpty() && !user.equals("0") && !user.equals("root");
+    }
+
+    /** The sensitive path {@code hostPath} is, lies under or holds; null when none. */
+    private String sensitive(String hostPath) {
+        String real = paths.real(hostPath);
+        for (String candidate : List.of(Path.of(hostPath).normalize().toString(), real)) {
+            String file = Path.of(candidate).getFileName() == null ? "" : Path.of(candidate).getFileName().toString();
+            if (file.endsWith(".sock") && file.contains("docker")) {
+                return candidate; // any Docker socket, wherever it lives
+            }
+            for (String s : sensitive) {
+                boolean same = candidate.equals(s);
+                boolean under = !s.equals("/") && candidate.startsWith(s + "/");
+                boolean holds = s.startsWith(candidate.equals("/") ? "/" : candidate + "/");
+                if (same || under || holds) {
+                    return s;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Collects refusals for one manifest, skipping rules this level does not check and rules allowed for it. */
+    private final class Checker {
+        private final String name;
+        private final Set<Rule> allowed;
+        private final List<Violation> out;
+
+        Checker(String name, Set<Rule> allowed, List<Violation> out) {
+            this.name = name;
+            this.allowed = allowed;
+            this.out = out;
+        }
+
+        void refuseIf(boolean condition, Rule rule, String field) {
+            refuseIf(condition, rule, field, null);
+        }
+
+        void refuseIf(boolean condition, Rule rule, String field, String detail) {
+            if (!condition || !rule.checkedAt(level) || allowed.contains(rule)) {
+                return;
+            }
+            out.add(new Violation(field, rule, (field.equals("spec") ? "" : field + ": ") + "refused by policy " + level
+                    + " (rule " + rule + "): the container " + rule.refusal() + (detail == null ? "" : ": " + detail)
+                    + "; only hostlet's configuration can allow it: hostlet.policy.allow.\"" + name + "\"=" + rule));
+        }
+    }
+}
