@@ -77,6 +77,7 @@ public final class ComposeExport {
                                                Map<String, Object> volumes, TreeSet<String> networks) {
         ContainerSpec spec = m.spec();
         Reporter report = new Reporter(m, lines, dropped);
+        RuntimeFieldsNotExported.report(spec, report);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("image", spec.image());
         if (spec.imagePullPolicy() == PullPolicy.Never) {

@@ -2,6 +2,9 @@ package io.hostlet.export;
 
 import io.hostlet.desired.DesiredState;
 import io.hostlet.desired.FolderSource;
+import io.hostlet.policy.HostPaths;
+import io.hostlet.policy.Level;
+import io.hostlet.policy.Policy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +45,11 @@ public final class ExportCommand implements Callable<Integer> {
             description = "folder to write into (created if missing); default: standard output")
     Path output;
 
+    @Option(names = "--policy", defaultValue = "baseline", paramLabel = "LEVEL",
+            description = "the policy level the manifests are read under, as validate: baseline (default),"
+                    + " restricted or privileged (no policy checks)")
+    Level policy;
+
     @Parameters(arity = "0..1", paramLabel = "PATH", defaultValue = "manifests", description = "manifests folder (default: ${DEFAULT-VALUE})")
     Path folder;
 
@@ -50,7 +58,8 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run(folder, format, output, out, err);
+        return run(folder, new Policy(policy, java.util.Map.of(), java.util.List.of(), HostPaths.LOCAL), format,
+                output, out, err);
     }
 
     /** Parses {@code args} as the command line would and runs it; for tests and for a main without subcommands. */
@@ -66,7 +75,12 @@ public final class ExportCommand implements Callable<Integer> {
 
     /** The export itself: reads {@code folder}, writes to {@code output} (or {@code out} when null), reports to {@code err}. */
     public static int run(Path folder, Format format, Path output, PrintStream out, PrintStream err) {
-        DesiredState desired = new FolderSource(folder).read();
+        return run(folder, Policy.baseline(), format, output, out, err);
+    }
+
+    /** As {@link #run(Path, Format, Path, PrintStream, PrintStream)}, reading under {@code policy}. */
+    public static int run(Path folder, Policy policy, Format format, Path output, PrintStream out, PrintStream err) {
+        DesiredState desired = new FolderSource(folder, policy).read();
         if (!desired.complete() || !desired.errors().isEmpty()) {
             if (desired.problem() != null) {
                 err.println(folder + ": " + desired.problem());

@@ -123,6 +123,7 @@ public final class KubernetesExport {
 
     private static List<HasMetadata> objects(ContainerManifest m, ComposeExport.Reporter report, Set<String> claimed) {
         ContainerSpec spec = m.spec();
+        RuntimeFieldsNotExported.report(spec, report);
         ObjectMeta meta = meta(m);
         List<HasMetadata> out = new ArrayList<>();
         PodTemplateSpec template = new PodTemplateSpecBuilder()

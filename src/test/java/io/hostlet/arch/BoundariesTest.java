@@ -124,7 +124,8 @@ class BoundariesTest {
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.cli..").check(main);
         // export translates what validation accepts into other engines' formats: it reads the folder like hostlet
         // (desired) and knows the manifest model, and nothing of engines, plans or the loop.
-        allowOnly("io.hostlet.export..", "io.hostlet.desired", "io.hostlet.manifest..");
+        // It reads under a policy level, as validate does.
+        allowOnly("io.hostlet.export..", "io.hostlet.desired", "io.hostlet.policy..", "io.hostlet.manifest..");
         // Events are derived from whole pass reports (and the difference between consecutive ones), never from hooks
         // inside the stages: so the events package sits above the loop and may read everything a report carries,
         // while nothing below knows it exists (only the api, above it, serves it).
