@@ -225,7 +225,7 @@ if [[ -z "$MATRIX" ]]; then
   if [[ $EUID -eq 0 ]]; then MATRIX=on; else MATRIX=off; fi
 fi
 if [[ $rc -eq 0 && "$MATRIX" == on ]]; then
-  MATRIX_ENGINE="hostlet-matrix-$$"
+  MATRIX_ENGINE="hlm$(( $$ % 100000 ))"  # engine-ns.sh names: at most 15 characters
   log "starting a current engine for the matrix: scripts/engine-ns.sh start $MATRIX_ENGINE"
   matrix_host="$("$ROOT/scripts/engine-ns.sh" start "$MATRIX_ENGINE" | sed -n 's/^DOCKER_HOST=//p')"
   "$ROOT/scripts/engine-ns.sh" load "$MATRIX_ENGINE" "$HOSTLET_TEST_IMAGE" >/dev/null
