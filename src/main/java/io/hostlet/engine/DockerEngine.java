@@ -799,7 +799,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
             @Override
             public void onNext(Event event) {
-                onEvent.accept(event.getId());
+                // Only a start can move a restart count (see Engine#events); the action is the structured field.
+                onEvent.accept("start".equals(event.getAction()) ? event.getId() : null);
             }
 
             @Override

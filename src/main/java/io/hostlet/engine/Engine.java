@@ -109,8 +109,9 @@ public interface Engine {
     /**
      * Streams this instance's container events (die, start, stop, destroy, oom, health_status). Returns at once;
      * {@code onStart} is called when the engine has accepted the subscription (from then on no change is missed).
-     * Each event calls {@code onEvent} with the id of the container it is about (null when the engine gave none): it
-     * asks for a pass, and marks that container as changed (its restart count may have moved). When the stream ends for
+     * Each event calls {@code onEvent}, which asks for a pass; with the container's id for a {@code start} (the end of
+     * a restart by the engine's policy, so its restart count may have moved and is asked again), null for the others
+     * (a pause, a health status: nothing to inspect, so a no-op pass stays at its list calls). When the stream ends for
      * any reason, {@code onEnd} is called once with why. Closing the handle ends the stream quietly.
      */
     AutoCloseable events(Runnable onStart, java.util.function.Consumer<String> onEvent,

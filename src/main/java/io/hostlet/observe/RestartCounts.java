@@ -6,6 +6,8 @@ import io.hostlet.observed.ObservedContainer;
 import io.hostlet.observed.ObservedState;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -31,11 +33,26 @@ public final class RestartCounts {
     private record Known(String key, int count) {}
 
     private final Engine engine;
+    /** When this hostlet started: a container created since is seen from its birth (see {@link #update}). */
+    private final Instant startedAt;
     private final Map<String, Known> byId = new HashMap<>();
     private boolean pending;
 
+    /** Inspects every container new to it (none is assumed to be seen from its birth). */
     public RestartCounts(Engine engine) {
+        this(engine, Instant.MAX);
+    }
+
+    /**
+     * A container first listed after {@code startedAt} and created since then counts 0 without an inspect: hostlet
+     * (or whoever made it) started it, and every later restart by the engine is a {@code start} event, which is
+     * inspected. Without this a cold converge of N containers cost N inspects on the loop's thread (N = 200: 31 s
+     * became 57 s). Only restarts between a container's birth and its first listing go uncounted, until its next one.
+     */
+    public RestartCounts(Engine engine, Instant startedAt) {
         this.engine = engine;
+        // The list call gives creation times in whole seconds.
+        this.startedAt = startedAt.equals(Instant.MAX) ? startedAt : startedAt.truncatedTo(ChronoUnit.SECONDS);
     }
 
     /**
@@ -51,6 +68,12 @@ public final class RestartCounts {
         for (ObservedContainer c : observed.containers()) {
             String key = c.state() + "/" + c.exitCode();
             Known k = byId.get(c.id());
+            if (k == null && c.created() != null && !c.created().isBefore(startedAt)) {
+                k = new Known(key, 0); // born while hostlet watched: its own start event is no restart
+                next.put(c.id(), k);
+                out.put(c.id(), 0);
+                continue;
+            }
             boolean stale = k == null || !k.key().equals(key) || (touched != null && touched.contains(c.id()));
             if (stale && inspected < MAX_PER_PASS) {
                 inspected++;

@@ -129,7 +129,7 @@ public class Reconciler {
         recorder = new Recorder(new BackoffBook(), pulledImages, clock, config.images().prune(),
                 config.images().pruneGrace(), observer::imageChanged);
         statusBuilder = new StatusBuilder(engine, config.status().logTail());
-        restartCounts = new RestartCounts(engine);
+        restartCounts = new RestartCounts(engine, clock.instant());
         running = true;
         thread = new Thread(this::loop, "hostlet-reconcile");
         thread.start();

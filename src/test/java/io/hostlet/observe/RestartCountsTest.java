@@ -74,6 +74,29 @@ class RestartCountsTest {
     }
 
     @Test
+    void aContainerBornWhileHostletWatchedCountsZeroUntilAStartEventSaysOtherwise() {
+        java.time.Instant start = java.time.Instant.parse("2026-11-30T10:00:00.700Z");
+        RestartCounts since = new RestartCounts(engine, start);
+        ObservedContainer born = Containers.from(c("web", State.RUNNING, null))
+                .created(java.time.Instant.parse("2026-11-30T10:00:00Z")).build(); // the list's whole seconds
+        engine.restartCounts.put("id-web", 0);
+
+        // first seen with its own start event: no inspect
+        assertThat(since.update(listing(born), Set.of("id-web"))).containsEntry("id-web", 0);
+        assertThat(since.update(listing(born), Set.of())).containsEntry("id-web", 0);
+        assertThat(engine.calls).isEmpty();
+        // the engine restarted it: a start event, one inspect
+        engine.restartCounts.put("id-web", 1);
+        assertThat(since.update(listing(born), Set.of("id-web"))).containsEntry("id-web", 1);
+        assertThat(engine.calls).containsExactly("inspect id-web");
+        // one created before hostlet started is inspected as ever
+        ObservedContainer older = Containers.from(c("db", State.RUNNING, null))
+                .created(java.time.Instant.parse("2026-11-30T09:59:59Z")).build();
+        since.update(listing(born, older), Set.of());
+        assertThat(engine.calls).containsExactly("inspect id-web", "inspect id-db");
+    }
+
+    @Test
     void aContainerThatWentIsForgotten() {
         counts.update(listing(c("web", State.RUNNING, null)), Set.of());
         assertThat(counts.update(listing(), Set.of())).isEmpty();
