@@ -52,18 +52,7 @@ class ManifestParserTest {
 
     /** A valid document whose spec ends with {@code specLines} (each indented by two), starting at line 7. */
     private static String withSpec(String... specLines) {
-        StringBuilder b = new StringBuilder("""
-                apiVersion: hostlet.io/v1
-                kind: Container
-                metadata:
-                  name: web
-                spec:
-                  image: nginx:1.27
-                """);
-        for (String line : specLines) {
-            b.append("  ").append(line).append('\n');
-        }
-        return b.toString();
+        return SpecYaml.withImage("nginx:1.27", specLines);
     }
 
     private static ParseResult parse(String yaml) {

@@ -20,32 +20,16 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /** The host-facing spec fields ({@link RuntimeSpec}) and {@code suspend}: parsing, errors at their node, the hash. */
 class RuntimeFieldsParserTest {
 
-    /** A valid document whose spec ends with {@code specLines} (each indented by two), starting at line 7. */
     static String withSpec(String... specLines) {
-        StringBuilder b = new StringBuilder("""
-                apiVersion: hostlet.io/v1
-                kind: Container
-                metadata:
-                  name: web
-                spec:
-                  image: busybox:1
-                """);
-        for (String line : specLines) {
-            b.append("  ").append(line).append('\n');
-        }
-        return b.toString();
+        return SpecYaml.withSpec(specLines);
     }
 
     static ContainerManifest single(String yaml) {
-        ParseResult result = ManifestParser.parse("web.yaml", yaml);
-        assertThat(result.errors()).isEmpty();
-        return result.manifests().get(0);
+        return SpecYaml.single(yaml);
     }
 
     private static List<String> errors(String yaml) {
-        ParseResult result = ManifestParser.parse("web.yaml", yaml);
-        assertThat(result.manifests()).isEmpty();
-        return result.errors().stream().map(e -> e.line() + ":" + e.column() + ": " + e.message()).toList();
+        return SpecYaml.errors(yaml);
     }
 
     @Test

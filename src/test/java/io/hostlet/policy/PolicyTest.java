@@ -35,18 +35,7 @@ class PolicyTest {
     static final List<Path> OWN = List.of(Path.of("/srv/hostlet/manifests"), Path.of("/srv/hostlet/state"));
 
     static String manifest(String... specLines) {
-        StringBuilder b = new StringBuilder("""
-                apiVersion: hostlet.io/v1
-                kind: Container
-                metadata:
-                  name: web
-                spec:
-                  image: busybox:1
-                """);
-        for (String line : specLines) {
-            b.append("  ").append(line).append('\n');
-        }
-        return b.toString();
+        return io.hostlet.manifest.SpecYaml.withSpec(specLines);
     }
 
     static List<String> errors(Policy policy, String yaml) {
