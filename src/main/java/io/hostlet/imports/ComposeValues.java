@@ -53,7 +53,7 @@ final class ComposeValues {
         return Long.toString(n);
     }
 
-    /** A Go duration ({@code 1m30s}, {@code 1.5s}, {@code 300ms}) as hostlet reads it: whole seconds or milliseconds. */
+    /** A Go duration ({@code 1m30s}, {@code 1.5s}, {@code 300ms}) as hostlet reads it: whole hours, minutes, seconds or milliseconds. */
     static String duration(String text) {
         String t = text.trim();
         Matcher m = DURATION_PART.matcher(t);
@@ -84,6 +84,12 @@ final class ComposeValues {
             throw new Skip("the duration \"" + text + "\" is finer than a millisecond");
         }
         long ms = millis.longValueExact();
+        if (ms > 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms > 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 

@@ -58,9 +58,10 @@ public final class ImportCommand implements Callable<Integer> {
                     + " e.g. ../schema/hostlet-v1.json")
     String schema;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final Map<String, String> environment;
-    private PrintStream out = System.out;
-    private PrintStream err = System.err;
 
     /** @param environment for {@code ${VAR}} interpolation (and {@code HOME} for {@code ~}) */
     public ImportCommand(Map<String, String> environment) {
@@ -69,10 +70,7 @@ public final class ImportCommand implements Callable<Integer> {
 
     /** Parses {@code args} as the command line would and runs it with {@code environment}; for tests. */
     public static int execute(Map<String, String> environment, PrintStream out, PrintStream err, String... args) {
-        ImportCommand command = new ImportCommand(environment);
-        command.out = out;
-        command.err = err;
-        CommandLine cli = new CommandLine(command);
+        CommandLine cli = new CommandLine(new ImportCommand(environment));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
@@ -80,6 +78,7 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
         if (!Files.isRegularFile(compose)) {
             err.println(compose + ": no such file");
             return INVALID;
@@ -113,7 +112,7 @@ public final class ImportCommand implements Callable<Integer> {
         err.println("wrote " + result.files().size() + " manifest(s) to " + output);
         result.dropped().forEach(err::println);
         result.notices().forEach(n -> err.println("note: " + n));
-        out.flush();
+        err.flush();
         return result.dropped().isEmpty() ? OK : DROPPED;
     }
 }

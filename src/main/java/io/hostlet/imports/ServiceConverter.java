@@ -395,7 +395,8 @@ final class ServiceConverter {
 
     private void hostNetworkRefuses() {
         if (hostNetwork) {
-            throw new Skip("not with network_mode: host (the container uses the host's network, names and resolver)");
+            throw new Skip("hostlet refuses it with network_mode: host, where the container uses the host's network,"
+                    + " names and resolver");
         }
     }
 
