@@ -121,9 +121,14 @@ final class ServiceConverter {
             guarded(mode, () -> networkMode(mode));
         }
         for (Entry e : entries) {
-            if (!e.key().equals("network_mode") && !e.key().startsWith("x-")) {
+            if (!e.key().equals("network_mode") && !e.key().equals("expose") && !e.key().startsWith("x-")) {
                 guarded(e, () -> key(e, byKey));
             }
+        }
+        // expose last: a port that ports publishes is exposed with it, whichever key comes first
+        Entry expose = byKey.get("expose");
+        if (expose != null && !ComposeNodes.isNull(expose.value())) {
+            guarded(expose, () -> expose(expose.value(), base + ".expose"));
         }
         if (!byKey.containsKey("networks") && !hostNetwork && mode == null && p.defaultNetwork()) {
             Draft.add(d.spec, "networks", p.networks().get("default"), base, line);
@@ -146,6 +151,9 @@ final class ServiceConverter {
             conversion.run();
         } catch (Skip s) {
             drop(s.at == null ? e.line() : ComposeNodes.line(s.at), base + "." + e.key(), s.getMessage());
+        } catch (IllegalArgumentException unreadable) {
+            // a number too large, a path with a NUL: the key is unreadable as a value, not the import as a whole
+            drop(e.line(), base + "." + e.key(), "cannot read its value");
         }
     }
 
@@ -181,7 +189,6 @@ final class ServiceConverter {
             case "environment" -> environment(v, path);
             case "env_file" -> envFiles(v, path);
             case "ports" -> ports(v, path);
-            case "expose" -> expose(v, path);
             case "volumes" -> volumes(v, path);
             case "tmpfs" -> tmpfs(v, path);
             case "networks" -> networks(v, path, line);

@@ -83,6 +83,8 @@ class ComposeImportTest {
                         "{image: a:1, ports: [{containerPort: 80, hostPort: 8080, hostIP: 10.0.0.1}]}"),
                 arguments("expose", "{image: a:1, expose: ['3000', 5353/udp]}",
                         "{image: a:1, ports: [{containerPort: 3000}, {containerPort: 5353, protocol: UDP}]}"),
+                arguments("expose before ports: the published port is the exposed one", "{image: a:1, expose: ['80'],"
+                        + " ports: ['8080:80']}", "{image: a:1, ports: [{containerPort: 80, hostPort: 8080}]}"),
                 arguments("named volume: compose's own volume name, so the data carries over",
                         "{image: a:1, volumes: ['data:/data', 'cache:/cache:ro']}",
                         "{image: a:1, volumes: [{name: stack_data, mountPath: /data}, {name: stack_cache, mountPath: /cache,"
