@@ -868,7 +868,9 @@ final class ServiceConverter {
                             }
                         }
                     }
-                    default -> drop(e.keyNode(), key, SWARM);
+                    case "placement", "update_config", "rollback_config", "endpoint_mode", "labels" ->
+                            drop(e.keyNode(), key, SWARM);
+                    default -> drop(e.keyNode(), key, "unknown compose key");
                 }
             } catch (Skip s) {
                 drop(s.at == null ? e.keyNode() : s.at, key, s.getMessage());

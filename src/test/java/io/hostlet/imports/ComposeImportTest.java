@@ -203,6 +203,14 @@ class ComposeImportTest {
                         + " a terminal)"),
                 arguments("security_opt label", "{image: a:1, security_opt: ['label=disable']}",
                         "3: services.app.security_opt[0]: not converted (hostlet sets no-new-privileges"),
+                arguments("a label hostlet reserves", "{image: a:1, labels: {io.hostlet.owner: me}}",
+                        "3: services.app.labels.io.hostlet.owner: not converted (hostlet refuses it: metadata.labels: label"
+                                + " \"io.hostlet.owner\" is reserved"),
+                arguments("two host ports for one container port", "{image: a:1, ports: ['80:80', '8080:80']}",
+                        "3: services.app.ports[1]: not converted (hostlet refuses it: spec.ports[1]: duplicate containerPort"
+                                + " 80/TCP"),
+                arguments("deploy placement", "{image: a:1, deploy: {placement: {constraints: [node.role==manager]}}}",
+                        "3: services.app.deploy.placement: not converted (a Swarm setting"),
                 arguments("gpus", "{image: a:1, gpus: all}", "3: services.app.gpus: not converted (hostlet has no GPU requests"));
     }
 
