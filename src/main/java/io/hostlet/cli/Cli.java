@@ -55,6 +55,7 @@ public final class Cli implements Runnable {
         cl.addSubcommand("events", new EventsCommand(ctx));
         cl.addSubcommand("logs", new LogsCommand(ctx));
         cl.addSubcommand("export", new io.hostlet.export.ExportCommand());
+        cl.addSubcommand("import", new io.hostlet.imports.ImportCommand(ctx.env()));
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof CliException failure) {
                 line.getErr().println("hostlet: " + failure.getMessage());

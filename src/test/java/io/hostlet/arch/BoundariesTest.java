@@ -117,7 +117,8 @@ class BoundariesTest {
         // service's own FolderSource, the client commands talk HTTP. Nothing of the loop, engine or API, so that
         // validate cannot touch an engine and the client commands cannot drift into the service's internals.
         // It also runs `export`, which is as offline as validate, and checks the policy as the service does.
-        allowOnly("io.hostlet.cli..", "io.hostlet.export..", "io.hostlet.desired", "io.hostlet.policy..",
+        // And `import`, export's mirror: as offline, it only converts a compose file.
+        allowOnly("io.hostlet.cli..", "io.hostlet.export..", "io.hostlet.imports..", "io.hostlet.desired", "io.hostlet.policy..",
                 "io.hostlet.manifest..",
                 "io.hostlet.config..");
         noClasses().that().resideOutsideOfPackage("io.hostlet.cli..")
@@ -126,6 +127,10 @@ class BoundariesTest {
         // (desired) and knows the manifest model, and nothing of engines, plans or the loop.
         // It reads under a policy level, as validate does.
         allowOnly("io.hostlet.export..", "io.hostlet.desired", "io.hostlet.policy..", "io.hostlet.manifest..");
+        // import is export's mirror: it writes manifests from a compose file, checks them with the manifest parser
+        // (so what it writes passes validate) and says what the policy would refuse; nothing of folders, engines or
+        // the loop, and export and import know nothing of each other.
+        allowOnly("io.hostlet.imports..", "io.hostlet.policy..", "io.hostlet.manifest..");
         // Events are derived from whole pass reports (and the difference between consecutive ones), never from hooks
         // inside the stages: so the events package sits above the loop and may read everything a report carries,
         // while nothing below knows it exists (only the api, above it, serves it).
