@@ -185,7 +185,7 @@ public class ContainerResource {
         return new ContainerSpec(s.image(), s.imagePullPolicy(), hidden(s.command()), hidden(s.args()), s.workingDir(),
                 s.user(), s.env().stream().map(e -> new ContainerSpec.EnvVar(e.name(), REDACTED)).toList(), s.ports(),
                 s.volumes(), s.networks(), s.restartPolicy(), s.resources(), s.stopGracePeriod(), hc,
-                s.restartOnUnhealthy(), s.dependsOn());
+                s.restartOnUnhealthy(), s.dependsOn()).withSources(s.sources()); // each content shows as <redacted>
     }
 
     static final String REDACTED = "<redacted>";

@@ -2,6 +2,7 @@ package io.hostlet.app;
 
 import io.hostlet.desired.DesiredSource;
 import io.hostlet.desired.FolderSource;
+import io.hostlet.desired.SourceFiles;
 
 import io.hostlet.config.HostletConfig;
 import io.hostlet.desired.git.GitOptions;
@@ -29,18 +30,19 @@ public class SourceProducer {
     @Singleton
     DesiredSource source(HostletConfig config, Clock clock) {
         Policy policy = policy(config);
+        SourceFiles files = new SourceFiles(config.secrets().dir(), List.of());
         if (config.git().url().isPresent()) {
-            return new GitSource(GitOptions.from(config.git()), clock, policy);
+            return new GitSource(GitOptions.from(config.git()), clock, policy, files);
         }
-        return new FolderSource(config.manifests().dir(), policy);
+        return new FolderSource(config.manifests().dir(), policy, files);
     }
 
     /**
-     * The policy from {@code hostlet.policy.*}; hostlet's own folders (manifests, state, git checkout) are refused as
+     * The policy from {@code hostlet.policy.*}; hostlet's own folders (manifests, state, secrets, git checkout) are refused as
      * bind mounts like the host's sensitive paths. A misspelt rule in {@code allow} stops hostlet at startup.
      */
     static Policy policy(HostletConfig config) {
-        List<Path> own = new ArrayList<>(List.of(config.manifests().dir(), config.stateDir()));
+        List<Path> own = new ArrayList<>(List.of(config.manifests().dir(), config.stateDir(), config.secrets().dir()));
         if (config.git().url().isPresent()) {
             own.add(config.git().dir());
         }

@@ -2,6 +2,7 @@ package io.hostlet.cli;
 
 import io.hostlet.desired.DesiredState;
 import io.hostlet.desired.FolderSource;
+import io.hostlet.desired.SourceFiles;
 import io.hostlet.manifest.ManifestError;
 import io.hostlet.policy.Policy;
 
@@ -30,11 +31,16 @@ final class ManifestCheck {
 
     /** As {@link #check(List)}, against {@code policy}. */
     static List<ManifestError> check(List<Path> paths, Policy policy) {
+        return check(paths, policy, new SourceFiles(SourceFiles.DEFAULT_DIR, List.of()));
+    }
+
+    /** As {@link #check(List, Policy)}, reading secrets, env files and env values with {@code sourceFiles}. */
+    static List<ManifestError> check(List<Path> paths, Policy policy, SourceFiles sourceFiles) {
         List<ManifestError> problems = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
-                problems.addAll(inFolder(p, policy));
+                problems.addAll(inFolder(p, policy, sourceFiles));
             } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 files.add(p);
             } else {
@@ -43,15 +49,15 @@ final class ManifestCheck {
         }
         if (!files.isEmpty()) {
             // Read together: a name or dependency defined in one of the files resolves in the others.
-            problems.addAll(FolderSource.ofFiles(files, policy).read().errors());
+            problems.addAll(FolderSource.ofFiles(files, policy, sourceFiles).read().errors());
         }
         problems.sort(Comparator.comparing(ManifestError::file).thenComparingInt(ManifestError::line)
                 .thenComparingInt(ManifestError::column));
         return problems;
     }
 
-    private static List<ManifestError> inFolder(Path folder, Policy policy) {
-        DesiredState state = new FolderSource(folder, policy).read();
+    private static List<ManifestError> inFolder(Path folder, Policy policy, SourceFiles sourceFiles) {
+        DesiredState state = new FolderSource(folder, policy, sourceFiles).read();
         List<ManifestError> problems = new ArrayList<>();
         if (!state.complete() && state.errors().isEmpty()) {
             problems.add(new ManifestError(display(folder), 0, 0, state.problem()));

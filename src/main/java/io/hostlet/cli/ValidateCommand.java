@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.hostlet.desired.SourceFiles;
 import io.hostlet.policy.HostPaths;
 import io.hostlet.policy.Level;
 import io.hostlet.policy.Policy;
@@ -48,6 +49,11 @@ final class ValidateCommand implements Callable<Integer> {
             + " hostlet.policy.allow.\"NAME\"=RULES in the service's configuration (repeatable)")
     Map<String, String> allow = new LinkedHashMap<>();
 
+    @Option(names = "--secrets-dir", defaultValue = ".hostlet-secrets", paramLabel = "DIR", description = "where"
+            + " env[].valueFrom.file, envFrom and secrets are read from, as hostlet.secrets.dir in the service's"
+            + " configuration (default: ${DEFAULT-VALUE})")
+    Path secretsDir;
+
     @Override
     public Integer call() throws Exception {
         Policy checked;
@@ -56,7 +62,7 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        List<ManifestError> problems = ManifestCheck.check(paths, checked);
+        List<ManifestError> problems = ManifestCheck.check(paths, checked, new SourceFiles(secretsDir, List.of()));
         PrintWriter out = spec.commandLine().getOut();
         if (output == OutputFormat.json) {
             ObjectMapper json = new ObjectMapper();

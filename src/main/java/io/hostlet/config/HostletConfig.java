@@ -56,6 +56,21 @@ public interface HostletConfig {
     /** What manifests may ask of the host (see the README's "Policy"). */
     PolicySettings policy();
 
+    /** Where {@code env[].valueFrom.file}, {@code envFrom} and {@code secrets} read from (see the README's "Secrets"). */
+    Secrets secrets();
+
+    /** The secrets folder. */
+    interface Secrets {
+        /**
+         * The folder secrets, env files and env values are read from; relative paths are resolved against the working
+         * directory, like {@code hostlet.state-dir}. Must not lie in the manifests folder or the git checkout (pushed
+         * and copied around); bind-mounting it is refused by the policy. A missing folder is an error only for the
+         * manifests that use it.
+         */
+        @WithDefault(".hostlet-secrets")
+        Path dir();
+    }
+
     /** The policy: a level and per-manifest exceptions, which only this configuration can grant. */
     interface PolicySettings {
         /** {@code baseline} (default), {@code restricted} or {@code privileged} (no checks). */

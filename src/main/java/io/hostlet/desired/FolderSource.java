@@ -95,22 +95,33 @@ public final class FolderSource implements DesiredSource {
 
     /** What manifests may ask of the host; a refused file is held like an invalid one. */
     private final Policy policy;
+    /** Reads what manifests take from files; a file whose sources cannot be read is held like an invalid one. */
+    private final SourceFiles sourceFiles;
+    /** Watches the secrets folder, whose changes must recreate containers like a manifest edit; null when not. */
+    private FolderWatcher secretsWatcher;
 
     /** The folder, under the default policy ({@link Policy#baseline()}). */
     public FolderSource(Path folder) {
         this(folder, Policy.baseline());
     }
 
+    /** The folder, with secrets looked up in {@link SourceFiles#DEFAULT_DIR}. */
     public FolderSource(Path folder, Policy policy) {
+        this(folder, policy, new SourceFiles(SourceFiles.DEFAULT_DIR, List.of()));
+    }
+
+    public FolderSource(Path folder, Policy policy, SourceFiles sourceFiles) {
         this.folder = folder;
         this.chosenFiles = null;
         this.policy = policy;
+        this.sourceFiles = sourceFiles;
     }
 
-    private FolderSource(Map<String, Path> chosenFiles, Policy policy) {
+    private FolderSource(Map<String, Path> chosenFiles, Policy policy, SourceFiles sourceFiles) {
         this.folder = Path.of(".");
         this.chosenFiles = chosenFiles;
         this.policy = policy;
+        this.sourceFiles = sourceFiles;
     }
 
     /**
@@ -125,6 +136,14 @@ public final class FolderSource implements DesiredSource {
 
     /** As {@link #ofFiles(List)}, checked against {@code policy}. */
     public static FolderSource ofFiles(List<Path> files, Policy policy) {
+        return ofFiles(files, policy, new SourceFiles(SourceFiles.DEFAULT_DIR, List.of()));
+    }
+
+    /**
+     * As {@link #ofFiles(List, Policy)}, reading secrets with {@code sourceFiles}; each file's own folder is the tree
+     * its config files must lie in.
+     */
+    public static FolderSource ofFiles(List<Path> files, Policy policy, SourceFiles sourceFiles) {
         Map<String, Path> chosen = new TreeMap<>();
         for (Path f : files) {
             Path name = f.getFileName();
@@ -132,7 +151,7 @@ public final class FolderSource implements DesiredSource {
                 chosen.put(f.toString().replace(java.io.File.separatorChar, '/'), f);
             }
         }
-        return new FolderSource(chosen, policy);
+        return new FolderSource(chosen, policy, sourceFiles);
     }
 
     /** The folder read. */
@@ -158,6 +177,23 @@ public final class FolderSource implements DesiredSource {
             }, WATCH_DEBOUNCE);
             watcher.start();
         }
+        watchSecrets(onChange);
+    }
+
+    /**
+     * Watches the secrets folder: a changed secret, env file or env value must make the next read look again (and
+     * recreate the containers using it) like a manifest edit. The notice carries nothing: the next read re-reads every
+     * source. A folder that does not exist yet is not watched; the resync timer covers it.
+     */
+    public synchronized void watchSecrets(Runnable onChange) {
+        Path dir = sourceFiles.secretsDir();
+        if (secretsWatcher == null && Files.isDirectory(dir)) {
+            secretsWatcher = new FolderWatcher(dir, () -> {
+                dirty = true;
+                onChange.run();
+            }, WATCH_DEBOUNCE);
+            secretsWatcher.start();
+        }
     }
 
     @Override
@@ -165,6 +201,10 @@ public final class FolderSource implements DesiredSource {
         if (watcher != null) {
             watcher.close();
             watcher = null;
+        }
+        if (secretsWatcher != null) {
+            secretsWatcher.close();
+            secretsWatcher = null;
         }
     }
 
@@ -220,7 +260,7 @@ public final class FolderSource implements DesiredSource {
         Map<String, Path> toRead = overLimit == null ? listing.files : Map.of();
         for (Map.Entry<String, Path> file : toRead.entrySet()) {
             String rel = file.getKey();
-            ParseResult result = parse(rel, file.getValue(), nowParsed);
+            ParseResult result = resolve(file.getValue(), parse(rel, file.getValue(), nowParsed), nowParsed.get(rel));
             if (result.ok() && result.manifests().isEmpty() && result.images().isEmpty() || blank(nowParsed.get(rel))) {
                 // Empty, blank or only comments: what a truncating writer (>), an editor mid-save or a torn write
                 // leaves for a moment. Never read as "remove everything this file made"; deleting it is how to remove.
@@ -337,6 +377,19 @@ public final class FolderSource implements DesiredSource {
         if (previous != null) {
             good.put(rel, previous);
         }
+    }
+
+    /**
+     * {@code result} with the files its manifests take content from read afresh: the parse is reused while the
+     * manifest's bytes are unchanged, but a secret or config file may have changed, so they are read on every read
+     * (only manifests that use them pay for it).
+     */
+    private ParseResult resolve(Path file, ParseResult result, Parsed parsed) {
+        if (parsed == null || !SourceFiles.needed(result)) {
+            return result;
+        }
+        Path tree = chosenFiles == null ? folder : file.toAbsolutePath().getParent();
+        return sourceFiles.resolve(result, new String(parsed.bytes(), StandardCharsets.UTF_8), file, tree);
     }
 
     /** Reads and parses one file, reusing the last parse when its text is unchanged; records it in {@code into}. */

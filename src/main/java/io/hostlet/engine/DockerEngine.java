@@ -48,6 +48,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
+import io.hostlet.manifest.FileSources;
 import io.hostlet.manifest.ImageRefs;
 import io.hostlet.manifest.RuntimeSpec;
 
@@ -394,7 +395,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
         CreateContainerCmd cmd = fast.createContainerCmd(s.image())
                 .withName(name)
                 .withLabels(all)
-                .withEnv(s.env().stream().map(e -> e.name() + "=" + e.value()).toList())
+                .withEnv(s.environment())
                 .withExposedPorts(s.ports().stream().map(DockerEngine::exposed).toList())
                 .withStopTimeout((int) s.stopGracePeriod().toSeconds())
                 .withHostConfig(host);
@@ -451,7 +452,40 @@ public final class DockerEngine implements Engine, AutoCloseable {
                 throw e;
             }
         }
+        copyFiles(id, name, s);
         return id;
+    }
+
+    /**
+     * Copies the spec's config files and secrets into the created container (Engine API {@code PUT
+     * /containers/{id}/archive}), before it ever starts, so nothing on the host is bind-mounted and a secret
+     * changed on disk reaches the container only through a recreate. A container that did not get its files is removed
+     * before this throws: it must never start without them. The engine's error names the path, never the content.
+     */
+    private void copyFiles(String id, String name, ContainerSpec s) {
+        List<FileSources.MountedFile> copies = s.sources().copies();
+        if (copies.isEmpty()) {
+            return;
+        }
+        FileSources.Owner owner = FileSources.Owner.of(s);
+        byte[] tar;
+        try {
+            tar = Tar.of(copies.stream().map(f -> new Tar.Entry(f.mountPath(), f.content().bytes(), f.mode(),
+                    owner.uid(), owner.gid())).toList(), System.currentTimeMillis() / 1000);
+        } catch (IllegalArgumentException e) {
+            removeContainer(id);
+            throw new EngineException(EngineException.Kind.FAILED, "cannot copy files into " + name + ": " + e.getMessage(), e);
+        }
+        try {
+            call("copy files into " + name, () -> {
+                fast.copyArchiveToContainerCmd(id).withRemotePath("/")
+                        .withTarInputStream(new java.io.ByteArrayInputStream(tar)).exec();
+                return null;
+            });
+        } catch (EngineException e) {
+            removeContainer(id);
+            throw e;
+        }
     }
 
     /** The host-facing fields, each set only when the manifest sets it, so Docker's defaults stay Docker's. */

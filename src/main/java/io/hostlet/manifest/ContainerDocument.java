@@ -11,6 +11,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,8 +33,13 @@ final class ContainerDocument {
             "user", "env", "ports", "volumes", "networks", "restartPolicy", "resources", "stopGracePeriod",
             "healthcheck", "restartOnUnhealthy", "dependsOn", "suspend", "hostNetwork", "hostPID", "hostIPC",
             "securityContext", "devices", "extraHosts", "hostname", "dns", "tmpfs", "shmSize", "sysctls", "init",
-            "stopSignal", "ulimits", "logging");
-    private static final List<String> ENV = List.of("name", "value");
+            "stopSignal", "ulimits", "logging", "envFrom", "files", "secrets");
+    private static final List<String> ENV = List.of("name", "value", "valueFrom");
+    private static final List<String> VALUE_FROM = List.of("file");
+    private static final List<String> ENV_FROM = List.of("file");
+    private static final List<String> FILE = List.of("source", "mountPath", "mode");
+    private static final List<String> SECRET = List.of("source", "mountPath");
+    private static final Pattern MODE = Pattern.compile("(0o?)?([0-7]{3})");
     private static final List<String> PORT = List.of("containerPort", "hostPort", "protocol", "hostIP");
     private static final List<String> VOLUME = List.of("name", "hostPath", "mountPath", "readOnly");
     private static final List<String> RESOURCES = List.of("memory", "cpus");
@@ -127,6 +133,12 @@ final class ContainerDocument {
         Boolean restartOnUnhealthy = r.bool(spec.get("restartOnUnhealthy"), "spec.restartOnUnhealthy");
         RuntimeSpec runtime = RuntimeDocument.read(r, spec, ContainerDocument::ipText);
         Boolean suspend = r.bool(spec.get("suspend"), "spec.suspend");
+        List<FileSources.EnvValueFrom> envFromFiles = new ArrayList<>();
+        List<EnvVar> env = env(spec.get("env"), envFromFiles);
+        List<VolumeMount> volumes = volumes(spec.get("volumes"));
+        FileSources sources = new FileSources(envFromFiles, envFrom(spec.get("envFrom")),
+                mountedFiles(spec.get("files"), "spec.files", FILE), mountedFiles(spec.get("secrets"), "spec.secrets", SECRET));
+        checkMountedFiles(spec, sources, volumes, runtime);
         return new ContainerSpec(
                 image,
                 pull,
@@ -134,9 +146,9 @@ final class ContainerDocument {
                 r.stringList(spec.get("args"), "spec.args"),
                 absolutePath(spec.get("workingDir"), "spec.workingDir"),
                 r.text(spec.get("user"), "spec.user"),
-                env(spec.get("env")),
+                env,
                 ports(spec.get("ports")),
-                volumes(spec.get("volumes")),
+                volumes,
                 networks(spec.get("networks")),
                 restart == null ? RestartPolicy.Always : restart,
                 resources(spec.get("resources")),
@@ -145,7 +157,8 @@ final class ContainerDocument {
                 Boolean.TRUE.equals(restartOnUnhealthy),
                 dependsOn(spec.get("dependsOn")),
                 runtime,
-                Boolean.TRUE.equals(suspend));
+                Boolean.TRUE.equals(suspend),
+                sources);
     }
 
     private HealthCheck healthcheck(Node node) {
@@ -236,7 +249,7 @@ final class ContainerDocument {
         return out;
     }
 
-    private List<EnvVar> env(Node node) {
+    private List<EnvVar> env(Node node, List<FileSources.EnvValueFrom> fromFiles) {
         List<EnvVar> out = new ArrayList<>();
         Map<String, String> firstAt = new HashMap<>();
         List<Node> items = r.list(node, "spec.env");
@@ -250,6 +263,15 @@ final class ContainerDocument {
             String name = r.text(nameNode, path + ".name");
             Node valueNode = item.get("value");
             String value = valueNode == null ? "" : r.text(valueNode, path + ".value");
+            String file = null;
+            if (item.get("valueFrom") != null) {
+                Fields from = r.mapping(item.get("valueFrom"), path + ".valueFrom", VALUE_FROM);
+                file = from == null ? null : secretName(from.required("file"), path + ".valueFrom.file");
+                value = null;
+                if (valueNode != null) {
+                    r.error(item.node(), path, "set at most one of \"value\" or \"valueFrom\"");
+                }
+            }
             if (name == null) {
                 continue;
             }
@@ -261,12 +283,133 @@ final class ContainerDocument {
                 r.error(nameNode, path + ".name", "duplicate name " + NodeReader.quote(name) + " (first at " + firstAt.get(name) + ")");
             } else {
                 firstAt.put(name, path);
-                if (value != null) {
+                if (file != null) {
+                    fromFiles.add(new FileSources.EnvValueFrom(name, file, i, null));
+                } else if (value != null) {
                     out.add(new EnvVar(name, value));
                 }
             }
         }
         return out;
+    }
+
+    private List<FileSources.EnvFile> envFrom(Node node) {
+        List<FileSources.EnvFile> out = new ArrayList<>();
+        List<Node> items = r.list(node, "spec.envFrom");
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String path = "spec.envFrom[" + i + "]";
+            Fields item = r.mapping(items.get(i), path, ENV_FROM);
+            String file = item == null ? null : secretName(item.required("file"), path + ".file");
+            if (file != null) {
+                out.add(new FileSources.EnvFile(file, null));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A file's name under {@code hostlet.secrets.dir}: relative, without {@code ..}; where it really leads (symlinks)
+     * is checked when it is read.
+     */
+    private String secretName(Node node, String path) {
+        String text = r.text(node, path);
+        if (text == null) {
+            return null;
+        }
+        if (text.isEmpty() || text.startsWith("/") || List.of(text.split("/")).contains("..") || text.indexOf('\0') >= 0) {
+            r.error(node, path, "expected a file name relative to hostlet.secrets.dir, without \"..\", got "
+                    + NodeReader.quote(text));
+            return null;
+        }
+        return text;
+    }
+
+    /** {@code files} (source beside the manifest, a mode) or {@code secrets} (source in the secrets folder, 0400). */
+    private List<FileSources.MountedFile> mountedFiles(Node node, String listPath, List<String> known) {
+        boolean secrets = known == SECRET;
+        List<FileSources.MountedFile> out = new ArrayList<>();
+        List<Node> items = r.list(node, listPath);
+        for (int i = 0; items != null && i < items.size(); i++) {
+            String path = listPath + "[" + i + "]";
+            Fields item = r.mapping(items.get(i), path, known);
+            if (item == null) {
+                continue;
+            }
+            String source;
+            if (secrets) {
+                source = secretName(item.required("source"), path + ".source");
+            } else {
+                source = r.text(item.required("source"), path + ".source");
+                if (source != null && (source.isEmpty() || source.startsWith("/") || source.indexOf('\0') >= 0)) {
+                    r.error(item.get("source"), path + ".source", "expected a path relative to the manifest's folder,"
+                            + " got " + NodeReader.quote(source));
+                    source = null;
+                }
+            }
+            String mountPath = absolutePath(item.required("mountPath"), path + ".mountPath");
+            if (mountPath != null && (mountPath.equals("/") || mountPath.endsWith("/"))) {
+                r.error(item.get("mountPath"), path + ".mountPath", "expected the path of a file, got "
+                        + NodeReader.quote(mountPath));
+                mountPath = null;
+            } else if (mountPath != null && (mountPath.length() > 250
+                    || List.of(mountPath.split("/")).stream().anyMatch(c -> c.length() > 100 || c.equals("..")))) {
+                // a tar header's limits (the copy into the container is an archive), and no climbing out
+                r.error(item.get("mountPath"), path + ".mountPath", "expected at most 250 characters, at most 100 per"
+                        + " name and no \"..\", got " + NodeReader.quote(mountPath));
+                mountPath = null;
+            }
+            int mode = secrets ? FileSources.SECRET_MODE : FileSources.DEFAULT_FILE_MODE;
+            if (item.get("mode") != null) {
+                String text = r.text(item.get("mode"), path + ".mode");
+                java.util.regex.Matcher m = text == null ? null : MODE.matcher(text);
+                if (m != null && m.matches()) {
+                    mode = Integer.parseInt(m.group(2), 8);
+                } else if (text != null) {
+                    r.error(item.get("mode"), path + ".mode", "expected an octal mode like 0444 or 0640, got "
+                            + NodeReader.quote(text));
+                }
+            }
+            if (source != null && mountPath != null) {
+                out.add(new FileSources.MountedFile(source, Path.of(mountPath).normalize().toString(), mode, null));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Files are copied into the container before its first start, so they cannot share a path with each other, nor lie
+     * in a volume or tmpfs (the copy would land in the volume, or be hidden by the tmpfs), nor go into a read-only root
+     * file system (the engine refuses the copy).
+     */
+    private void checkMountedFiles(Fields spec, FileSources sources, List<VolumeMount> volumes, RuntimeSpec runtime) {
+        Map<String, String> firstAt = new HashMap<>();
+        List<String> dirs = new ArrayList<>();
+        volumes.forEach(v -> dirs.add(v.mountPath()));
+        if (runtime != null) {
+            runtime.tmpfs().forEach(t -> dirs.add(t.mountPath()));
+        }
+        for (String list : List.of("files", "secrets")) {
+            List<FileSources.MountedFile> items = list.equals("files") ? sources.files() : sources.secrets();
+            for (int i = 0; i < items.size(); i++) {
+                String path = "spec." + list + "[" + i + "].mountPath";
+                String mount = items.get(i).mountPath();
+                String first = firstAt.putIfAbsent(mount, path);
+                if (first != null) {
+                    r.error(spec.get(list), path, "duplicate mountPath " + NodeReader.quote(mount) + " (first at " + first + ")");
+                }
+                for (String d : dirs) {
+                    if (mount.equals(d) || mount.startsWith(d.endsWith("/") ? d : d + "/")) {
+                        r.error(spec.get(list), path, "mountPath " + NodeReader.quote(mount) + " lies in the volume or"
+                                + " tmpfs mounted at " + NodeReader.quote(d) + " (a file is copied into the container's"
+                                + " own file system)");
+                    }
+                }
+            }
+            if (!items.isEmpty() && runtime != null && runtime.securityContext().readOnlyRootFilesystem()) {
+                r.error(spec.get(list), "spec." + list, "cannot be used with securityContext.readOnlyRootFilesystem:"
+                        + " files are copied into the container's root file system before it starts (see docs/adr/0014)");
+            }
+        }
     }
 
     private List<PortMapping> ports(Node node) {

@@ -10,6 +10,8 @@ import java.util.List;
  * @param runtime the host-facing fields (namespaces, security context, devices, ...); {@link RuntimeSpec#NONE} when
  *                the manifest sets none
  * @param suspend whether the container is to be stopped and kept; a planner decision, not part of the spec hash
+ * @param sources env values, env files, config files and secrets taken from files; {@link FileSources#NONE} when the
+ *                manifest uses none
  */
 public record ContainerSpec(
         String image,
@@ -29,13 +31,15 @@ public record ContainerSpec(
         boolean restartOnUnhealthy,
         List<Dependency> dependsOn,
         RuntimeSpec runtime,
-        boolean suspend) {
+        boolean suspend,
+        FileSources sources) {
 
     /** The grace period used when a manifest gives none. */
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
     public ContainerSpec {
         runtime = runtime == null ? RuntimeSpec.NONE : runtime;
+        sources = sources == null ? FileSources.NONE : sources;
         dependsOn = List.copyOf(dependsOn);
         command = List.copyOf(command);
         args = List.copyOf(args);
@@ -43,6 +47,27 @@ public record ContainerSpec(
         ports = List.copyOf(ports);
         volumes = List.copyOf(volumes);
         networks = List.copyOf(networks);
+    }
+
+    /** A spec that takes nothing from files ({@link FileSources#NONE}). */
+    public ContainerSpec(String image, PullPolicy imagePullPolicy, List<String> command, List<String> args,
+                         String workingDir, String user, List<EnvVar> env, List<PortMapping> ports,
+                         List<VolumeMount> volumes, List<String> networks, RestartPolicy restartPolicy,
+                         Resources resources, Duration stopGracePeriod, HealthCheck healthcheck,
+                         boolean restartOnUnhealthy, List<Dependency> dependsOn, RuntimeSpec runtime, boolean suspend) {
+        this(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks, restartPolicy,
+                resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend, FileSources.NONE);
+    }
+
+    /** This spec with {@code s} as its sources (the desired-state reader fills in their contents). */
+    public ContainerSpec withSources(FileSources s) {
+        return new ContainerSpec(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks,
+                restartPolicy, resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend, s);
+    }
+
+    /** The container's environment: {@link #env} with what {@link #sources} adds (see {@link FileSources#environment}). */
+    public List<String> environment() {
+        return sources.environment(env);
     }
 
     /** A spec with the host-facing fields at their defaults ({@link RuntimeSpec#NONE}), not suspended. */

@@ -79,7 +79,28 @@ public final class SpecHash {
             f.put("healthcheck", healthcheck(s.healthcheck()));
         }
         runtime(f, s.runtime());
+        sources(f, s.sources());
         return f;
+    }
+
+    /**
+     * What the container takes from files, by content digest only (never the content, never the file's name: a renamed
+     * file with the same content needs no new container), each list only when the manifest uses it.
+     */
+    private static void sources(Map<String, Object> f, FileSources s) {
+        putIfNotEmpty(f, "envValueFrom", sorted(s.env().stream().map(e -> e.name() + "=" + digest(e.content())).toList()));
+        putIfNotEmpty(f, "envFrom", s.envFrom().stream().map(e -> digest(e.content())).toList()); // later files win
+        putIfNotEmpty(f, "files", s.files().stream()
+                .sorted(Comparator.comparing(FileSources.MountedFile::mountPath))
+                .map(m -> m.mountPath() + ":" + Integer.toOctalString(m.mode()) + ":" + digest(m.content())).toList());
+        putIfNotEmpty(f, "secrets", s.secrets().stream()
+                .sorted(Comparator.comparing(FileSources.MountedFile::mountPath))
+                .map(m -> m.mountPath() + ":" + digest(m.content())).toList());
+    }
+
+    /** A content's digest; "unread" for a manifest whose files were not read (validation only, never planned). */
+    private static String digest(FileContent c) {
+        return c == null ? "unread" : c.digest();
     }
 
     /**

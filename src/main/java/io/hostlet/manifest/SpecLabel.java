@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * <p>Digested: each env value (per variable, so a change names the variable), {@code command} and {@code args} (each
  * as a whole list: a {@code --password=...} argument is as secret as an env value, and a person gains little from
  * knowing which argument changed), a health check's {@code exec} command (same reason) and {@code logging} (a driver's
- * options may hold a token). Kept as they are: the image,
+ * options may hold a token), and the content digests of {@code envValueFrom}, {@code envFrom}, {@code files} and
+ * {@code secrets} (each list as a whole: a plain SHA-256 of a short password can be guessed). Kept as they are: the image,
  * ports, volumes, networks, restart policy, resources, user, working dir and the user's labels, which are not secrets
  * and are shown by {@code docker inspect} or as labels anyway.
  *
@@ -34,7 +35,8 @@ public final class SpecLabel {
 
     /** The entry naming the key; sorts before every field. */
     static final String KEY_ID = "#";
-    private static final Set<String> DIGESTED = Set.of("env", "command", "args", "healthcheck", "logging");
+    private static final Set<String> DIGESTED = Set.of("env", "command", "args", "healthcheck", "logging",
+            "envValueFrom", "envFrom", "files", "secrets");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SpecLabel() {
@@ -54,7 +56,8 @@ public final class SpecLabel {
             m.spec().env().forEach(e -> env.put(e.name(), key.digest("env." + e.name(), e.value())));
             f.put("env", env);
         }
-        for (String list : List.of("command", "args")) {
+        // A content digest is no secret by itself, but a short password's SHA-256 can be guessed offline: key it too.
+        for (String list : List.of("command", "args", "envValueFrom", "envFrom", "files", "secrets")) {
             if (f.get(list) instanceof List<?> l) {
                 f.put(list, key.digest(list, SpecHash.json(l)));
             }

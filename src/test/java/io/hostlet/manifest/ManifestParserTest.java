@@ -231,7 +231,7 @@ class ManifestParserTest {
                 arguments("an unknown spec field", withSpec("imagePolicy: Always"),
                         List.of("7:3: unknown field \"imagePolicy\" in spec (known: image, imagePullPolicy, command, args,"
                                 + " workingDir, user, env, ports, volumes, networks, restartPolicy, resources, stopGracePeriod,"
-                                + " healthcheck, restartOnUnhealthy, dependsOn, suspend, hostNetwork, hostPID, hostIPC, securityContext, devices, extraHosts, hostname, dns, tmpfs, shmSize, sysctls, init, stopSignal, ulimits, logging)")),
+                                + " healthcheck, restartOnUnhealthy, dependsOn, suspend, hostNetwork, hostPID, hostIPC, securityContext, devices, extraHosts, hostname, dns, tmpfs, shmSize, sysctls, init, stopSignal, ulimits, logging, envFrom, files, secrets)")),
                 arguments("a missing image", withSpec().replace("  image: nginx:1.27\n", "  user: me\n"),
                         List.of("6:3: spec.image is required")),
                 arguments("an image with whitespace", withSpec().replace("nginx:1.27", "\"nginx 1.27\""),
@@ -260,8 +260,8 @@ class ManifestParserTest {
                                 + " shown, it may hold one)")),
                 arguments("a duplicate env name", withSpec("env:", "  - {name: A}", "  - {name: B}", "  - {name: A, value: 2}"),
                         List.of("10:14: spec.env[2].name: duplicate name \"A\" (first at spec.env[0])")),
-                arguments("an unknown env field", withSpec("env:", "  - {name: A, valueFrom: x}"),
-                        List.of("8:17: unknown field \"valueFrom\" in spec.env[0] (known: name, value)")),
+                arguments("an unknown env field", withSpec("env:", "  - {name: A, valueFile: x}"),
+                        List.of("8:17: unknown field \"valueFile\" in spec.env[0] (known: name, value, valueFrom)")),
                 arguments("a port without containerPort", withSpec("ports:", "  - {hostPort: 8080}"),
                         List.of("8:7: spec.ports[0].containerPort is required")),
                 arguments("a containerPort that is not a number", withSpec("ports:", "  - {containerPort: abc}"),
@@ -373,7 +373,7 @@ class ManifestParserTest {
                 "7:18: spec.restartPolicy: expected one of Always, OnFailure, Never, got \"sometimes\"",
                 "12:22: unknown field \"extra\" in spec (known: image, imagePullPolicy, command, args, workingDir, user,"
                         + " env, ports, volumes, networks, restartPolicy, resources, stopGracePeriod, healthcheck,"
-                        + " restartOnUnhealthy, dependsOn, suspend, hostNetwork, hostPID, hostIPC, securityContext, devices, extraHosts, hostname, dns, tmpfs, shmSize, sysctls, init, stopSignal, ulimits, logging)");
+                        + " restartOnUnhealthy, dependsOn, suspend, hostNetwork, hostPID, hostIPC, securityContext, devices, extraHosts, hostname, dns, tmpfs, shmSize, sysctls, init, stopSignal, ulimits, logging, envFrom, files, secrets)");
     }
 
     @Test

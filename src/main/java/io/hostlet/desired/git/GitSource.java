@@ -3,6 +3,7 @@ package io.hostlet.desired.git;
 import io.hostlet.desired.DesiredSource;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.desired.FolderSource;
+import io.hostlet.desired.SourceFiles;
 import io.hostlet.desired.SourceInfo;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -130,7 +132,19 @@ public final class GitSource implements DesiredSource {
         this(options, clock, MIN_FETCH_GAP, policy);
     }
 
+    /**
+     * As {@link #GitSource(GitOptions, Clock, Policy)}, reading secrets with {@code sourceFiles} (the checkout is added
+     * to the trees they must not come from).
+     */
+    public GitSource(GitOptions options, Clock clock, Policy policy, SourceFiles sourceFiles) {
+        this(options, clock, MIN_FETCH_GAP, policy, sourceFiles);
+    }
+
     GitSource(GitOptions options, Clock clock, Duration minFetchGap, Policy policy) {
+        this(options, clock, minFetchGap, policy, new SourceFiles(SourceFiles.DEFAULT_DIR, List.of()));
+    }
+
+    GitSource(GitOptions options, Clock clock, Duration minFetchGap, Policy policy, SourceFiles sourceFiles) {
         this.options = options;
         this.clock = clock;
         this.minFetchGap = minFetchGap;
@@ -145,7 +159,8 @@ public final class GitSource implements DesiredSource {
         this.signatures = options.signingKeysFile().filter(f -> options.verifySignatures()).map(CommitSignatures::new).orElse(null);
         webhookSecret(); // fail now rather than at the first webhook
         Path current = checkout.current();
-        this.folder = new FolderSource(options.path().isEmpty() ? current : current.resolve(options.path()), policy);
+        this.folder = new FolderSource(options.path().isEmpty() ? current : current.resolve(options.path()), policy,
+                sourceFiles.alsoRefusing(options.dir()));
         adopt();
     }
 
@@ -231,10 +246,13 @@ public final class GitSource implements DesiredSource {
             poller.setDaemon(true);
             poller.start();
         }
+        // The tree changes only with commits, but secrets change beside it: their notice asks for a pass too.
+        folder.watchSecrets(onChange);
     }
 
     @Override
     public void close() {
+        folder.close();
         Thread t;
         synchronized (this) {
             closed = true;
