@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * The engine's restart count of each managed container ({@code RestartCount}, what its restart policy did), which
  * the list call does not carry. A container is inspected (one call) only when something may have moved the count:
- * it is new to hostlet, its state or exit code in the listing changed, or an engine event was about it since
+ * it is new to hostlet, its state (a pause aside) or exit code in the listing changed, or an engine event was about it since
  * (a restart by the engine is a {@code die} and a {@code start}, which a listing made between them may not show).
  * A pass that changes nothing makes no call. While the event stream is down only listing changes are seen; the next
  * event-less restart is then counted at the container's next state change.
@@ -66,7 +66,7 @@ public final class RestartCounts {
         int inspected = 0;
         pending = false;
         for (ObservedContainer c : observed.containers()) {
-            String key = c.state() + "/" + c.exitCode();
+            String key = key(c);
             Known k = byId.get(c.id());
             if (k == null && c.created() != null && !c.created().isBefore(startedAt)) {
                 k = new Known(key, 0); // born while hostlet watched: its own start event is no restart
@@ -97,6 +97,16 @@ public final class RestartCounts {
         byId.clear();
         byId.putAll(next);
         return out;
+    }
+
+    /**
+     * What the listing shows of a container that a restart would change. A pause freezes the processes without
+     * stopping them, so paused and running are one key: pausing and unpausing a container costs no inspect.
+     */
+    static String key(ObservedContainer c) {
+        ObservedContainer.State state = c.state() == ObservedContainer.State.PAUSED
+                ? ObservedContainer.State.RUNNING : c.state();
+        return state + "/" + c.exitCode();
     }
 
     /** Whether some containers could not be inspected in the last update and wait for the next pass. */

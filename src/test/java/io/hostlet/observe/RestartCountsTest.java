@@ -59,6 +59,17 @@ class RestartCountsTest {
     }
 
     @Test
+    void aPauseAndAnUnpauseAskNothing() {
+        engine.restartCounts.put("id-web", 4);
+        counts.update(listing(c("web", State.RUNNING, null)), Set.of());
+
+        assertThat(counts.update(listing(c("web", State.PAUSED, null)), Set.of())).containsEntry("id-web", 4);
+        assertThat(counts.update(listing(c("web", State.RUNNING, null)), Set.of())).containsEntry("id-web", 4);
+
+        assertThat(engine.calls).containsExactly("inspect id-web");
+    }
+
+    @Test
     void manyNewContainersAreInspectedOverSeveralPassesAndSaySoMeanwhile() {
         List<ObservedContainer> many = new ArrayList<>();
         for (int i = 0; i < RestartCounts.MAX_PER_PASS + 5; i++) {
