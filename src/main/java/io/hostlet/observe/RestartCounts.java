@@ -30,7 +30,15 @@ public final class RestartCounts {
     private static final Logger LOG = Logger.getLogger(RestartCounts.class);
     static final int MAX_PER_PASS = 32;
 
-    private record Known(String key, int count) {}
+    /**
+     * @param unstarted born while hostlet watched and listed only as created so far: its first start is no restart
+     *                  either, so the listing or event that shows it started costs no inspect
+     */
+    private record Known(String key, int count, boolean unstarted) {
+        Known(String key, int count) {
+            this(key, count, false);
+        }
+    }
 
     private final Engine engine;
     /** When this hostlet started: a container created since is seen from its birth (see {@link #update}). */
@@ -68,10 +76,13 @@ public final class RestartCounts {
         for (ObservedContainer c : observed.containers()) {
             String key = key(c);
             Known k = byId.get(c.id());
-            if (k == null && c.created() != null && !c.created().isBefore(startedAt)) {
-                k = new Known(key, 0); // born while hostlet watched: its own start event is no restart
+            boolean born = k == null && c.created() != null && !c.created().isBefore(startedAt);
+            if (born || k != null && k.unstarted()) {
+                // born while hostlet watched: its own start event is no restart (nor is the first start of one that
+                // was listed between its create and its start, as during a cold converge)
+                k = new Known(key, born ? 0 : k.count(), c.state() == ObservedContainer.State.CREATED);
                 next.put(c.id(), k);
-                out.put(c.id(), 0);
+                out.put(c.id(), k.count());
                 continue;
             }
             boolean stale = k == null || !k.key().equals(key) || (touched != null && touched.contains(c.id()));

@@ -108,6 +108,24 @@ class RestartCountsTest {
     }
 
     @Test
+    void aContainerBornWhileHostletWatchedAndListedBeforeItsStartCountsZeroWhenItStarts() {
+        RestartCounts since = new RestartCounts(engine, java.time.Instant.parse("2026-11-30T10:00:00Z"));
+        java.time.Instant birth = java.time.Instant.parse("2026-11-30T10:00:05Z");
+        ObservedContainer created = Containers.from(c("web", State.CREATED, null)).created(birth).build();
+        ObservedContainer running = Containers.from(c("web", State.RUNNING, null)).created(birth).build();
+        engine.restartCounts.put("id-web", 0);
+
+        // a cold converge lists it between its create and its start, then sees it running with its start event
+        assertThat(since.update(listing(created), Set.of())).containsEntry("id-web", 0);
+        assertThat(since.update(listing(running), Set.of("id-web"))).containsEntry("id-web", 0);
+        assertThat(engine.calls).isEmpty();
+        // from then on it is like any other: the engine restarted it, a start event, one inspect
+        engine.restartCounts.put("id-web", 1);
+        assertThat(since.update(listing(running), Set.of("id-web"))).containsEntry("id-web", 1);
+        assertThat(engine.calls).containsExactly("inspect id-web");
+    }
+
+    @Test
     void aContainerThatWentIsForgotten() {
         counts.update(listing(c("web", State.RUNNING, null)), Set.of());
         assertThat(counts.update(listing(), Set.of())).isEmpty();
