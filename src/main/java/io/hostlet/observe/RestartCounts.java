@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * The engine's restart count of each managed container ({@code RestartCount}, what its restart policy did), which
  * the list call does not carry. A container is inspected (one call) only when something may have moved the count:
- * it is new to hostlet, its state or exit code in the listing changed, or an engine event was about it since
+ * it is new to hostlet, its state (a pause aside) or exit code in the listing changed, or an engine event was about it since
  * (a restart by the engine is a {@code die} and a {@code start}, which a listing made between them may not show).
  * A pass that changes nothing makes no call. While the event stream is down only listing changes are seen; the next
  * event-less restart is then counted at the container's next state change.
@@ -30,7 +30,15 @@ public final class RestartCounts {
     private static final Logger LOG = Logger.getLogger(RestartCounts.class);
     static final int MAX_PER_PASS = 32;
 
-    private record Known(String key, int count) {}
+    /**
+     * @param unstarted born while hostlet watched and listed only as created so far: its first start is no restart
+     *                  either, so the listing or event that shows it started costs no inspect
+     */
+    private record Known(String key, int count, boolean unstarted) {
+        Known(String key, int count) {
+            this(key, count, false);
+        }
+    }
 
     private final Engine engine;
     /** When this hostlet started: a container created since is seen from its birth (see {@link #update}). */
@@ -66,12 +74,15 @@ public final class RestartCounts {
         int inspected = 0;
         pending = false;
         for (ObservedContainer c : observed.containers()) {
-            String key = c.state() + "/" + c.exitCode();
+            String key = key(c);
             Known k = byId.get(c.id());
-            if (k == null && c.created() != null && !c.created().isBefore(startedAt)) {
-                k = new Known(key, 0); // born while hostlet watched: its own start event is no restart
+            boolean born = k == null && c.created() != null && !c.created().isBefore(startedAt);
+            if (born || k != null && k.unstarted()) {
+                // born while hostlet watched: its own start event is no restart (nor is the first start of one that
+                // was listed between its create and its start, as during a cold converge)
+                k = new Known(key, born ? 0 : k.count(), c.state() == ObservedContainer.State.CREATED);
                 next.put(c.id(), k);
-                out.put(c.id(), 0);
+                out.put(c.id(), k.count());
                 continue;
             }
             boolean stale = k == null || !k.key().equals(key) || (touched != null && touched.contains(c.id()));
@@ -97,6 +108,16 @@ public final class RestartCounts {
         byId.clear();
         byId.putAll(next);
         return out;
+    }
+
+    /**
+     * What the listing shows of a container that a restart would change. A pause freezes the processes without
+     * stopping them, so paused and running are one key: pausing and unpausing a container costs no inspect.
+     */
+    static String key(ObservedContainer c) {
+        ObservedContainer.State state = c.state() == ObservedContainer.State.PAUSED
+                ? ObservedContainer.State.RUNNING : c.state();
+        return state + "/" + c.exitCode();
     }
 
     /** Whether some containers could not be inspected in the last update and wait for the next pass. */

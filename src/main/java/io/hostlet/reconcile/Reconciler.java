@@ -282,16 +282,21 @@ public class Reconciler {
         }
     }
 
-    /** Waits until a pass is due (true), or until a preview is asked for (false). */
+    /**
+     * Waits until a pass is due (true), or until a preview is asked for (false). While steps are in flight a due pass
+     * also waits out its {@link Pacing pacing}; any request (the last step's end among them) wakes it to look again.
+     */
     private boolean awaitRequest(Instant wakeAt) throws InterruptedException {
         synchronized (signal) {
-            while (!requested) {
-                if (!previews.isEmpty()) {
-                    return false;
-                }
-                long ms = Duration.between(clock.instant(), wakeAt).toMillis();
+            while (true) {
+                long ms = requested
+                        ? Pacing.rest(!executor.inFlight().isEmpty(), lastPassStarted, clock.instant()).toMillis()
+                        : Duration.between(clock.instant(), wakeAt).toMillis();
                 if (ms <= 0) {
                     break;
+                }
+                if (!previews.isEmpty()) {
+                    return false;
                 }
                 signal.wait(ms);
             }

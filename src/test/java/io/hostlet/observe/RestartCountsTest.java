@@ -59,6 +59,17 @@ class RestartCountsTest {
     }
 
     @Test
+    void aPauseAndAnUnpauseAskNothing() {
+        engine.restartCounts.put("id-web", 4);
+        counts.update(listing(c("web", State.RUNNING, null)), Set.of());
+
+        assertThat(counts.update(listing(c("web", State.PAUSED, null)), Set.of())).containsEntry("id-web", 4);
+        assertThat(counts.update(listing(c("web", State.RUNNING, null)), Set.of())).containsEntry("id-web", 4);
+
+        assertThat(engine.calls).containsExactly("inspect id-web");
+    }
+
+    @Test
     void manyNewContainersAreInspectedOverSeveralPassesAndSaySoMeanwhile() {
         List<ObservedContainer> many = new ArrayList<>();
         for (int i = 0; i < RestartCounts.MAX_PER_PASS + 5; i++) {
@@ -94,6 +105,24 @@ class RestartCountsTest {
                 .created(java.time.Instant.parse("2026-11-30T09:59:59Z")).build();
         since.update(listing(born, older), Set.of());
         assertThat(engine.calls).containsExactly("inspect id-web", "inspect id-db");
+    }
+
+    @Test
+    void aContainerBornWhileHostletWatchedAndListedBeforeItsStartCountsZeroWhenItStarts() {
+        RestartCounts since = new RestartCounts(engine, java.time.Instant.parse("2026-11-30T10:00:00Z"));
+        java.time.Instant birth = java.time.Instant.parse("2026-11-30T10:00:05Z");
+        ObservedContainer created = Containers.from(c("web", State.CREATED, null)).created(birth).build();
+        ObservedContainer running = Containers.from(c("web", State.RUNNING, null)).created(birth).build();
+        engine.restartCounts.put("id-web", 0);
+
+        // a cold converge lists it between its create and its start, then sees it running with its start event
+        assertThat(since.update(listing(created), Set.of())).containsEntry("id-web", 0);
+        assertThat(since.update(listing(running), Set.of("id-web"))).containsEntry("id-web", 0);
+        assertThat(engine.calls).isEmpty();
+        // from then on it is like any other: the engine restarted it, a start event, one inspect
+        engine.restartCounts.put("id-web", 1);
+        assertThat(since.update(listing(running), Set.of("id-web"))).containsEntry("id-web", 1);
+        assertThat(engine.calls).containsExactly("inspect id-web");
     }
 
     @Test
