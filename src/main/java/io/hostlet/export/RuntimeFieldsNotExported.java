@@ -5,7 +5,8 @@ import io.hostlet.manifest.RuntimeSpec;
 
 /**
  * The host-facing fields (host namespaces, security context, devices, name resolution, tmpfs, kernel settings, init,
- * stop signal, ulimits, logging) and {@code suspend}, which export does not carry over yet: each one a manifest sets
+ * stop signal, ulimits, logging), {@code suspend}, and what a container takes from files (env values, env files,
+ * config files, secrets), which export does not carry over: each one a manifest sets
  * is reported, in both formats, so nothing is lost silently. Fields left at their default are not reported.
  */
 final class RuntimeFieldsNotExported {
@@ -38,7 +39,22 @@ final class RuntimeFieldsNotExported {
         check(report, !r.ulimits().isEmpty(), "ulimits");
         check(report, r.logging() != null, "logging");
         check(report, spec.suspend(), "suspend");
+        io.hostlet.manifest.FileSources f = spec.sources();
+        // Contents are never written into an export (they are secrets, or live beside the manifest): say so per field.
+        f.env().forEach(e -> report.drop(FROM_FILES, "spec", "env", e.index(), "valueFrom"));
+        if (!f.envFrom().isEmpty()) {
+            report.drop(FROM_FILES, "spec", "envFrom");
+        }
+        if (!f.files().isEmpty()) {
+            report.drop(FROM_FILES, "spec", "files");
+        }
+        if (!f.secrets().isEmpty()) {
+            report.drop(FROM_FILES, "spec", "secrets");
+        }
     }
+
+    private static final String FROM_FILES = "taken from files, which export does not copy (no secret is written into"
+            + " an export): map it to the target's env file, config or secret by hand";
 
     private static void check(ComposeExport.Reporter report, boolean set, String field) {
         if (set) {

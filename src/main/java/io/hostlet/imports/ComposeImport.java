@@ -144,7 +144,13 @@ public final class ComposeImport {
                 continue;
             }
             try {
-                drafts.put(names.get(s.key()), ServiceConverter.convert(p, n, s.key(), s.value(), s.line(), dropped, notices));
+                Draft d = ServiceConverter.convert(p, n, s.key(), s.value(), s.line(), dropped, notices);
+                if (!d.spec.containsKey("image")) {
+                    // its image key is reported (an unset variable, say); without one there is no manifest
+                    dropped.add(new NotConverted(file, s.line(), "services." + s.key(), "its image is not converted"));
+                    continue;
+                }
+                drafts.put(names.get(s.key()), d);
             } catch (Skip e) {
                 dropped.add(new NotConverted(file, s.line(), "services." + s.key(), e.getMessage()));
             }

@@ -44,4 +44,35 @@ class RuntimeFieldsNotExportedTest {
         assertThat(reported(ComposeExport.export(desired, lines))).containsAll(EXPECTED);
         assertThat(reported(KubernetesExport.export(desired, lines))).containsAll(EXPECTED);
     }
+
+    @Test
+    void whatComesFromFilesIsReportedAndNoContentIsExported(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        Path manifests = java.nio.file.Files.createDirectories(root.resolve("m"));
+        Path secrets = java.nio.file.Files.createDirectories(root.resolve("s"));
+        java.nio.file.Files.writeString(secrets.resolve("pw"), "s3cret-pw");
+        java.nio.file.Files.writeString(secrets.resolve("app.env"), "K=s3cret-env");
+        java.nio.file.Files.writeString(manifests.resolve("app.conf"), "x");
+        java.nio.file.Files.writeString(manifests.resolve("app.yaml"), """
+                apiVersion: hostlet.io/v1
+                kind: Container
+                metadata: {name: app}
+                spec:
+                  image: busybox:1
+                  env:
+                    - {name: MODE, value: prod}
+                    - {name: PW, valueFrom: {file: pw}}
+                  envFrom: [{file: app.env}]
+                  files: [{source: app.conf, mountPath: /etc/app.conf}]
+                  secrets: [{source: pw, mountPath: /run/secrets/pw}]
+                """);
+        DesiredState desired = new FolderSource(manifests, Policy.baseline(),
+                new io.hostlet.desired.SourceFiles(secrets, List.of())).read();
+        assertThat(desired.errors()).isEmpty();
+        FieldLines lines = FieldLines.of(manifests);
+        for (ExportResult r : List.of(ComposeExport.export(desired, lines), KubernetesExport.export(desired, lines))) {
+            assertThat(reported(r)).contains("app.yaml:8: app.spec.env[1].valueFrom", "app.yaml:9: app.spec.envFrom",
+                    "app.yaml:10: app.spec.files", "app.yaml:11: app.spec.secrets");
+            assertThat(r.toString()).doesNotContain("s3cret");
+        }
+    }
 }

@@ -335,6 +335,21 @@ class ComposeImportTest {
     }
 
     @Test
+    void aServiceWhoseImageCannotBeResolvedIsNotWritten() {
+        ImportResult r = convert("""
+                services:
+                  app:
+                    image: app:${NOPE}
+                    command: run
+                """);
+
+        assertThat(r.files()).isEmpty();
+        assertThat(r.dropped()).extracting(Object::toString).containsExactly(
+                "compose.yml:2: services.app: not converted (its image is not converted)",
+                "compose.yml:3: services.app.image: not converted (variable NOPE is not set and has no default)");
+    }
+
+    @Test
     void aServiceNameThatIsNoDnsLabelIsRenamedAndReported() {
         ImportResult r = convert("""
                 services:

@@ -177,6 +177,10 @@ class SchemaConformanceTest {
                         "shmSize: 256Mi", "sysctls: {net.core.somaxconn: \"1024\", net.ipv4.tcp_syncookies: 1}", "init: true",
                         "stopSignal: SIGINT", "ulimits: {nofile: {soft: 1024, hard: 4096}, nproc: 512, core: -1}",
                         "logging: {driver: local, options: {max-size: 20m, max-file: 5}}", "suspend: true"},
+                {"secrets and config files", "env: [{name: A, value: x}, {name: PW, valueFrom: {file: db/pw}},"
+                        + " {name: B, valueFrom: null}]", "envFrom: [{file: app.env}]",
+                        "files: [{source: ../conf/app.conf, mountPath: /etc/app.conf, mode: \"0640\"},"
+                        + " {source: b, mountPath: /b, mode: null}]", "secrets: [{source: tls.key, mountPath: /run/secrets/k}]"},
                 {"host network and defaults written out", "hostNetwork: true", "securityContext: {capabilities: {add: []}}",
                         "logging: {options: {max-size: 50m}}", "stopSignal: 15", "init: no", "suspend: false", "ports: null"},
         };
