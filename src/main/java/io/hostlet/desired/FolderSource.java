@@ -48,6 +48,10 @@ import java.util.TreeMap;
  * <p>Symlinks are followed, so the Kubernetes ConfigMap layout works ({@code web.yaml -> ..data/web.yaml},
  * {@code ..data} swapped atomically); names starting with {@code .} and editor leftovers are skipped.
  *
+ * <p>What manifests take from files (secrets, env files, config files) is read on every read through
+ * {@link SourceFiles}; a source that cannot be used holds its manifest file like a syntax error. The secrets folder
+ * has a watcher of its own (config files are in the watched tree).
+ *
  * <p>Not thread-safe: {@link #read} must be called from one thread at a time (the reconcile loop).
  */
 public final class FolderSource implements DesiredSource {

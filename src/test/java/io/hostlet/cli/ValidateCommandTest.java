@@ -69,6 +69,25 @@ class ValidateCommandTest {
     }
 
     @Test
+    void secretsAreReadFromTheSecretsDirAsTheServiceReadsThem(@TempDir Path secrets) throws IOException {
+        Path m = write("m/app.yaml", container("app", "  envFrom: [{file: app.env}]\n"));
+        String folder = m.getParent().toString();
+
+        Run missing = Run.of("validate", "--secrets-dir", secrets.toString(), folder);
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.out()).contains("app.yaml:6:20: spec.envFrom[0].file: " + secrets.resolve("app.env")
+                + " does not exist");
+
+        Files.writeString(secrets.resolve("app.env"), "TOKEN=s3cret\nbroken line\n");
+        Run broken = Run.of("validate", "--secrets-dir", secrets.toString(), folder);
+        assertThat(broken.out()).contains(secrets.resolve("app.env") + ":2: expected KEY=VALUE").doesNotContain("s3cret")
+                .doesNotContain("broken line");
+
+        Files.writeString(secrets.resolve("app.env"), "TOKEN=s3cret\n");
+        assertThat(Run.of("validate", "--secrets-dir", secrets.toString(), folder).code()).isZero();
+    }
+
+    @Test
     void theShippedExamplesAreValid() {
         Run r = Run.of("validate", "manifests");
 

@@ -174,4 +174,13 @@ class SecretFilesIT {
         await().untilAsserted(() -> assertThat(errors()).noneMatch(e -> e.startsWith(file + ":")));
         hostlet.holdsAcrossPasses(2, () -> assertThat(engine.running(sec).getId()).isEqualTo(id));
     }
+
+    @Test
+    void bindMountingTheSecretsFolderIsRefusedByThePolicy() throws Exception {
+        String peek = hostlet.name("peek");
+        hostlet.write(peek + ".yaml", Manifest.container(peek).spec("volumes: [{hostPath: " + SECRETS + ", mountPath: /s}]"));
+        await().untilAsserted(() -> assertThat(errors()).anyMatch(e -> e.startsWith(peek + ".yaml:")
+                && e.contains("spec.volumes[0].hostPath: refused by policy baseline (rule hostPath)")));
+        hostlet.holdsAcrossPasses(2, () -> assertThat(engine.container(peek)).isEmpty());
+    }
 }
