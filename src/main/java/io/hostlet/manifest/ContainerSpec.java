@@ -10,6 +10,8 @@ import java.util.List;
  * @param runtime the host-facing fields (namespaces, security context, devices, ...); {@link RuntimeSpec#NONE} when
  *                the manifest sets none
  * @param suspend whether the container is to be stopped and kept; a planner decision, not part of the spec hash
+ * @param update  how a change replaces the container ({@code spec.update}); a planner decision, not part of the spec
+ *                hash; {@link UpdatePolicy#DEFAULT} when absent
  */
 public record ContainerSpec(
         String image,
@@ -29,13 +31,15 @@ public record ContainerSpec(
         boolean restartOnUnhealthy,
         List<Dependency> dependsOn,
         RuntimeSpec runtime,
-        boolean suspend) {
+        boolean suspend,
+        UpdatePolicy update) {
 
     /** The grace period used when a manifest gives none. */
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
     public ContainerSpec {
         runtime = runtime == null ? RuntimeSpec.NONE : runtime;
+        update = update == null ? UpdatePolicy.DEFAULT : update;
         dependsOn = List.copyOf(dependsOn);
         command = List.copyOf(command);
         args = List.copyOf(args);
@@ -43,6 +47,23 @@ public record ContainerSpec(
         ports = List.copyOf(ports);
         volumes = List.copyOf(volumes);
         networks = List.copyOf(networks);
+    }
+
+    /** A spec with the default {@link UpdatePolicy}. */
+    public ContainerSpec(String image, PullPolicy imagePullPolicy, List<String> command, List<String> args,
+                         String workingDir, String user, List<EnvVar> env, List<PortMapping> ports,
+                         List<VolumeMount> volumes, List<String> networks, RestartPolicy restartPolicy,
+                         Resources resources, Duration stopGracePeriod, HealthCheck healthcheck,
+                         boolean restartOnUnhealthy, List<Dependency> dependsOn, RuntimeSpec runtime, boolean suspend) {
+        this(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks, restartPolicy,
+                resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend, null);
+    }
+
+    /** The same spec with {@code u} as its update policy. */
+    public ContainerSpec withUpdate(UpdatePolicy u) {
+        return new ContainerSpec(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks,
+                restartPolicy, resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend,
+                u);
     }
 
     /** A spec with the host-facing fields at their defaults ({@link RuntimeSpec#NONE}), not suspended. */
