@@ -276,8 +276,9 @@ public sealed interface Step {
      * Finish a replacement a crash interrupted after it was created and the old container stopped (or after the new
      * one started): the swap of {@link RecreateContainer}, with its undo. Stop {@code oldId} (already stopped is
      * fine), start {@code newId} (already running is fine), rename the old to {@link #retiredName()} and the new from
-     * {@code replacementName} to {@code name}, remove the old. Undo: if the old cannot be stopped or the new cannot
-     * be started, the new is removed and the old started again.
+     * {@code replacementName} to {@code name}, remove the old (unless {@code keepOld}: a gated update keeps it,
+     * stopped, until the gate is judged). Undo: if the old cannot be stopped or the new cannot be started, the new is
+     * removed and the old started again.
      */
     record ResumeReplacement(String oldId, Duration oldGrace, String newId, String name, String replacementName,
                              String specHash, String image, String cause, boolean keepOld) implements Step {

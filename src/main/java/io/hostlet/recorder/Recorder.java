@@ -178,9 +178,10 @@ public final class Recorder {
             String name = mc.manifest().name();
             if (o.ok()) {
                 updates.newStarted(name, mc.container().specHash(), now);
-            } else if (o.error().kind() != EngineException.Kind.UNREACHABLE
-                    && o.error().kind() != EngineException.Kind.CONFLICT) {
-                // The new container could not be made or started; the executor left the old one serving (its undo).
+            } else if (o.error().kind() == EngineException.Kind.FAILED) {
+                // The new container was made but would not start; the executor left the old one serving (its undo).
+                // Image errors are not refused: a registry that is down is retried with backoff (ImagePullBackOff),
+                // and the old container serves meanwhile; an unreachable engine or a foreign name is not the spec's.
                 updates.rolledBack(new Updates.Refusal(name, mc.container().specHash(),
                         "the new container could not be made or started: " + o.error().getMessage(), now,
                         mc.container().labels().get(Labels.REVISION)));
