@@ -206,7 +206,8 @@ public final class EventDeriver {
         } else if (step instanceof Step.StartBeside s) {
             out.add(Event.of(at, EventKind.STARTED, name, "started " + s.replacementName() + " beside the old container"
                     + " (StartFirst): " + s.cause(), details("image", s.manifest().spec().image(), "cause", s.cause())));
-        } else if (step instanceof Step.FinishUpdate s) {
+        } else if (step instanceof Step.FinishUpdate s && !s.newName().equals(s.name())) {
+            // StartFirst: the swap happens now (StopFirst's was told as recreated when it happened)
             out.add(Event.of(at, EventKind.RECREATED, name, "recreated: " + s.cause(),
                     details("cause", s.cause(), "previousId", s.oldId())));
         } else if (step instanceof Step.AdoptReplacement s) {

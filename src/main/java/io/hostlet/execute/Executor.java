@@ -243,7 +243,8 @@ public final class Executor {
             LOG.infof("recreated %s (%s)%s", r.manifest().name(), r.cause(),
                     r.keepOld() ? "; the old container is kept stopped until the new one passes its gate" : "");
         } else if (s instanceof Step.StartBeside b) {
-            String newId = create(b.container(), b.replacementName(), run, pulls);
+            // Without the name's alias: no client reaches it before it passed its gate (FinishUpdate gives it then).
+            String newId = create(b.container(), b.replacementName(), run, pulls, false);
             startOrRemove(newId);
             LOG.infof("started %s beside %s (%s); the old one serves until the new one passes its gate",
                     b.replacementName(), b.manifest().name(), b.cause());
@@ -252,6 +253,9 @@ public final class Executor {
                     !rr.keepOld());
             LOG.infof("finished the replacement of %s (%s)", rr.name(), rr.cause());
         } else if (s instanceof Step.FinishUpdate f) {
+            for (String net : f.aliasNetworks()) {
+                engine.aliasOnNetwork(f.newId(), net, f.name()); // the old one still answers to the name meanwhile
+            }
             if (f.retireOldTo() != null) {
                 engine.renameContainer(f.oldId(), f.retireOldTo());
             }
@@ -355,12 +359,17 @@ public final class Executor {
 
     /** Gets the image as {@code c} says and creates (does not start) the container under {@code name}; its id. */
     private String create(Step.NewContainer c, String name, Run run, List<Outcome.Pull> pulls) {
+        return create(c, name, run, pulls, true);
+    }
+
+    /** As above; {@code alias}: whether it gets the manifest's name as its network alias. */
+    private String create(Step.NewContainer c, String name, Run run, List<Outcome.Pull> pulls, boolean alias) {
         String image = c.manifest().spec().image();
         if (c.pull() == PullMode.FIRST) {
             pullOnce(image, run, pulls);
         }
         try {
-            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes());
+            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes(), alias);
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.CONFLICT) {
                 throw new EngineException(e.kind(), "the name " + name
@@ -375,7 +384,7 @@ public final class Executor {
                         "image " + image + " is not present and imagePullPolicy is Never", e);
             }
             pullOnce(image, run, pulls);
-            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes());
+            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes(), alias);
         }
     }
 

@@ -421,7 +421,8 @@ public final class Planner {
             return new Step.FinishUpdate(m.name(), hash, fresh.id(), fresh.name(), old == null ? null : old.id(),
                     old == null ? null : grace(old),
                     oldHasName ? Ownership.retiredName(m.name(), old.id(), fresh.name()) : null,
-                    "update passed its gate (" + pass.why() + ")" + (old == null ? "" : ": the old container goes"));
+                    "update passed its gate (" + pass.why() + ")" + (old == null ? "" : ": the old container goes"),
+                    fresh.name().equals(m.name()) ? List.of() : m.spec().networks());
         }
         String reason = ((UpdateGate.Fail) v).reason();
         return new Step.RollBack(m.name(), hash, reason, fresh.labels().get(Labels.REVISION), fresh.id(), grace(fresh),

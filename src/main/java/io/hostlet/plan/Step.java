@@ -224,11 +224,22 @@ public sealed interface Step {
      * An update's new container passed its gate: the old one goes. Rename the old one ({@code oldId}, when there is
      * one) out of the way to {@code retireOldTo} when it still has the name, give the new one ({@code newId}, now
      * called {@code newName}) the manifest's name when it has not, then stop (with {@code oldGrace}) and remove the old
-     * one. Renames first, so the name and its alias always answer. Nothing to undo: each call leaves a state the next
-     * pass recognises.
+     * one. Renames first, so the name and its alias always answer. Before the renames, a StartFirst replacement (made
+     * without the alias, so that no client reached it before its gate passed) gets the manifest's name as its alias on
+     * each of {@code aliasNetworks}. Nothing to undo: each call leaves a state the next pass recognises.
      */
     record FinishUpdate(String name, String specHash, String newId, String newName, String oldId, Duration oldGrace,
-                        String retireOldTo, String cause) implements Step {
+                        String retireOldTo, String cause, List<String> aliasNetworks) implements Step {
+        public FinishUpdate {
+            aliasNetworks = aliasNetworks == null ? List.of() : List.copyOf(aliasNetworks);
+        }
+
+        /** A finish that gives no network alias (StopFirst: the new container was made with it). */
+        public FinishUpdate(String name, String specHash, String newId, String newName, String oldId, Duration oldGrace,
+                            String retireOldTo, String cause) {
+            this(name, specHash, newId, newName, oldId, oldGrace, retireOldTo, cause, List.of());
+        }
+
         public Target target() {
             return Target.container(name);
         }

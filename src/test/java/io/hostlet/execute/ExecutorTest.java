@@ -174,6 +174,11 @@ class ExecutorTest {
         public synchronized void renameContainer(String id, String newName) {
             calls.add("rename " + id + " " + newName);
         }
+
+        @Override
+        public synchronized void aliasOnNetwork(String id, String network, String alias) {
+            calls.add("alias " + id + " " + network + " " + alias);
+        }
     }
 
     static Step.RecreateContainer recreate() {
@@ -279,9 +284,10 @@ class ExecutorTest {
         SwapEngine engine = new SwapEngine();
 
         run(engine, new Step.FinishUpdate("web", "h", "id-new", "web.next-0123abcd", "id-old",
-                java.time.Duration.ofSeconds(4), "web.next-99999999", "passed"));
+                java.time.Duration.ofSeconds(4), "web.next-99999999", "passed", List.of("app")));
 
-        assertThat(engine.calls).containsExactly("rename id-old web.next-99999999", "rename id-new web",
+        assertThat(engine.calls).containsExactly("alias id-new app web", "rename id-old web.next-99999999",
+                "rename id-new web",
                 "stop id-old 4s", "remove id-old");
     }
 

@@ -63,14 +63,13 @@ class UpdateRollbackIT {
         // The new one needs 4 s before it serves: meanwhile it runs beside the old one, which keeps the name.
         hostlet.write(name + ".yaml", web(name, network, "two", 4, startFirst));
         String next = name + ".next-" + hashOf(web(name, network, "two", 4, startFirst)).substring(0, 8);
-        await().untilAsserted(() -> {
-            assertThat(containersFor(name)).containsExactly(name, next);
-            assertThat(engine.running(next).getNetworkSettings().getNetworks().get(network).getAliases())
-                    .contains(name);
-        });
+        await().untilAsserted(() -> assertThat(containersFor(name)).containsExactly(name, next));
+        // Not yet the name's alias: no client reaches it before it passed its gate.
+        assertThat(engine.running(next).getNetworkSettings().getNetworks().get(network).getAliases())
+                .doesNotContain(name);
         assertThat(engine.running(name).getId()).as("the old one still has the name and runs").isEqualTo(old.getId());
-        assertThat(get(client, "http://" + name + "/")).as("the name answers while the new one starts")
-                .startsWith("hello ");
+        assertThat(get(client, "http://" + name + "/")).as("the old one answers while the new one starts")
+                .isEqualTo("hello one\n");
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(containersFor(name)).containsExactly(name);
@@ -81,6 +80,8 @@ class UpdateRollbackIT {
         });
         // After the renames, the embedded DNS still resolves the name (container name and alias) to the new one.
         assertThat(get(client, "http://" + name + "/")).isEqualTo("hello two\n");
+        assertThat(engine.running(name).getNetworkSettings().getNetworks().get(network).getAliases())
+                .as("the alias, for the next update").contains(name);
     }
 
     @Test
