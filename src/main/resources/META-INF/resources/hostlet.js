@@ -23,7 +23,7 @@
     Pending: 'phase-wait', Pulling: 'phase-wait',
     CrashLoopBackOff: 'phase-bad', Failed: 'phase-bad', ImagePullBackOff: 'phase-bad', ErrImageNeverPull: 'phase-bad',
     Succeeded: 'phase-neutral',
-    Conflict: 'phase-warn', Removing: 'phase-warn'
+    Conflict: 'phase-warn', Removing: 'phase-warn', RolledBack: 'phase-warn'
   };
 
   var state = {

@@ -17,6 +17,7 @@ import io.hostlet.status.ContainerStatus;
 import io.hostlet.status.HostStatus;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -192,6 +193,38 @@ public class ContainerResource {
 
     private static List<String> hidden(List<String> items) {
         return items.stream().map(i -> REDACTED).toList();
+    }
+
+    /** What {@code POST .../retry} answers: the container and what was asked. */
+    public record RetryAnswer(String name, String result, String failedSpecHash) {
+    }
+
+    @POST
+    @Path("/retry")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Try the spec refused after a rollback again (the next pass plans its update afresh)")
+    @APIResponse(responseCode = "202", description = "The retry is asked for; the next pass (requested now) makes it",
+            content = @Content(schema = @Schema(implementation = RetryAnswer.class)))
+    @APIResponse(responseCode = "404", description = "No manifest wants it and hostlet manages no container of that name")
+    @APIResponse(responseCode = "409", description = "It is not rolled back: there is nothing to retry")
+    @APIResponse(responseCode = "503", description = "hostlet does not run its loop (another holds the instance lock)")
+    public Response retry(@PathParam("name") String name) {
+        if (!gate.held()) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, gate.reason());
+        }
+        ContainerStatus entry = reconciler.status().containers().stream().filter(c -> c.name().equals(name))
+                .findFirst().orElse(null);
+        if (entry == null) {
+            return notFound(name);
+        }
+        if (entry.rolledBack() == null) {
+            return error(Response.Status.CONFLICT, name + " is not rolled back (phase " + entry.phase()
+                    + "): there is nothing to retry");
+        }
+        reconciler.retry(name);
+        return Response.status(Response.Status.ACCEPTED).type(MediaType.APPLICATION_JSON)
+                .entity(new RetryAnswer(name, "retry asked for: the next pass tries spec "
+                        + entry.rolledBack().failedSpecHash() + " again", entry.rolledBack().failedSpecHash())).build();
     }
 
     private static Response notFound(String name) {

@@ -58,6 +58,17 @@ final class ApiClient {
         }
     }
 
+    /** {@code POST /api/v1<path>} without a body; any 2xx answer's body as JSON. */
+    JsonNode postJson(String path, String notFound) {
+        String body = send("POST", path, "application/json", new String[0], HttpResponse.BodyHandlers.ofString(), true,
+                notFound, s -> s).body();
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new CliException(server + " answered POST /api/v1" + path + " with something that is not JSON");
+        }
+    }
+
     /** {@code GET /api/v1<path>}'s body as text (JSON printed unchanged). */
     String getText(String path, String accept, String notFound) {
         return get(path, accept, new String[0], HttpResponse.BodyHandlers.ofString(), true, notFound, s -> s).body();
@@ -74,8 +85,15 @@ final class ApiClient {
 
     private <T> Answer<T> get(String path, String accept, String[] headers, HttpResponse.BodyHandler<T> handler, boolean bounded, String notFound,
                               Function<T, String> errorBody) {
+        return send("GET", path, accept, headers, handler, bounded, notFound, errorBody);
+    }
+
+    private <T> Answer<T> send(String method, String path, String accept, String[] headers,
+                               HttpResponse.BodyHandler<T> handler, boolean bounded, String notFound,
+                               Function<T, String> errorBody) {
         URI uri = URI.create(server + "/api/v1" + path);
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Accept", accept).GET();
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Accept", accept)
+                .method(method, HttpRequest.BodyPublishers.noBody());
         if (headers.length > 0) {
             req.headers(headers);
         }
@@ -92,7 +110,7 @@ final class ApiClient {
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new CliException("cannot reach the hostlet service at " + server + " (is it running? set --server or HOSTLET_SERVER)");
         } catch (HttpTimeoutException e) {
-            throw new CliException("the hostlet service at " + server + " did not answer GET /api/v1" + path
+            throw new CliException("the hostlet service at " + server + " did not answer " + method + " /api/v1" + path
                     + " within " + REQUEST_TIMEOUT.toSeconds() + " s");
         } catch (IOException e) {
             throw new CliException("cannot reach the hostlet service at " + server + ": " + e.getMessage());
@@ -101,7 +119,7 @@ final class ApiClient {
             throw new CliException("interrupted");
         }
         int code = response.statusCode();
-        if (code == 200) {
+        if (code == 200 || "POST".equals(method) && code / 100 == 2) {
             return new Answer<>(code, response.body());
         }
         String detail = errorText(errorBody.apply(response.body()));
@@ -113,7 +131,7 @@ final class ApiClient {
         if (code == 404 && notFound != null) {
             throw new CliException(notFound);
         }
-        throw new CliException(server + " answered GET /api/v1" + path + " with " + code + (detail.isEmpty() ? "" : ": " + detail));
+        throw new CliException(server + " answered " + method + " /api/v1" + path + " with " + code + (detail.isEmpty() ? "" : ": " + detail));
     }
 
     private String token() {

@@ -54,6 +54,7 @@ public final class Cli implements Runnable {
         cl.addSubcommand("describe", new DescribeCommand(ctx));
         cl.addSubcommand("events", new EventsCommand(ctx));
         cl.addSubcommand("logs", new LogsCommand(ctx));
+        cl.addSubcommand("retry", new RetryCommand(ctx));
         cl.addSubcommand("export", new io.hostlet.export.ExportCommand());
         cl.addSubcommand("import", new io.hostlet.imports.ImportCommand(ctx.env()));
         cl.setExecutionExceptionHandler((e, line, parsed) -> {

@@ -369,6 +369,22 @@ public final class DockerEngine implements Engine, AutoCloseable {
     @Override
     public String createContainer(ContainerManifest m, String name, Map<String, String> labels,
                                   List<AnonymousVolume> carried) {
+        return createContainer(m, name, labels, carried, true);
+    }
+
+    @Override
+    public void aliasOnNetwork(String id, String network, String alias) {
+        call("give " + id + " the alias " + alias + " on " + network, () -> {
+            fast.disconnectFromNetworkCmd().withContainerId(id).withNetworkId(network).exec();
+            fast.connectToNetworkCmd().withContainerId(id).withNetworkId(network)
+                    .withContainerNetwork(new ContainerNetwork().withAliases(alias)).exec();
+            return null;
+        });
+    }
+
+    @Override
+    public String createContainer(ContainerManifest m, String name, Map<String, String> labels,
+                                  List<AnonymousVolume> carried, boolean alias) {
         ContainerSpec s = m.spec();
         List<String> networks = s.networks();
         List<Mount> mounts = mounts(s, labels);
@@ -424,7 +440,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
         if (s.healthcheck() != null) {
             cmd.withHealthcheck(healthCheck(s.healthcheck()));
         }
-        if (!networks.isEmpty()) {
+        if (!networks.isEmpty() && alias) {
             // The manifest's name as a network alias: a replacement (created under another name beside the container
             // it replaces) answers to it from the start, so clients find one of the two during the swap. Only
             // user-defined networks have aliases, and every network a manifest lists is one (hostlet makes them).
@@ -444,7 +460,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
             try {
                 call("connect " + name + " to " + net, () -> {
                     fast.connectToNetworkCmd().withContainerId(id).withNetworkId(net)
-                            .withContainerNetwork(new ContainerNetwork().withAliases(m.name())).exec();
+                            .withContainerNetwork(alias ? new ContainerNetwork().withAliases(m.name())
+                                    : new ContainerNetwork()).exec();
                     return null;
                 });
             } catch (EngineException e) {

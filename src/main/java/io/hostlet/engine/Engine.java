@@ -66,6 +66,25 @@ public interface Engine {
                            java.util.List<io.hostlet.observed.AnonymousVolume> carried);
 
     /**
+     * As {@link #createContainer(ContainerManifest, String, Map, java.util.List)}, but without the manifest's name as a
+     * network alias when {@code alias} is false: a StartFirst replacement must not receive the name's traffic before it
+     * passed its gate (it gets the alias with {@link #aliasOnNetwork} then).
+     */
+    default String createContainer(ContainerManifest m, String name, Map<String, String> labels,
+                                   java.util.List<io.hostlet.observed.AnonymousVolume> carried, boolean alias) {
+        return createContainer(m, name, labels, carried);
+    }
+
+    /**
+     * Gives the running container {@code id} the network alias {@code alias} on {@code network}, which it has joined:
+     * Docker cannot add an alias to an endpoint, so it leaves the network and joins it again with the alias (its
+     * address may change; its processes keep running).
+     */
+    default void aliasOnNetwork(String id, String network, String alias) {
+        throw new UnsupportedOperationException("aliasOnNetwork");
+    }
+
+    /**
      * Renames a container (Docker's rename: the id, state and mounts stay; the engine's DNS follows the new name).
      * Throws {@link EngineException.Kind#CONFLICT} when {@code newName} is taken.
      */

@@ -59,6 +59,8 @@ public final class EventDeriver {
     private final Map<String, Integer> engineRestarts = new HashMap<>();
     /** Container id in a told crash loop → since when it has been seen running (null: not running since). */
     private final Map<String, Instant> looping = new HashMap<>();
+    /** Container name → the spec hash whose rollback was already told. */
+    private final Map<String, String> rolledBack = new HashMap<>();
 
     /** The events {@code report} brings, in the order they are best read; remembers it for the next call. */
     public List<Event> next(PassReport report) {
@@ -73,6 +75,7 @@ public final class EventDeriver {
         }
         if (report.engineUp() && report.observed() != null) {
             crashLoops(report, out);
+            rollbacks(report, out);
             held(report, out);
             lastUp = report;
         }
@@ -200,6 +203,13 @@ public final class EventDeriver {
             out.add(Event.of(at, EventKind.RECREATED, name, "recreated: finished an interrupted replacement",
                     details("image", s.image(), "cause", s.cause(), "previousId", s.oldId())));
             started(at, name, s.image(), out);
+        } else if (step instanceof Step.StartBeside s) {
+            out.add(Event.of(at, EventKind.STARTED, name, "started " + s.replacementName() + " beside the old container"
+                    + " (StartFirst): " + s.cause(), details("image", s.manifest().spec().image(), "cause", s.cause())));
+        } else if (step instanceof Step.FinishUpdate s && !s.newName().equals(s.name())) {
+            // StartFirst: the swap happens now (StopFirst's was told as recreated when it happened)
+            out.add(Event.of(at, EventKind.RECREATED, name, "recreated: " + s.cause(),
+                    details("cause", s.cause(), "previousId", s.oldId())));
         } else if (step instanceof Step.AdoptReplacement s) {
             out.add(Event.of(at, EventKind.RECREATED, name, "recreated: adopted the replacement "
                     + s.replacementName(), details("cause", s.cause())));
@@ -290,6 +300,30 @@ public final class EventDeriver {
             }
         }
         looping.keySet().retainAll(ids);
+    }
+
+    /**
+     * One rolled-back event per refused spec: when a container enters RolledBack for a spec hash not told before
+     * (after a restart of hostlet, a rollback still in force is told again: it needs a person).
+     */
+    private void rollbacks(PassReport r, List<Event> out) {
+        Set<String> names = new HashSet<>();
+        for (ContainerStatus cs : r.status().containers()) {
+            ContainerStatus.RolledBack rb = cs.rolledBack();
+            if (cs.phase() != Phase.RolledBack || rb == null) {
+                continue;
+            }
+            names.add(cs.name());
+            if (!rb.failedSpecHash().equals(rolledBack.put(cs.name(), rb.failedSpecHash()))) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("failedSpecHash", rb.failedSpecHash());
+                d.put("reason", rb.reason());
+                d.put("refusedRevision", rb.refusedRevision());
+                d.put("revision", cs.revision());
+                out.add(Event.of(r.at(), EventKind.ROLLED_BACK, cs.name(), "rolled back: " + rb.reason(), d));
+            }
+        }
+        rolledBack.keySet().retainAll(names);
     }
 
     /** The prune guard's holds, told when the set of held targets (or why) changes. */

@@ -43,7 +43,7 @@ public enum EventKind {
     ENGINE_BACK(false),
     /** A container entered CrashLoopBackOff: it keeps exiting and its restarts back off. */
     CRASH_LOOP(true),
-    /** Reserved: a rollout was rolled back. Nothing emits it yet. */
+    /** An update failed its gate and the previous spec runs again (status phase {@code RolledBack}). */
     ROLLED_BACK(true),
     /** Reserved: a git head was refused (force push, bad signature). Nothing emits it yet. */
     GIT_REFUSED(true);

@@ -239,11 +239,46 @@ public final class Executor {
         } else if (s instanceof Step.RecreateContainer r) {
             // The replacement exists before the old container is touched: a failed pull or create leaves it serving.
             String newId = create(r.container(), r.replacementName(), run, pulls);
-            swap(r.oldId(), r.oldGrace(), newId, r.replacementName(), r.retiredName(), r.manifest().name());
-            LOG.infof("recreated %s (%s)", r.manifest().name(), r.cause());
+            swap(r.oldId(), r.oldGrace(), newId, r.replacementName(), r.retiredName(), r.manifest().name(), !r.keepOld());
+            LOG.infof("recreated %s (%s)%s", r.manifest().name(), r.cause(),
+                    r.keepOld() ? "; the old container is kept stopped until the new one passes its gate" : "");
+        } else if (s instanceof Step.StartBeside b) {
+            // Without the name's alias: no client reaches it before it passed its gate (FinishUpdate gives it then).
+            String newId = create(b.container(), b.replacementName(), run, pulls, false);
+            startOrRemove(newId);
+            LOG.infof("started %s beside %s (%s); the old one serves until the new one passes its gate",
+                    b.replacementName(), b.manifest().name(), b.cause());
         } else if (s instanceof Step.ResumeReplacement rr) {
-            swap(rr.oldId(), rr.oldGrace(), rr.newId(), rr.replacementName(), rr.retiredName(), rr.name());
+            swap(rr.oldId(), rr.oldGrace(), rr.newId(), rr.replacementName(), rr.retiredName(), rr.name(),
+                    !rr.keepOld());
             LOG.infof("finished the replacement of %s (%s)", rr.name(), rr.cause());
+        } else if (s instanceof Step.FinishUpdate f) {
+            for (String net : f.aliasNetworks()) {
+                engine.aliasOnNetwork(f.newId(), net, f.name()); // the old one still answers to the name meanwhile
+            }
+            if (f.retireOldTo() != null) {
+                engine.renameContainer(f.oldId(), f.retireOldTo());
+            }
+            if (!f.newName().equals(f.name())) {
+                engine.renameContainer(f.newId(), f.name());
+            }
+            if (f.oldId() != null) {
+                engine.stopContainer(f.oldId(), f.oldGrace());
+                engine.removeContainer(f.oldId());
+            }
+            LOG.infof("updated %s (%s)", f.name(), f.cause());
+        } else if (s instanceof Step.RollBack rb) {
+            if (rb.newId() != null) {
+                engine.stopContainer(rb.newId(), rb.newGrace());
+                engine.removeContainer(rb.newId());
+            }
+            if (rb.oldId() != null && rb.restoreOldFrom() != null) {
+                engine.renameContainer(rb.oldId(), rb.name());
+            }
+            if (rb.oldId() != null && rb.startOld()) {
+                engine.startContainer(rb.oldId());
+            }
+            LOG.warnf("rolled back %s (%s)", rb.name(), rb.cause());
         } else if (s instanceof Step.AdoptReplacement a) {
             engine.renameContainer(a.id(), a.name());
             if (a.start()) {
@@ -283,7 +318,7 @@ public final class Executor {
      * a failed rename or removal leaves names the next pass recognises (a replacement to adopt, a leftover to remove).
      */
     private void swap(String oldId, java.time.Duration oldGrace, String newId, String replacementName,
-                      String retiredName, String name) {
+                      String retiredName, String name, boolean removeOld) {
         try {
             engine.stopContainer(oldId, oldGrace);
             engine.startContainer(newId);
@@ -297,7 +332,9 @@ public final class Executor {
         }
         engine.renameContainer(oldId, retiredName);
         engine.renameContainer(newId, name);
-        engine.removeContainer(oldId);
+        if (removeOld) {
+            engine.removeContainer(oldId);
+        }
     }
 
     /** One compensating call; its own failure is kept with the error it compensates, never thrown instead of it. */
@@ -322,12 +359,17 @@ public final class Executor {
 
     /** Gets the image as {@code c} says and creates (does not start) the container under {@code name}; its id. */
     private String create(Step.NewContainer c, String name, Run run, List<Outcome.Pull> pulls) {
+        return create(c, name, run, pulls, true);
+    }
+
+    /** As above; {@code alias}: whether it gets the manifest's name as its network alias. */
+    private String create(Step.NewContainer c, String name, Run run, List<Outcome.Pull> pulls, boolean alias) {
         String image = c.manifest().spec().image();
         if (c.pull() == PullMode.FIRST) {
             pullOnce(image, run, pulls);
         }
         try {
-            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes());
+            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes(), alias);
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.CONFLICT) {
                 throw new EngineException(e.kind(), "the name " + name
@@ -342,7 +384,7 @@ public final class Executor {
                         "image " + image + " is not present and imagePullPolicy is Never", e);
             }
             pullOnce(image, run, pulls);
-            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes());
+            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes(), alias);
         }
     }
 

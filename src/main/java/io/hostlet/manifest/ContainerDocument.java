@@ -33,13 +33,15 @@ final class ContainerDocument {
             "user", "env", "ports", "volumes", "networks", "restartPolicy", "resources", "stopGracePeriod",
             "healthcheck", "restartOnUnhealthy", "dependsOn", "suspend", "hostNetwork", "hostPID", "hostIPC",
             "securityContext", "devices", "extraHosts", "hostname", "dns", "tmpfs", "shmSize", "sysctls", "init",
-            "stopSignal", "ulimits", "logging", "envFrom", "files", "secrets");
+            "stopSignal", "ulimits", "logging", "envFrom", "files", "secrets", "update");
     private static final List<String> ENV = List.of("name", "value", "valueFrom");
     private static final List<String> VALUE_FROM = List.of("file");
     private static final List<String> ENV_FROM = List.of("file");
     private static final List<String> FILE = List.of("source", "mountPath", "mode");
     private static final List<String> SECRET = List.of("source", "mountPath");
     private static final Pattern MODE = Pattern.compile("(0o?)?([0-7]{3})");
+    private static final List<String> UPDATE = List.of("strategy", "progressDeadline", "minReady", "rollback");
+    private static final Duration MAX_UPDATE_DURATION = Duration.ofHours(1);
     private static final List<String> PORT = List.of("containerPort", "hostPort", "protocol", "hostIP");
     private static final List<String> VOLUME = List.of("name", "hostPath", "mountPath", "readOnly");
     private static final List<String> RESOURCES = List.of("memory", "cpus");
@@ -135,6 +137,8 @@ final class ContainerDocument {
         Boolean suspend = r.bool(spec.get("suspend"), "spec.suspend");
         List<FileSources.EnvValueFrom> envFromFiles = new ArrayList<>();
         List<EnvVar> env = env(spec.get("env"), envFromFiles);
+        List<PortMapping> ports = ports(spec.get("ports"));
+        UpdatePolicy update = update(spec.get("update"), ports);
         List<VolumeMount> volumes = volumes(spec.get("volumes"));
         FileSources sources = new FileSources(envFromFiles, envFrom(spec.get("envFrom")),
                 mountedFiles(spec.get("files"), "spec.files", FILE), mountedFiles(spec.get("secrets"), "spec.secrets", SECRET));
@@ -147,7 +151,7 @@ final class ContainerDocument {
                 absolutePath(spec.get("workingDir"), "spec.workingDir"),
                 r.text(spec.get("user"), "spec.user"),
                 env,
-                ports(spec.get("ports")),
+                ports,
                 volumes,
                 networks(spec.get("networks")),
                 restart == null ? RestartPolicy.Always : restart,
@@ -158,7 +162,49 @@ final class ContainerDocument {
                 dependsOn(spec.get("dependsOn")),
                 runtime,
                 Boolean.TRUE.equals(suspend),
-                sources);
+                sources,
+                update);
+    }
+
+    /** {@code spec.update}, defaults filled in; StartFirst with a fixed host port is an error (both would claim it). */
+    private UpdatePolicy update(Node node, List<PortMapping> ports) {
+        Fields u = r.mapping(node, "spec.update", UPDATE);
+        if (u == null) {
+            return UpdatePolicy.DEFAULT;
+        }
+        UpdatePolicy d = UpdatePolicy.DEFAULT;
+        UpdatePolicy.Strategy strategy = u.get("strategy") == null ? d.strategy()
+                : r.oneOf(u.get("strategy"), "spec.update.strategy", UpdatePolicy.Strategy.class);
+        Duration deadline = updateDuration(u.get("progressDeadline"), "spec.update.progressDeadline", d.progressDeadline(),
+                Duration.ofSeconds(1));
+        Duration minReady = updateDuration(u.get("minReady"), "spec.update.minReady", d.minReady(), Duration.ZERO);
+        Boolean rollback = r.bool(u.get("rollback"), "spec.update.rollback");
+        if (strategy == UpdatePolicy.Strategy.StartFirst && ports.stream().anyMatch(p -> p.hostPort() != null)) {
+            r.error(u.get("strategy"), "spec.update.strategy", "StartFirst runs the new container beside the old one,"
+                    + " and a fixed hostPort can be bound by only one of them: use StopFirst, or leave hostPort out"
+                    + " (a random host port) and reach the container by its name on a network");
+        }
+        if (deadline != null && minReady != null && minReady.compareTo(deadline) >= 0) {
+            r.error(u.get("minReady") != null ? u.get("minReady") : u.get("progressDeadline"), "spec.update.minReady", "must be shorter than progressDeadline ("
+                    + deadline.toSeconds() + "s), or no update could ever pass");
+        }
+        return new UpdatePolicy(strategy == null ? d.strategy() : strategy,
+                deadline == null ? d.progressDeadline() : deadline, minReady == null ? d.minReady() : minReady,
+                rollback == null ? d.rollback() : rollback);
+    }
+
+    private Duration updateDuration(Node node, String path, Duration absent, Duration min) {
+        String text = r.text(node, path);
+        if (text == null) {
+            return absent;
+        }
+        Duration v = Quantities.duration(text);
+        if (v == null || v.compareTo(min) < 0 || v.compareTo(MAX_UPDATE_DURATION) > 0) {
+            r.error(node, path, "expected a duration from " + min.toSeconds() + "s to 1h like 60s or 1m30s, got "
+                    + NodeReader.quote(text));
+            return null;
+        }
+        return v;
     }
 
     private HealthCheck healthcheck(Node node) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param suspend whether the container is to be stopped and kept; a planner decision, not part of the spec hash
  * @param sources env values, env files, config files and secrets taken from files; {@link FileSources#NONE} when the
  *                manifest uses none
+ * @param update  how a change replaces the container ({@code spec.update}); a planner decision, not part of the spec
+ *                hash; {@link UpdatePolicy#DEFAULT} when absent
  */
 public record ContainerSpec(
         String image,
@@ -32,7 +34,8 @@ public record ContainerSpec(
         List<Dependency> dependsOn,
         RuntimeSpec runtime,
         boolean suspend,
-        FileSources sources) {
+        FileSources sources,
+        UpdatePolicy update) {
 
     /** The grace period used when a manifest gives none. */
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
@@ -40,6 +43,7 @@ public record ContainerSpec(
     public ContainerSpec {
         runtime = runtime == null ? RuntimeSpec.NONE : runtime;
         sources = sources == null ? FileSources.NONE : sources;
+        update = update == null ? UpdatePolicy.DEFAULT : update;
         dependsOn = List.copyOf(dependsOn);
         command = List.copyOf(command);
         args = List.copyOf(args);
@@ -49,25 +53,34 @@ public record ContainerSpec(
         networks = List.copyOf(networks);
     }
 
-    /** A spec that takes nothing from files ({@link FileSources#NONE}). */
+    /** A spec that takes nothing from files ({@link FileSources#NONE}), with the default {@link UpdatePolicy}. */
     public ContainerSpec(String image, PullPolicy imagePullPolicy, List<String> command, List<String> args,
                          String workingDir, String user, List<EnvVar> env, List<PortMapping> ports,
                          List<VolumeMount> volumes, List<String> networks, RestartPolicy restartPolicy,
                          Resources resources, Duration stopGracePeriod, HealthCheck healthcheck,
                          boolean restartOnUnhealthy, List<Dependency> dependsOn, RuntimeSpec runtime, boolean suspend) {
         this(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks, restartPolicy,
-                resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend, FileSources.NONE);
+                resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend, FileSources.NONE,
+                UpdatePolicy.DEFAULT);
     }
 
     /** This spec with {@code s} as its sources (the desired-state reader fills in their contents). */
     public ContainerSpec withSources(FileSources s) {
         return new ContainerSpec(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks,
-                restartPolicy, resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend, s);
+                restartPolicy, resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend, s,
+                update);
     }
 
     /** The container's environment: {@link #env} with what {@link #sources} adds (see {@link FileSources#environment}). */
     public List<String> environment() {
         return sources.environment(env);
+    }
+
+    /** The same spec with {@code u} as its update policy. */
+    public ContainerSpec withUpdate(UpdatePolicy u) {
+        return new ContainerSpec(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks,
+                restartPolicy, resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend,
+                sources, u);
     }
 
     /** A spec with the host-facing fields at their defaults ({@link RuntimeSpec#NONE}), not suspended. */

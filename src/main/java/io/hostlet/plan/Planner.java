@@ -14,6 +14,7 @@ import io.hostlet.manifest.LabelKey;
 import io.hostlet.manifest.PullPolicy;
 import io.hostlet.manifest.SpecHash;
 import io.hostlet.manifest.SpecLabel;
+import io.hostlet.manifest.UpdatePolicy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,9 @@ public final class Planner {
     /** How the cause of a {@link Step.Wait} for a step in flight begins (status tells such waits apart by it). */
     public static final String IN_PROGRESS = "in progress: ";
 
+    /** How the cause of a {@link Step.Wait} for an update's health gate begins (see {@link UpdateGate}). */
+    public static final String GATE = "update gate: ";
+
     private Planner() {
     }
 
@@ -66,8 +70,18 @@ public final class Planner {
      */
     public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
                             Map<Target, Step> inFlight, Instant now, ImageGc gc, Origin origin, PruneGuard guard) {
+        return plan(desired, observed, backoffs, inFlight, Updates.NONE, now, gc, origin, guard);
+    }
+
+    /**
+     * As {@link #plan(DesiredState, ObservedState, Map, Map, Instant, ImageGc, Origin, PruneGuard)}, with the updates in
+     * progress and refused (see {@link Updates}): what the loop runs.
+     */
+    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
+                            Map<Target, Step> inFlight, Updates updates, Instant now, ImageGc gc, Origin origin,
+                            PruneGuard guard) {
         // The guard judges the plan's removals as a whole, after they are decided: kept apart from the decisions.
-        return guard.apply(plan(desired, observed, backoffs, inFlight, now, gc, origin), desired, observed);
+        return guard.apply(plan(desired, observed, backoffs, inFlight, updates, now, gc, origin), desired, observed);
     }
 
     /**
@@ -82,6 +96,12 @@ public final class Planner {
     /** As {@link #plan(DesiredState, ObservedState, Map, Map, Instant, ImageGc, Origin, PruneGuard)}, unguarded. */
     public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
                             Map<Target, Step> inFlight, Instant now, ImageGc gc, Origin origin) {
+        return plan(desired, observed, backoffs, inFlight, Updates.NONE, now, gc, origin);
+    }
+
+    /** As {@link #plan(DesiredState, ObservedState, Map, Map, Updates, Instant, ImageGc, Origin, PruneGuard)}, unguarded. */
+    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
+                            Map<Target, Step> inFlight, Updates updates, Instant now, ImageGc gc, Origin origin) {
         List<Step> networkCreates = new ArrayList<>();
         List<Step> containerSteps = new ArrayList<>();
         List<Step> networkRemovals = new ArrayList<>();
@@ -136,7 +156,7 @@ public final class Planner {
         for (ContainerManifest m : sortedDesired.values()) {
             if (!desired.heldNames().contains(m.name())) {
                 planContainer(m, byName.getOrDefault(m.name(), List.of()), containerSteps, desired, byName,
-                        observed.images().get(m.spec().image()), origin);
+                        observed.images().get(m.spec().image()), origin, updates, now);
             }
         }
 
@@ -196,7 +216,9 @@ public final class Planner {
 
     private static Plan.Phase phase(Plan.Kind kind, List<Step> steps, Map<Target, Backoff> backoffs,
                                     Map<Target, Step> inFlight, Instant now) {
-        return new Plan.Phase(kind, steps.stream().map(s -> gate(s, backoffs, inFlight, now)).toList());
+        // A rolled-back note is a fact for status, not something to try: no backoff or step in flight turns it into a wait.
+        return new Plan.Phase(kind, steps.stream()
+                .map(s -> s instanceof Step.RolledBack ? s : gate(s, backoffs, inFlight, now)).toList());
     }
 
     /**
@@ -227,7 +249,7 @@ public final class Planner {
 
     private static void planContainer(ContainerManifest m, List<ObservedContainer> found, List<Step> out,
                                       DesiredState desired, Map<String, List<ObservedContainer>> observed,
-                                      ImageCheck image, Origin origin) {
+                                      ImageCheck image, Origin origin, Updates updates, Instant now) {
         if (m.spec().suspend()) {
             // Suspended: stopped and kept as it is. No create, recreate, start or cleanup of replacements: all of
             // that waits until suspend is lifted, when the next pass plans the container as usual.
@@ -245,6 +267,22 @@ public final class Planner {
         List<ObservedContainer> replacements = found.stream().filter(c -> c != real).toList();
         ObservedContainer next = replacements.stream()
                 .filter(c -> c.name().equals(nextName) && hash.equals(c.specHash())).findFirst().orElse(null);
+        UpdatePolicy policy = m.spec().update();
+        // An update of this very spec in progress: its old container is the rollback, never a leftover to remove.
+        Updates.InProgress update = updates.inProgress().get(m.name());
+        if (update != null && !(update.newHash().equals(hash) && policy.rollback())) {
+            update = null;
+        }
+        if (update != null) {
+            Step judged = judgeUpdate(m, hash, real, next, found, update, updates, now);
+            if (judged != null) {
+                out.add(judged);
+                return;
+            }
+        }
+        String rollbackOldId = update == null ? null : update.oldId();
+        Updates.Refusal refusal = updates.refused().get(m.name());
+        boolean refused = refusal != null && refusal.failedHash().equals(hash);
         ObservedContainer keep;
         Step step = null;
         if (real == null) {
@@ -270,44 +308,52 @@ public final class Planner {
                 } else {
                     // (b) a crash during the swap: the old one was stopped (or the new one started); go on with it.
                     step = new Step.ResumeReplacement(real.id(), grace(real), next.id(), m.name(), next.name(), hash,
-                            m.spec().image(), "replacement " + next.name() + " interrupted mid-swap: finished");
+                            m.spec().image(), "replacement " + next.name() + " interrupted mid-swap: finished",
+                            update != null); // gated: the old one stays (stopped) until the gate is judged
                 }
             } else {
                 next = null; // the real one already has this spec: a replacement beside it is a duplicate
             }
         }
         for (ObservedContainer extra : replacements) {
-            if (extra != keep && extra != next) {
+            if (extra != keep && extra != next && !extra.id().equals(rollbackOldId)) {
                 // (d) a replacement for another spec, or a duplicate: hostlet's own by its name, never two.
                 out.add(new Step.RemoveContainer(extra.id(), m.name(), grace(extra), hash.equals(extra.specHash())
                         ? "duplicate of " + shortId(keep.id())
                         : "leftover replacement " + extra.name() + " for another spec"));
             }
         }
+        if (refused && keep != null && !hash.equals(keep.specHash())) {
+            // Rolled back: the previous spec keeps running and is looked after as usual; the refused one waits for a
+            // changed manifest or a retry.
+            out.add(new Step.RolledBack(Target.container(m.name()), refusal.failedHash(), refusal.reason(),
+                    refusal.at(), refusal.revision()));
+        }
         if (step != null) {
             // a replacement in progress is finished first; what else the container needs, the next pass sees
         } else if (keep == null) {
             step = new Step.CreateContainer(newContainer(m, hash, origin, null), "not found");
-        } else if (!hash.equals(keep.specHash())) {
+        } else if (!hash.equals(keep.specHash()) && !refused) {
             List<String> changed = SpecLabel.changes(m, keep.labels().get(Labels.SPEC), origin.labelKey());
-            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin, keep), nextName,
-                    "spec changed: " + String.join(", ", changed));
+            step = replace(m, hash, keep, nextName, origin, "spec changed: " + String.join(", ", changed));
         } else if (m.spec().imagePullPolicy() == PullPolicy.Always && image != null && image.current()
-                && keep.imageId() != null && !keep.imageId().equals(image.localId())) {
-            step = new Step.RecreateContainer(keep.id(), grace(keep), newContainer(m, hash, origin, keep), nextName,
+                && keep.imageId() != null && !keep.imageId().equals(image.localId()) && !refused) {
+            step = replace(m, hash, keep, nextName, origin,
                     "image " + m.spec().image() + " updated to " + shortDigest(image.registryDigest()));
         } else {
             step = switch (keep.state()) {
-                case CREATED -> new Step.StartContainer(keep.id(), m.name(), hash, false, "created but not started");
+                case CREATED -> new Step.StartContainer(keep.id(), m.name(), keptHash(keep, hash), false,
+                        "created but not started");
                 case EXITED, DEAD -> {
                     int code = keep.exitCode() == null ? -1 : keep.exitCode();
                     yield m.spec().restartPolicy().restarts(code)
-                            ? new Step.StartContainer(keep.id(), m.name(), hash, true,
+                            ? new Step.StartContainer(keep.id(), m.name(), keptHash(keep, hash), true,
                                     "exited with code " + code + ", restartPolicy " + m.spec().restartPolicy())
                             : null;
                 }
                 case RUNNING -> keep.health() == ObservedContainer.Health.UNHEALTHY && m.spec().restartOnUnhealthy()
-                        ? new Step.RestartContainer(keep.id(), m.name(), grace(keep), hash, "unhealthy, restartOnUnhealthy")
+                        ? new Step.RestartContainer(keep.id(), m.name(), grace(keep), keptHash(keep, hash),
+                                "unhealthy, restartOnUnhealthy")
                         : null;
                 default -> null; // paused, restarting (the engine's own policy is at work), removing
             };
@@ -325,6 +371,75 @@ public final class Planner {
         if (step != null) {
             out.add(step);
         }
+    }
+
+    /**
+     * The step that replaces {@code old} by a container of {@code m}: with rollback on, gated (StopFirst keeps the old
+     * one stopped beside the new one, StartFirst starts the new one beside the running old one); without, today's
+     * recreate, which removes the old one at the end of its swap.
+     */
+    private static Step replace(ContainerManifest m, String hash, ObservedContainer old, String nextName, Origin origin,
+                                String cause) {
+        UpdatePolicy policy = m.spec().update();
+        Step.NewContainer made = newContainer(m, hash, origin, old);
+        String rollbackTo = policy.rollback() ? (old.specHash() == null ? "" : old.specHash()) : null;
+        if (policy.strategy() == UpdatePolicy.Strategy.StartFirst && old.state() == ObservedContainer.State.RUNNING) {
+            // Beside a stopped old one there is nothing to keep serving: StopFirst's swap is as good and simpler.
+            return new Step.StartBeside(made, nextName, old.id(), rollbackTo == null ? "" : rollbackTo,
+                    cause + " (StartFirst)");
+        }
+        return new Step.RecreateContainer(old.id(), grace(old), made, nextName, cause, rollbackTo);
+    }
+
+    /**
+     * The gate of {@code u}, an update to {@code hash} in progress, once its new container runs under a settled name:
+     * {@link Step.FinishUpdate} when it passed, {@link Step.RollBack} when it failed, a {@link Step.Wait} until it is
+     * decided; null while the new container is not there to judge (a crash mid-swap, or before it was made), which the
+     * replacement rules below handle.
+     */
+    private static Step judgeUpdate(ContainerManifest m, String hash, ObservedContainer real, ObservedContainer next,
+                                    List<ObservedContainer> found, Updates.InProgress u, Updates updates, Instant now) {
+        ObservedContainer old = found.stream().filter(c -> c.id().equals(u.oldId())).findFirst().orElse(null);
+        ObservedContainer fresh;
+        if (real != null && hash.equals(real.specHash()) && real != old) {
+            fresh = real; // StopFirst after its swap (or StartFirst after its renames)
+        } else if (next != null && old != null && old == real && old.state() == ObservedContainer.State.RUNNING
+                && next.state() != ObservedContainer.State.CREATED) {
+            fresh = next; // StartFirst: the new one runs beside the old one, which still has the name
+        } else {
+            return null;
+        }
+        Target t = Target.container(m.name());
+        int restarts = updates.engineRestarts().getOrDefault(fresh.id(), 0);
+        UpdateGate.Verdict v = UpdateGate.judge(fresh, m.spec(), u, restarts, now);
+        if (v instanceof UpdateGate.Pending p) {
+            return new Step.Wait(t, p.until(), GATE + "waiting for " + p.waitingFor() + " (until "
+                    + u.clock().plus(m.spec().update().progressDeadline()) + ")");
+        }
+        boolean oldHasName = old != null && old.name().equals(m.name());
+        if (v instanceof UpdateGate.Pass pass) {
+            return new Step.FinishUpdate(m.name(), hash, fresh.id(), fresh.name(), old == null ? null : old.id(),
+                    old == null ? null : grace(old),
+                    oldHasName ? Ownership.retiredName(m.name(), old.id(), fresh.name()) : null,
+                    "update passed its gate (" + pass.why() + ")" + (old == null ? "" : ": the old container goes"),
+                    fresh.name().equals(m.name()) ? List.of() : m.spec().networks());
+        }
+        String reason = ((UpdateGate.Fail) v).reason();
+        return new Step.RollBack(m.name(), hash, reason, fresh.labels().get(Labels.REVISION), fresh.id(), grace(fresh),
+                old == null ? null : old.id(), old == null || oldHasName ? null : old.name(),
+                old != null && old.state() != ObservedContainer.State.RUNNING,
+                "update failed its gate (" + reason + "): "
+                        + (old == null ? "the old container is gone; the new one is removed"
+                        : "back to the old container (spec " + shortHash(u.previousHash()) + ")"));
+    }
+
+    /** The spec hash a kept container runs: its own label, which differs from the desired one after a rollback. */
+    private static String keptHash(ObservedContainer keep, String desiredHash) {
+        return keep.specHash() == null ? desiredHash : keep.specHash();
+    }
+
+    private static String shortHash(String h) {
+        return h == null ? "?" : h.length() > 12 ? h.substring(0, 12) : h;
     }
 
     /** What creating {@code m} takes; {@code replaced} is the container it replaces, whose anonymous volumes it keeps. */

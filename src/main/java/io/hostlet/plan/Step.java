@@ -134,7 +134,7 @@ public sealed interface Step {
     }
 
     /** A step whose success is a new container of {@link #container()}: what it acts on and needs follows from it. */
-    sealed interface MakesContainer extends Step permits CreateContainer, RecreateContainer {
+    sealed interface MakesContainer extends Step permits CreateContainer, RecreateContainer, StartBeside {
         /** The container it makes. */
         NewContainer container();
 
@@ -189,10 +189,97 @@ public sealed interface Step {
      * {@link AdoptReplacement}, or removing the replacement).
      */
     record RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String replacementName,
-                             String cause) implements MakesContainer {
+                             String cause, String rollbackTo) implements MakesContainer {
+        /** An ungated recreate: the old container is removed at the end of the swap. */
+        public RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String replacementName,
+                                 String cause) {
+            this(oldId, oldGrace, container, replacementName, cause, null);
+        }
+
         /** What the old container is called between the swap and its removal (see {@link Ownership#retiredName}). */
         public String retiredName() {
             return Ownership.retiredName(container.manifest().name(), oldId, replacementName);
+        }
+
+        /**
+         * Whether the old container is kept (stopped, under {@link #retiredName()}) after the swap: the update is gated
+         * ({@code rollbackTo}, the old one's spec hash, is set) and a failed gate starts the old one again.
+         */
+        public boolean keepOld() {
+            return rollbackTo != null;
+        }
+    }
+
+    /**
+     * StartFirst: create the new container under {@code replacementName} and start it beside the old one, which is
+     * not touched and keeps serving; the manifest's name is the new one's network alias from its create on. A new
+     * container that will not start is removed again. Its gate decides later whether the two swap names
+     * ({@link FinishUpdate}) or the new one goes ({@link RollBack}); {@code rollbackTo} is the old one's spec hash.
+     */
+    record StartBeside(NewContainer container, String replacementName, String oldId, String rollbackTo, String cause)
+            implements MakesContainer {
+    }
+
+    /**
+     * An update's new container passed its gate: the old one goes. Rename the old one ({@code oldId}, when there is
+     * one) out of the way to {@code retireOldTo} when it still has the name, give the new one ({@code newId}, now
+     * called {@code newName}) the manifest's name when it has not, then stop (with {@code oldGrace}) and remove the old
+     * one. Renames first, so the name and its alias always answer. Before the renames, a StartFirst replacement (made
+     * without the alias, so that no client reached it before its gate passed) gets the manifest's name as its alias on
+     * each of {@code aliasNetworks}. Nothing to undo: each call leaves a state the next pass recognises.
+     */
+    record FinishUpdate(String name, String specHash, String newId, String newName, String oldId, Duration oldGrace,
+                        String retireOldTo, String cause, List<String> aliasNetworks) implements Step {
+        public FinishUpdate {
+            aliasNetworks = aliasNetworks == null ? List.of() : List.copyOf(aliasNetworks);
+        }
+
+        /** A finish that gives no network alias (StopFirst: the new container was made with it). */
+        public FinishUpdate(String name, String specHash, String newId, String newName, String oldId, Duration oldGrace,
+                            String retireOldTo, String cause) {
+            this(name, specHash, newId, newName, oldId, oldGrace, retireOldTo, cause, List.of());
+        }
+
+        public Target target() {
+            return Target.container(name);
+        }
+
+        @Override
+        public String gateHash() {
+            return specHash;
+        }
+    }
+
+    /**
+     * An update's new container failed its gate, and its manifest asks for rollback: stop (with {@code newGrace}) and
+     * remove the new one ({@code newId}, when there is one), then give the old one ({@code oldId}) its name back when
+     * {@code restoreOldFrom} (its current name) is set, and start it when {@code startOld}. The recorder then refuses
+     * {@code failedHash} until the manifest changes or an operator asks ({@link Updates.Refusal}).
+     */
+    record RollBack(String name, String failedHash, String reason, String revision, String newId, Duration newGrace,
+                    String oldId, String restoreOldFrom, boolean startOld, String cause) implements Step {
+        public Target target() {
+            return Target.container(name);
+        }
+
+        @Override
+        public String gateHash() {
+            return failedHash;
+        }
+    }
+
+    /**
+     * A note: the manifest's spec {@code failedHash} was rolled back and is not tried again until the manifest changes
+     * or an operator asks for a retry; the container runs its previous spec. For status and events.
+     */
+    record RolledBack(Target target, String failedHash, String reason, Instant at, String revision) implements Step {
+        public String cause() {
+            return "rolled back: " + reason;
+        }
+
+        @Override
+        public boolean isAction() {
+            return false;
         }
     }
 
@@ -200,11 +287,18 @@ public sealed interface Step {
      * Finish a replacement a crash interrupted after it was created and the old container stopped (or after the new
      * one started): the swap of {@link RecreateContainer}, with its undo. Stop {@code oldId} (already stopped is
      * fine), start {@code newId} (already running is fine), rename the old to {@link #retiredName()} and the new from
-     * {@code replacementName} to {@code name}, remove the old. Undo: if the old cannot be stopped or the new cannot
-     * be started, the new is removed and the old started again.
+     * {@code replacementName} to {@code name}, remove the old (unless {@code keepOld}: a gated update keeps it,
+     * stopped, until the gate is judged). Undo: if the old cannot be stopped or the new cannot be started, the new is
+     * removed and the old started again.
      */
     record ResumeReplacement(String oldId, Duration oldGrace, String newId, String name, String replacementName,
-                             String specHash, String image, String cause) implements Step {
+                             String specHash, String image, String cause, boolean keepOld) implements Step {
+        /** A resume whose old container is removed at its end (the update is not gated). */
+        public ResumeReplacement(String oldId, Duration oldGrace, String newId, String name, String replacementName,
+                                 String specHash, String image, String cause) {
+            this(oldId, oldGrace, newId, name, replacementName, specHash, image, cause, false);
+        }
+
         /** What the old container is called between the swap and its removal (see {@link Ownership#retiredName}). */
         public String retiredName() {
             return Ownership.retiredName(name, oldId, replacementName);

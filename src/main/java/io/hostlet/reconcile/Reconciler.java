@@ -24,6 +24,7 @@ import io.hostlet.plan.PruneGuard;
 import io.hostlet.recorder.BackoffBook;
 import io.hostlet.recorder.PulledImages;
 import io.hostlet.recorder.Recorder;
+import io.hostlet.recorder.UpdateBook;
 import io.hostlet.status.HostStatus;
 import io.hostlet.status.PassStats;
 import io.hostlet.status.StatusBuilder;
@@ -85,6 +86,8 @@ public class Reconciler {
     private StatusBuilder statusBuilder;
     private RestartCounts restartCounts;
     private final ManifestErrorLog manifestErrorLog = new ManifestErrorLog();
+    /** Names whose refused spec an operator asked to retry, cleared by the next pass on the loop thread. */
+    private final java.util.Queue<String> retries = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Previews of the next pass asked for by the API, served by the loop thread between passes. */
     private final java.util.Queue<java.util.concurrent.CompletableFuture<PlanPreview>> previews =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -126,7 +129,8 @@ public class Reconciler {
         observer = new Observer(engine, new ImageChecker(engine, config.resyncInterval(), pool), events::epoch, clock,
                 config.images().prune());
         executor = new Executor(engine, pool, pullPool, config.images().pullParallelism());
-        recorder = new Recorder(new BackoffBook(), pulledImages, clock, config.images().prune(),
+        recorder = new Recorder(new BackoffBook(), pulledImages, new UpdateBook(config.stateDir(), config.instance()),
+                clock, config.images().prune(),
                 config.images().pruneGrace(), observer::imageChanged);
         statusBuilder = new StatusBuilder(engine, config.status().logTail());
         restartCounts = new RestartCounts(engine, clock.instant());
@@ -213,6 +217,15 @@ public class Reconciler {
             signal.notifyAll();
         }
         return f;
+    }
+
+    /**
+     * Asks for the spec of {@code name} refused after a rollback to be tried again (the operator's retry); the next
+     * pass, which this requests, clears the refusal on the loop thread and plans the update afresh.
+     */
+    public void retry(String name) {
+        retries.add(name);
+        requestPass();
     }
 
     /** The status published by the last pass. */
@@ -320,7 +333,8 @@ public class Reconciler {
                     DesiredState desired = source.read();
                     ObservedState observed = observer.preview(desired);
                     Instant now = clock.instant();
-                    Plan plan = Planner.plan(desired, observed, recorder.backoffs(), inFlight, now, recorder.imageGc(),
+                    Plan plan = Planner.plan(desired, observed, recorder.backoffs(), inFlight,
+                            recorder.updates(Map.of()), now, recorder.imageGc(),
                             new Origin(config.instance(), source.info().commit(), labelKey), pruneGuard);
                     preview = new PlanPreview(passes, config.mode().name(), now, plan);
                 } catch (RuntimeException e) {
@@ -373,9 +387,15 @@ public class Reconciler {
             recorder.observed(desired, observed, now);
         }
         Map<String, Integer> engineRestarts = engineRestarts(observed);
-        Plan plan = Planner.plan(desired, observed, recorder.backoffs(), inFlight, now, recorder.imageGc(),
-                new Origin(config.instance(), sourceInfo.commit(), labelKey), pruneGuard);
+        for (String name; (name = retries.poll()) != null; ) {
+            if (recorder.retry(name)) {
+                LOG.infof("retry of %s asked for: its refused spec is tried again", name);
+            }
+        }
+        Plan plan = Planner.plan(desired, observed, recorder.backoffs(), inFlight, recorder.updates(engineRestarts), now,
+                recorder.imageGc(), new Origin(config.instance(), sourceInfo.commit(), labelKey), pruneGuard);
         if (act && plan.hasActions()) {
+            recorder.started(plan.actions(), now); // before they run: a crash mid-update finds its record
             observer.engineChanged(); // the steps change the engine: the next pass must look
             // Long steps run beside the loop; each one's end asks for a pass, which records it and looks again.
             Executor.Started started = executor.start(plan, this::stepFinished);

@@ -8,11 +8,17 @@ import io.hostlet.plan.Backoff;
 import io.hostlet.plan.ImageGc;
 import io.hostlet.plan.Step;
 import io.hostlet.plan.Target;
+import io.hostlet.plan.Updates;
+import io.hostlet.manifest.ContainerManifest;
+import io.hostlet.manifest.SpecHash;
+import io.hostlet.observed.Labels;
+import io.hostlet.observed.ObservedContainer;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -33,6 +39,7 @@ public final class Recorder {
     private final boolean prune;
     private final Duration pruneGrace;
     private final Consumer<String> imageChanged;
+    private final UpdateBook updates;
 
     /**
      * @param prune        whether image garbage collection is on ({@code hostlet.images.prune})
@@ -42,6 +49,13 @@ public final class Recorder {
      */
     public Recorder(BackoffBook book, PulledImages pulled, Clock clock, boolean prune, Duration pruneGrace,
                     Consumer<String> imageChanged) {
+        this(book, pulled, UpdateBook.inMemory(), clock, prune, pruneGrace, imageChanged);
+    }
+
+    /** As above, with the record of updates ({@code updates}, persisted in the state folder). */
+    public Recorder(BackoffBook book, PulledImages pulled, UpdateBook updates, Clock clock, boolean prune,
+                    Duration pruneGrace, Consumer<String> imageChanged) {
+        this.updates = updates;
         this.book = book;
         this.pulled = pulled;
         this.clock = clock;
@@ -60,6 +74,37 @@ public final class Recorder {
         return book.view();
     }
 
+    /** The record of updates (in progress, refused, last known good). */
+    public UpdateBook updateBook() {
+        return updates;
+    }
+
+    /** The updates the planner must judge and respect, with the engine's restart counts by container id. */
+    public Updates updates(Map<String, Integer> engineRestarts) {
+        return updates.view(engineRestarts);
+    }
+
+    /**
+     * Books the updates the steps about to run begin, before they run: a crash while they run leaves the record, so
+     * the restarted hostlet judges their gate instead of taking the new container as it finds it.
+     */
+    public void started(Iterable<Step> actions, Instant now) {
+        for (Step s : actions) {
+            if (s instanceof Step.RecreateContainer r && r.keepOld()) {
+                updates.began(new Updates.InProgress(r.manifest().name(), r.container().specHash(), r.rollbackTo(),
+                        r.oldId(), now, null));
+            } else if (s instanceof Step.StartBeside b && b.rollbackTo() != null) {
+                updates.began(new Updates.InProgress(b.manifest().name(), b.container().specHash(), b.rollbackTo(),
+                        b.oldId(), now, null));
+            }
+        }
+    }
+
+    /** An operator asks for the refused spec of {@code name} to be tried again; whether one was refused. */
+    public boolean retry(String name) {
+        return updates.retry(name);
+    }
+
     /** Image garbage collection as the planner must apply it: off, or on with the record of pulled images. */
     public ImageGc imageGc() {
         return prune ? new ImageGc(true, pruneGrace, pulled.list()) : ImageGc.OFF;
@@ -72,6 +117,13 @@ public final class Recorder {
      */
     public void observed(DesiredState desired, ObservedState observed, Instant now) {
         book.observe(observed, now);
+        for (ObservedContainer c : observed.containers()) {
+            ContainerManifest m = desired.containers().get(c.name()); // under its own name: not mid-swap
+            if (m != null && c.state() == ObservedContainer.State.RUNNING && c.specHash() != null
+                    && c.specHash().equals(SpecHash.of(m))) {
+                updates.settled(m.name(), c.specHash()); // running its desired spec, no update pending: good
+            }
+        }
         if (prune) {
             pulled.replace(ImageGc.track(pulled.list(), desired, observed, now));
         }
@@ -92,6 +144,7 @@ public final class Recorder {
                     continue; // refused (in use, or re-pointed): the record restarted its grace; no backoff needed
                 }
             }
+            update(o, now);
             String image = s.neededImage();
             if (image != null && o.ok()) {
                 imageChanged.accept(image); // the local image may have changed
@@ -116,6 +169,32 @@ public final class Recorder {
         }
     }
 
+    /** What a step's outcome means for the record of updates. */
+    private void update(Outcome o, Instant now) {
+        Step s = o.step();
+        boolean gated = s instanceof Step.RecreateContainer r && r.keepOld() || s instanceof Step.StartBeside;
+        if (gated) {
+            Step.MakesContainer mc = (Step.MakesContainer) s;
+            String name = mc.manifest().name();
+            if (o.ok()) {
+                updates.newStarted(name, mc.container().specHash(), now);
+            } else if (o.error().kind() == EngineException.Kind.FAILED) {
+                // The new container was made but would not start; the executor left the old one serving (its undo).
+                // Image errors are not refused: a registry that is down is retried with backoff (ImagePullBackOff),
+                // and the old container serves meanwhile; an unreachable engine or a foreign name is not the spec's.
+                updates.rolledBack(new Updates.Refusal(name, mc.container().specHash(),
+                        "the new container could not be made or started: " + o.error().getMessage(), now,
+                        mc.container().labels().get(Labels.REVISION)));
+            }
+        } else if (s instanceof Step.ResumeReplacement rr && rr.keepOld() && o.ok()) {
+            updates.newStarted(rr.name(), rr.specHash(), now);
+        } else if (s instanceof Step.FinishUpdate f && o.ok()) {
+            updates.passed(f.name(), f.specHash());
+        } else if (s instanceof Step.RollBack rb && o.ok()) {
+            updates.rolledBack(new Updates.Refusal(rb.name(), rb.failedHash(), rb.reason(), now, rb.revision()));
+        }
+    }
+
     private static boolean isImageError(EngineException e) {
         return e.kind() == EngineException.Kind.PULL_FAILED || e.kind() == EngineException.Kind.IMAGE_MISSING;
     }
@@ -131,5 +210,10 @@ public final class Recorder {
         desired.images().values().forEach(m -> live.add(Target.image(m.image())));
         pulled.list().forEach(p -> live.add(Target.image(p.reference())));
         book.retain(live);
+        Set<String> names = new HashSet<>(desired.containers().keySet());
+        observed.containers().forEach(c -> names.add(c.managedName() == null ? c.name() : c.managedName()));
+        if (desired.complete()) {
+            updates.retain(names); // an unreadable folder forgets nothing
+        }
     }
 }

@@ -18,10 +18,19 @@ import java.util.List;
  * @param crashLoop   why it keeps exiting; only in phase {@code CrashLoopBackOff} (left out of JSON otherwise)
  * @param createdAt   when the engine created the container (from the list call, so a client can show its age, as
  *                    {@code docker ps} does); null when there is none
+ * @param rolledBack  the spec refused after a failed update; only in phase {@code RolledBack} (left out of JSON
+ *                    otherwise)
  */
 public record ContainerStatus(String name, Phase phase, String image, String containerId, int restarts,
                               String source, String revision, String message, String health,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) CrashLoop crashLoop, Instant createdAt) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) CrashLoop crashLoop, Instant createdAt,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) RolledBack rolledBack) {
+
+    /** An entry that was not rolled back. */
+    public ContainerStatus(String name, Phase phase, String image, String containerId, int restarts, String source,
+                           String revision, String message, String health, CrashLoop crashLoop, Instant createdAt) {
+        this(name, phase, image, containerId, restarts, source, revision, message, health, crashLoop, createdAt, null);
+    }
 
     /** A container without health or crash-loop details. */
     public ContainerStatus(String name, Phase phase, String image, String containerId, int restarts, String source,
@@ -38,19 +47,33 @@ public record ContainerStatus(String name, Phase phase, String image, String con
     /** The same entry with {@code n} restarts. */
     public ContainerStatus withRestarts(int n) {
         return new ContainerStatus(name, phase, image, containerId, n, source, revision, message, health, crashLoop,
-                createdAt);
+                createdAt, rolledBack);
     }
 
     /** The same entry with {@code newMessage}. */
     public ContainerStatus withMessage(String newMessage) {
         return new ContainerStatus(name, phase, image, containerId, restarts, source, revision, newMessage, health,
-                crashLoop, createdAt);
+                crashLoop, createdAt, rolledBack);
     }
 
     /** The same entry with crash-loop details and {@code message}. */
     public ContainerStatus withCrashLoop(CrashLoop c, String newMessage) {
         return new ContainerStatus(name, phase, image, containerId, restarts, source, revision, newMessage, health, c,
-                createdAt);
+                createdAt, rolledBack);
+    }
+
+    /**
+     * What status says about an update that was rolled back: the container runs its previous spec (its
+     * {@code revision} is the commit it runs), and hostlet does not try the refused one again until the manifest
+     * changes or an operator asks ({@code POST /api/v1/containers/{name}/retry}, {@code hostlet retry NAME}).
+     *
+     * @param failedSpecHash  the refused spec hash
+     * @param reason          why its gate failed
+     * @param at              when it was rolled back
+     * @param refusedRevision the source revision (git commit) of the refused spec; null for a plain folder
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RolledBack(String failedSpecHash, String reason, Instant at, String refusedRevision) {
     }
 
     /**

@@ -19,10 +19,16 @@ public enum Phase {
     /** Managed, no longer wanted, being removed. */
     Removing,
     /** Its manifest says {@code suspend: true}: stopped (or being stopped) and kept, not restarted. */
-    Suspended;
+    Suspended,
+    /**
+     * An update failed its gate and was rolled back: the previous spec runs, and the manifest's spec is not tried
+     * again until it changes or an operator asks for a retry.
+     */
+    RolledBack;
 
     /** Whether this phase needs a person's attention. */
     public boolean failing() {
-        return this == Failed || this == CrashLoopBackOff || this == ImagePullBackOff || this == Conflict;
+        return this == Failed || this == CrashLoopBackOff || this == ImagePullBackOff || this == Conflict
+                || this == RolledBack;
     }
 }

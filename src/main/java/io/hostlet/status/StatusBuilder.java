@@ -128,8 +128,12 @@ public final class StatusBuilder {
             }
         }
         Map<Target, Step> steps = new HashMap<>();
+        Map<Target, Step.RolledBack> rolledBack = new HashMap<>();
         for (Step s : plan.steps()) {
             steps.merge(s.target(), s, (a, b) -> b); // a container's last step is the one that tells its fate
+            if (s instanceof Step.RolledBack r) {
+                rolledBack.put(r.target(), r);
+            }
         }
         TreeSet<String> names = new TreeSet<>(desired.containers().keySet());
         names.addAll(desired.heldNames());
@@ -147,7 +151,21 @@ public final class StatusBuilder {
             String id = c == null ? null : c.id();
             Phase phase;
             String message = null;
-            if (desired.heldNames().contains(name)) {
+            Step.RolledBack refused = rolledBack.get(target);
+            ContainerStatus.RolledBack rollback = null;
+            if (refused != null && !(step instanceof Step.Wait w0 && Planner.inProgress(w0))) {
+                // The previous spec runs (looked after as usual); the manifest's spec waits for a change or a retry.
+                phase = Phase.RolledBack;
+                rollback = new ContainerStatus.RolledBack(refused.failedHash(), refused.reason(), refused.at(),
+                        refused.revision());
+                message = "rolled back: " + refused.reason() + "; spec " + shortHash(refused.failedHash())
+                        + (refused.revision() == null ? "" : " (revision " + refused.revision() + ")")
+                        + " is not tried again until the manifest changes or a retry is asked for (hostlet retry "
+                        + name + ")" + (step == refused ? "" : "; " + step.action() + ": " + step.cause());
+            } else if (step instanceof Step.Wait w && w.cause().startsWith(Planner.GATE)) {
+                phase = c == null ? Phase.Pending : phaseOf(c);
+                message = w.cause();
+            } else if (desired.heldNames().contains(name)) {
                 phase = Phase.Conflict;
                 message = "defined by more than one manifest; left as it is until that is fixed";
             } else if (m != null && m.spec().suspend() && (step == null || step instanceof Step.StopContainer)) {
@@ -206,7 +224,7 @@ public final class StatusBuilder {
             String revision = c == null ? null : c.labels().get(Labels.REVISION);
             String health = c == null || c.state() != ObservedContainer.State.RUNNING ? null : c.health().display();
             out.add(new ContainerStatus(name, phase, image, id, restarts, file, revision, message, health, null,
-                    c == null || Instant.EPOCH.equals(c.created()) ? null : c.created()));
+                    c == null || Instant.EPOCH.equals(c.created()) ? null : c.created(), rollback));
         }
         out.sort(Comparator.comparing(ContainerStatus::name));
         List<ImageStatus> images = images(desired, observed, steps);
@@ -228,6 +246,9 @@ public final class StatusBuilder {
             reason = plan.actions().size() + " step(s) in progress";
         } else if (plan.steps().stream().anyMatch(Planner::inProgress)) {
             reason = plan.steps().stream().filter(Planner::inProgress).count() + " step(s) in progress";
+        } else if (!rolledBack.isEmpty()) {
+            reason = rolledBack.size() + " container(s) rolled back: " + String.join(", ", rolledBack.keySet().stream()
+                    .map(Target::name).sorted().toList()) + " (the manifest's spec failed its update gate)";
         } else if (!plan.steps().isEmpty()) {
             long ordered = plan.steps().stream().filter(s -> s instanceof Step.Wait w && w.until() == null).count();
             reason = ordered == plan.steps().size()
@@ -282,6 +303,10 @@ public final class StatusBuilder {
             out.add(new ImageStatus(name, m.image(), phase, id, m.source().file(), message));
         }
         return out;
+    }
+
+    private static String shortHash(String h) {
+        return h == null ? "?" : h.length() > 12 ? h.substring(0, 12) : h;
     }
 
     private static Phase phaseOf(ObservedContainer c) {

@@ -23,7 +23,7 @@ final class CannedServer implements AutoCloseable {
     record Answer(int code, String contentType, String body) {}
 
     /** A request as the server saw it. */
-    record Request(String pathAndQuery, Map<String, List<String>> headers) {
+    record Request(String pathAndQuery, Map<String, List<String>> headers, String method) {
         String header(String name) {
             List<String> v = headers.get(name);
             return v == null ? null : v.get(0);
@@ -55,7 +55,7 @@ final class CannedServer implements AutoCloseable {
 
     private void handle(HttpExchange x) throws IOException {
         String key = x.getRequestURI().getRawPath() + (x.getRequestURI().getRawQuery() == null ? "" : "?" + x.getRequestURI().getRawQuery());
-        requests.add(new Request(key, Map.copyOf(x.getRequestHeaders())));
+        requests.add(new Request(key, Map.copyOf(x.getRequestHeaders()), x.getRequestMethod()));
         Answer a = answers.getOrDefault(key, new Answer(404, "application/json", "{\"error\":\"not found: " + key + "\"}"));
         byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
         x.getResponseHeaders().set("Content-Type", a.contentType());

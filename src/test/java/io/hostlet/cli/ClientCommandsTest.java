@@ -323,6 +323,30 @@ class ClientCommandsTest {
     }
 
     @Test
+    void retryPostsAndPrintsTheAnswer() {
+        server.answer("/api/v1/containers/web/retry", 202, "application/json",
+                "{\"name\":\"web\",\"result\":\"retry asked for: the next pass tries spec abc again\",\"failedSpecHash\":\"abc\"}");
+
+        Run r = run("retry", "web");
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("web: retry asked for: the next pass tries spec abc again\n");
+        assertThat(server.requests).extracting(CannedServer.Request::method).containsExactly("POST");
+    }
+
+    @Test
+    void retryOfAContainerThatIsNotRolledBackSaysWhy() {
+        server.answer("/api/v1/containers/web/retry", 409, "application/json",
+                "{\"error\":\"web is not rolled back (phase Running): there is nothing to retry\"}");
+
+        Run r = run("retry", "web");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).endsWith("answered POST /api/v1/containers/web/retry with 409: web is not rolled back"
+                + " (phase Running): there is nothing to retry\n");
+    }
+
+    @Test
     void anOldServerWithoutTheEndpointIsNamed() {
         Run r = run("plan");
 

@@ -174,6 +174,11 @@ class ExecutorTest {
         public synchronized void renameContainer(String id, String newName) {
             calls.add("rename " + id + " " + newName);
         }
+
+        @Override
+        public synchronized void aliasOnNetwork(String id, String network, String alias) {
+            calls.add("alias " + id + " " + network + " " + alias);
+        }
     }
 
     static Step.RecreateContainer recreate() {
@@ -250,5 +255,52 @@ class ExecutorTest {
 
         assertThat(outcomes.get(0).ok()).isFalse();
         assertThat(engine.calls).containsExactly("stop id-old 2s", "start id-new", "remove id-new", "start id-old");
+    }
+
+    @Test
+    void aGatedRecreateKeepsTheOldStoppedUnderItsRetiredName() throws Exception {
+        SwapEngine engine = new SwapEngine();
+        Step.RecreateContainer r = recreate();
+        Step.RecreateContainer gated = new Step.RecreateContainer(r.oldId(), r.oldGrace(), r.container(),
+                r.replacementName(), r.cause(), "h-old");
+
+        assertThat(run(engine, gated)).allMatch(Outcome::ok);
+        assertThat(engine.calls).containsExactly("create web.next-0123abcd volumes [vol1]", "stop id-old 7s",
+                "start id-new", "rename id-old " + gated.retiredName(), "rename id-new web");
+    }
+
+    @Test
+    void startBesideCreatesAndStartsTheNewOneWithoutTouchingTheOld() throws Exception {
+        SwapEngine engine = new SwapEngine();
+        Step.RecreateContainer r = recreate();
+
+        assertThat(run(engine, new Step.StartBeside(r.container(), "web.next-0123abcd", "id-old", "h-old", "StartFirst")))
+                .allMatch(Outcome::ok);
+        assertThat(engine.calls).containsExactly("create web.next-0123abcd volumes [vol1]", "start id-new");
+    }
+
+    @Test
+    void finishingAStartFirstUpdateRenamesBeforeItStopsTheOld() throws Exception {
+        SwapEngine engine = new SwapEngine();
+
+        run(engine, new Step.FinishUpdate("web", "h", "id-new", "web.next-0123abcd", "id-old",
+                java.time.Duration.ofSeconds(4), "web.next-99999999", "passed", List.of("app")));
+
+        assertThat(engine.calls).containsExactly("alias id-new app web", "rename id-old web.next-99999999",
+                "rename id-new web",
+                "stop id-old 4s", "remove id-old");
+    }
+
+    @Test
+    void aRollBackRemovesTheNewThenGivesTheOldItsNameBackAndStartsIt() throws Exception {
+        SwapEngine engine = new SwapEngine();
+
+        run(engine, new Step.RollBack("web", "h", "exited", null, "id-new", java.time.Duration.ofSeconds(1), "id-old",
+                "web.next-99999999", true, "failed"));
+        run(engine, new Step.RollBack("web", "h", "exited", null, "id-new2", java.time.Duration.ofSeconds(1), "id-old",
+                null, false, "StartFirst: the old one kept its name and runs"));
+
+        assertThat(engine.calls).containsExactly("stop id-new 1s", "remove id-new", "rename id-old web", "start id-old",
+                "stop id-new2 1s", "remove id-new2");
     }
 }

@@ -231,7 +231,7 @@ class ManifestParserTest {
                 arguments("an unknown spec field", withSpec("imagePolicy: Always"),
                         List.of("7:3: unknown field \"imagePolicy\" in spec (known: image, imagePullPolicy, command, args,"
                                 + " workingDir, user, env, ports, volumes, networks, restartPolicy, resources, stopGracePeriod,"
-                                + " healthcheck, restartOnUnhealthy, dependsOn, suspend, hostNetwork, hostPID, hostIPC, securityContext, devices, extraHosts, hostname, dns, tmpfs, shmSize, sysctls, init, stopSignal, ulimits, logging, envFrom, files, secrets)")),
+                                + " healthcheck, restartOnUnhealthy, dependsOn, suspend, hostNetwork, hostPID, hostIPC, securityContext, devices, extraHosts, hostname, dns, tmpfs, shmSize, sysctls, init, stopSignal, ulimits, logging, envFrom, files, secrets, update)")),
                 arguments("a missing image", withSpec().replace("  image: nginx:1.27\n", "  user: me\n"),
                         List.of("6:3: spec.image is required")),
                 arguments("an image with whitespace", withSpec().replace("nginx:1.27", "\"nginx 1.27\""),
@@ -373,7 +373,7 @@ class ManifestParserTest {
                 "7:18: spec.restartPolicy: expected one of Always, OnFailure, Never, got \"sometimes\"",
                 "12:22: unknown field \"extra\" in spec (known: image, imagePullPolicy, command, args, workingDir, user,"
                         + " env, ports, volumes, networks, restartPolicy, resources, stopGracePeriod, healthcheck,"
-                        + " restartOnUnhealthy, dependsOn, suspend, hostNetwork, hostPID, hostIPC, securityContext, devices, extraHosts, hostname, dns, tmpfs, shmSize, sysctls, init, stopSignal, ulimits, logging, envFrom, files, secrets)");
+                        + " restartOnUnhealthy, dependsOn, suspend, hostNetwork, hostPID, hostIPC, securityContext, devices, extraHosts, hostname, dns, tmpfs, shmSize, sysctls, init, stopSignal, ulimits, logging, envFrom, files, secrets, update)");
     }
 
     @Test

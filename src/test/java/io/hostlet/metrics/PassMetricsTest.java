@@ -92,7 +92,7 @@ class PassMetricsTest {
                 Arguments.of("every phase", Arrays.asList(Phase.values()),
                         Map.of(Phase.Pending, 1, Phase.Running, 1, Phase.Succeeded, 1, Phase.Failed, 1,
                                 Phase.CrashLoopBackOff, 1, Phase.ImagePullBackOff, 1, Phase.Conflict, 1,
-                                Phase.Removing, 1, Phase.Suspended, 1)));
+                                Phase.Removing, 1, Phase.Suspended, 1, Phase.RolledBack, 1)));
     }
 
     @ParameterizedTest(name = "{0}")

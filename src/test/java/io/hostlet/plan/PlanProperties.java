@@ -92,10 +92,27 @@ final class PlanProperties {
             } else if (s instanceof Step.CreateContainer c) {
                 w.observed.add(started(c.manifest(), newId, checks));
             } else if (s instanceof Step.RecreateContainer r) {
-                w.observed.removeIf(c -> c.id().equals(r.oldId()));
+                retireOrRemove(w, r.oldId(), r.retiredName(), r.keepOld() && w.recordsUpdates);
                 w.observed.add(started(r.manifest(), newId, checks));
+            } else if (s instanceof Step.StartBeside b) {
+                w.observed.add(io.hostlet.observed.Containers.from(started(b.manifest(), newId, checks))
+                        .name(b.replacementName()).build());
+            } else if (s instanceof Step.FinishUpdate f) {
+                if (f.retireOldTo() != null) {
+                    renamed(w, f.oldId(), f.retireOldTo());
+                }
+                renamed(w, f.newId(), f.name());
+                w.observed.removeIf(c -> c.id().equals(f.oldId()));
+            } else if (s instanceof Step.RollBack rb) {
+                w.observed.removeIf(c -> c.id().equals(rb.newId()));
+                if (rb.oldId() != null) {
+                    renamed(w, rb.oldId(), rb.name());
+                    if (rb.startOld()) {
+                        restarted(w, rb.oldId());
+                    }
+                }
             } else if (s instanceof Step.ResumeReplacement rr) {
-                w.observed.removeIf(c -> c.id().equals(rr.oldId()));
+                retireOrRemove(w, rr.oldId(), rr.retiredName(), rr.keepOld() && w.recordsUpdates);
                 renamed(w, rr.newId(), rr.name());
                 if (w.observed.stream().anyMatch(c -> c.id().equals(rr.newId()) && c.state() != State.RUNNING)) {
                     restarted(w, rr.newId()); // starting a running container changes nothing
@@ -114,6 +131,16 @@ final class PlanProperties {
             } else {
                 throw new IllegalArgumentException("no simulation for " + s);
             }
+        }
+    }
+
+    /** The old container of a swap: kept stopped under its retired name (a gated update), or removed. */
+    private static void retireOrRemove(World w, String oldId, String retiredName, boolean keep) {
+        if (keep) {
+            w.observed.replaceAll(c -> c.id().equals(oldId) ? io.hostlet.observed.Containers.from(c).name(retiredName)
+                    .state(State.EXITED).exitCode(0).build() : c);
+        } else {
+            w.observed.removeIf(c -> c.id().equals(oldId));
         }
     }
 

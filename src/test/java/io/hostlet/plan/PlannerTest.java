@@ -46,10 +46,19 @@ class PlannerTest {
         Set<String> heldFiles = Set.of();
         Set<String> heldNames = Set.of();
         boolean complete = true;
+        /** The record of updates the planner is given (see {@link Updates}). */
+        Updates updates = Updates.NONE;
+        /**
+         * Whether a recorder keeps the book of updates for this world (see UpdatePlannerTest): only then does a gated
+         * swap keep the old container in the simulation; without one, it is as if the gate passed at once.
+         */
+        boolean recordsUpdates;
+        Instant now = NOW;
 
         Plan plan() {
             DesiredState d = new DesiredState(desired, heldFiles, heldNames, List.of(), complete, complete ? null : "folder missing");
-            return Planner.plan(d, ObservedState.listed(observed, networks), backoffs, NOW, ImageGc.OFF, ORIGIN);
+            return Planner.plan(d, ObservedState.listed(observed, networks), backoffs, Map.of(), updates, now,
+                    ImageGc.OFF, ORIGIN);
         }
 
         World replaceObserved(String name, UnaryOperator<ObservedContainer> f) {
