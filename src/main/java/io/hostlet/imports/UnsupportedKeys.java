@@ -16,7 +16,8 @@ final class UnsupportedKeys {
             Map.entry("tty", "hostlet runs containers without a terminal"),
             Map.entry("stdin_open", "hostlet runs containers without standard input"),
             Map.entry("external_links", "hostlet joins only the networks a manifest lists"),
-            Map.entry("configs", "not converted yet: put the file next to the manifest and mount it with"
+            Map.entry("configs", "not converted yet: copy the file into the manifests folder, in a subfolder whose"
+                    + " name starts with a dot (a *.yaml there is not read as a manifest), and mount it with"
                     + " files: [{source, mountPath}]"),
             Map.entry("extends", "resolve it first: `docker compose config` writes the merged file, import that"),
             Map.entry("domainname", NO_FIELD),
