@@ -35,13 +35,6 @@ public final class ComposeImport {
     /** The schema line's default target: the schema's {@code $id}. */
     public static final String SCHEMA = "https://hostlet.io/schema/hostlet-v1.json";
 
-    /**
-     * Fields written for the secrets-and-config-files work (issue 12), which this branch's parser does not know yet:
-     * the safety check reads the manifests without them. Empty this once the parser reads them, so they are checked
-     * like every other field.
-     */
-    static final Set<String> NOT_YET_PARSED = Set.of("envFrom", "secrets");
-
     private static final Set<String> TOP_LEVEL_DECLARATIONS = Set.of("version", "name", "services", "networks",
             "volumes", "secrets", "configs");
 
@@ -171,7 +164,7 @@ public final class ComposeImport {
 
         List<ImportResult.OutputFile> files = new ArrayList<>();
         for (Draft d : drafts.values()) {
-            files.add(new ImportResult.OutputFile(d.name + ".yaml", d.render(String.format(headerFormat, d.service), Set.of())));
+            files.add(new ImportResult.OutputFile(d.name + ".yaml", d.render(String.format(headerFormat, d.service))));
         }
         checked.forEach((name, m) -> policyNotice(name, m, notices));
         if (!interpolation.used().isEmpty()) {
@@ -329,7 +322,7 @@ public final class ComposeImport {
      */
     private static ContainerManifest check(Draft d, String header, String file, List<NotConverted> dropped) {
         for (int round = 0; round < 100; round++) {
-            String text = d.render(header, NOT_YET_PARSED);
+            String text = d.render(header);
             ParseResult r = ManifestParser.parse(d.name + ".yaml", text);
             if (r.ok()) {
                 return r.manifests().get(0);

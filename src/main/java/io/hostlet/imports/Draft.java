@@ -59,8 +59,8 @@ final class Draft {
         return (Map<String, Object>) at.computeIfAbsent(field, f -> new LinkedHashMap<String, Object>());
     }
 
-    /** The YAML text: {@code header} lines, then the document without the spec fields in {@code leftOut}. */
-    String render(String header, java.util.Set<String> leftOut) {
+    /** The YAML text: {@code header} lines, then the document. */
+    String render(String header) {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setIndent(2);
@@ -70,9 +70,6 @@ final class Draft {
         options.setSplitLines(false);
         @SuppressWarnings("unchecked")
         Map<String, Object> doc = (Map<String, Object>) plain(root);
-        if (doc.get("spec") instanceof Map<?, ?> spec) {
-            spec.keySet().removeAll(leftOut);
-        }
         return header + new Yaml(options).dump(doc);
     }
 

@@ -199,6 +199,8 @@ class ComposeImportTest {
                 arguments("a label file", "{image: a:1, label_file: ./labels}", "3: services.app.label_file: not converted"),
                 arguments("profiles", "{image: a:1, profiles: [debug]}", "3: services.app.profiles: not converted (hostlet runs"
                         + " every manifest"),
+                arguments("configs", "{image: a:1, configs: [app_config]}", "3: services.app.configs: not converted (not"
+                        + " converted yet: copy the file into the manifests folder, in a subfolder whose name starts with a dot"),
                 arguments("tty", "{image: a:1, tty: true}", "3: services.app.tty: not converted (hostlet runs containers without"
                         + " a terminal)"),
                 arguments("security_opt label", "{image: a:1, security_opt: ['label=disable']}",

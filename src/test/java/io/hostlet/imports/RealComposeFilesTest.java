@@ -2,6 +2,7 @@ package io.hostlet.imports;
 
 import io.hostlet.desired.DesiredState;
 import io.hostlet.desired.FolderSource;
+import io.hostlet.desired.SourceFiles;
 import io.hostlet.policy.HostPaths;
 import io.hostlet.policy.Level;
 import io.hostlet.policy.Policy;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.yaml.snakeyaml.Yaml;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,10 +18,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,30 +95,43 @@ class RealComposeFilesTest {
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files.count()).isEqualTo(stack.services());
         }
-        assertValid(out);
+        assertValid(out, name, r.err());
     }
 
     /**
-     * The folder as {@code hostlet validate} reads it. Fields of the secrets work that this branch's parser does not
-     * read yet ({@link ComposeImport#NOT_YET_PARSED}) are taken out first; once that set is empty they are validated too.
+     * The folder as {@code hostlet validate} reads it, after doing what the import's notes ask: each env file and
+     * secret it names is copied into a secrets folder (outside the manifests, as hostlet requires) under the name the
+     * note gives, so {@code envFrom} and {@code secrets} are checked like every other field, files included.
      */
-    static void assertValid(Path out) throws IOException {
-        Path checked = out;
-        if (!ComposeImport.NOT_YET_PARSED.isEmpty()) {
-            checked = Files.createTempDirectory("import-checked");
-            try (Stream<Path> files = Files.list(out)) {
-                for (Path f : files.toList()) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> doc = (Map<String, Object>) new Yaml().load(Files.readString(f));
-                    ((Map<?, ?>) doc.get("spec")).keySet().removeAll(ComposeImport.NOT_YET_PARSED);
-                    Files.writeString(checked.resolve(f.getFileName()), new Yaml().dump(doc));
-                }
-            }
+    static void assertValid(Path out, String stack, String err) throws IOException {
+        Path secrets = Files.createTempDirectory("import-secrets");
+        Matcher copy = COPY_NOTE.matcher(err);
+        while (copy.find()) {
+            Path from = composeFile(stack).resolveSibling(copy.group(1));
+            Files.copy(from, secrets.resolve(copy.group(2)), StandardCopyOption.REPLACE_EXISTING);
         }
-        DesiredState state = new FolderSource(checked, new Policy(Level.privileged, Map.of(), List.of(), HostPaths.LOCAL))
-                .read();
+        DesiredState state = new FolderSource(out, new Policy(Level.privileged, Map.of(), List.of(), HostPaths.LOCAL),
+                new SourceFiles(secrets, List.of())).read();
         assertThat(state.errors()).isEmpty();
         assertThat(state.complete()).as(state.problem()).isTrue();
+    }
+
+    /** The note telling the user to copy an env file or secret: group 1 the file as compose names it, 2 the name. */
+    static final Pattern COPY_NOTE = Pattern.compile(
+            "copy the (?:env|secret) file (\\S+) into hostlet's secrets folder \\(hostlet\\.secrets\\.dir\\) as ([^\\s:]+)");
+
+    /** Without the files the notes name, the manifests that use them are refused: the notes are needed, not noise. */
+    @Test
+    void withoutCopyingTheNotedFilesTheManifestsThatUseThemAreRefused(@TempDir Path out) throws IOException {
+        Run r = importInto(out, "nextcloud");
+        assertThat(COPY_NOTE.matcher(r.err()).results().map(m -> m.group(2))).as(r.err()).containsExactly("db.env", "db.env", "db.env");
+
+        DesiredState state = new FolderSource(out, new Policy(Level.privileged, Map.of(), List.of(), HostPaths.LOCAL),
+                new SourceFiles(Files.createTempDirectory("import-no-secrets"), List.of())).read();
+        assertThat(state.errors()).extracting(e -> e.file() + " " + e.message())
+                .anySatisfy(e -> assertThat(e).contains("db.yaml").contains("envFrom[0].file"))
+                .anySatisfy(e -> assertThat(e).contains("app.yaml").contains("envFrom[0].file"))
+                .anySatisfy(e -> assertThat(e).contains("cron.yaml").contains("envFrom[0].file"));
     }
 
     @ParameterizedTest(name = "{0}")
