@@ -116,7 +116,7 @@ class ComposeExportTest {
         assertThat(at(shipped, "services.once.deploy.restart_policy")).isEqualTo(Map.of("condition", "on-failure"));
         assertThat(at(shipped, "volumes")).isEqualTo(Map.of("worker-data", Map.of("name", "worker-data")));
         assertThat(result.dropped()).extracting(d -> d.name() + "." + d.field())
-                .containsExactly("busybox.kind", "reporter.spec.dependsOn", "web.spec.ports[0].hostIP");
+                .containsExactly("greeter.spec.files", "busybox.kind", "reporter.spec.dependsOn", "web.spec.ports[0].hostIP");
     }
 
     /** The value at a dotted path of nested maps, or null. */
