@@ -39,7 +39,7 @@ class UpdateRollbackIT {
         return Manifest.container(name).network(network).env("MODE", mode)
                 .shell("sleep " + delay + "; mkdir -p /www && echo \"hello $MODE\" > /www/index.html"
                         + " && exec httpd -f -p 80 -h /www")
-                .spec("healthcheck: {exec: [wget, -q, -O, /dev/null, 'http://127.0.0.1/'], interval: 1s, timeout: 1s,"
+                .spec("healthcheck: {exec: [wget, -q, -O, /dev/null, 'http://127.0.0.1/'], interval: 1s, timeout: 1s, startPeriod: 15s,"
                         + " retries: 1}")
                 .spec(update);
     }
