@@ -247,6 +247,21 @@ public final class HostletProcess {
         }
     }
 
+    /** POSTs an empty body to {@code path} on hostlet's API (e.g. a retry). */
+    public HttpResponse<String> post(String path) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        try {
+            return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The last {@code lines} lines of hostlet's log, for a failure message. */
     public String logTail(int lines) {
         try {

@@ -139,6 +139,54 @@ class UpdateRollbackIT {
     }
 
     /** SIGKILL while the new container is in its gate (the old one kept stopped beside it): one container once settled. */
+    /**
+     * A bad image: one that exists (here committed locally, since nothing can be pulled) but whose containers cannot
+     * start, as a release with a wrong USER. The update is rolled back to the very old container with the reason; the
+     * operator's retry tries the refused spec once more (and it is refused again).
+     */
+    @Test
+    void aBadImageIsRolledBackAndARetryTriesTheSpecAgain() {
+        String name = hostlet.name("web");
+        String bad = "hostlet-test/bad-" + hostlet.instance().toLowerCase() + ":1";
+        String source = engine.runUnmanaged(hostlet.name("src"), java.util.Map.of(), "sleep", "60");
+        try {
+            engine.client().commitCmd(source).withRepository(bad.substring(0, bad.indexOf(':')))
+                    .withTag("1").withUser("no-such-user").exec();
+            hostlet.write(name + ".yaml", Manifest.container(name).env("MODE", "one"));
+            InspectContainerResponse old = hostlet.awaitRunning(name);
+
+            Manifest broken = Manifest.container(name).image(bad).env("MODE", "two")
+                    .spec("update: {progressDeadline: 30s, minReady: 2s}");
+            hostlet.write(name + ".yaml", broken);
+            JsonNode first = await().atMost(Duration.ofSeconds(60)).until(() -> hostlet.containerStatus(name),
+                    s -> "RolledBack".equals(s.path("phase").asText()));
+            assertThat(first.path("rolledBack").path("failedSpecHash").asText()).isEqualTo(hashOf(broken));
+            assertThat(first.path("rolledBack").path("reason").asText()).as("%s", first).isNotBlank();
+            assertThat(engine.running(name).getId()).as("the very container it replaced").isEqualTo(old.getId());
+            assertThat(containersFor(name)).containsExactly(name);
+
+            var retry = hostlet.process().post("/api/v1/containers/" + name + "/retry");
+            assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+            String firstAt = first.path("rolledBack").path("at").asText();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                JsonNode s = hostlet.containerStatus(name);
+                assertThat(s.path("phase").asText()).as("%s", s).isEqualTo("RolledBack");
+                assertThat(s.path("rolledBack").path("at").asText()).as("tried again after the retry")
+                        .isNotEqualTo(firstAt);
+            });
+            assertThat(engine.running(name).getId()).isEqualTo(old.getId());
+            assertThat(hostlet.process().post("/api/v1/containers/" + hostlet.name("nobody") + "/retry").statusCode())
+                    .isEqualTo(404);
+        } finally {
+            engine.forceRemove(source);
+            try {
+                engine.client().removeImageCmd(bad).withForce(true).exec();
+            } catch (RuntimeException e) {
+                // not made, or gone already: nothing of ours to clean
+            }
+        }
+    }
+
     @Test
     void hostletKilledMidUpdateSettlesOnExactlyOneContainerOfTheNewSpec() {
         String name = hostlet.name("web");
