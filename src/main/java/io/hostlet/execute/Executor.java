@@ -314,8 +314,9 @@ public final class Executor {
      * The fixed second half of a replacement (see {@link Step.RecreateContainer}): stop the old, start the new, rename
      * the old out of the way and the new into the name, remove the old. The removal comes last because the name is
      * served from the second rename on, and a removal (the old one's layer) takes longer than two renames. Undo while
-     * the old still has the name: the new is removed and the old started again. After that there is nothing to undo:
-     * a failed rename or removal leaves names the next pass recognises (a replacement to adopt, a leftover to remove).
+     * the old still has the name, and when the new one cannot take the name: the new is removed and the old started
+     * again (under its name). After that there is nothing to undo: a failed removal leaves a leftover the next pass
+     * recognises.
      */
     private void swap(String oldId, java.time.Duration oldGrace, String newId, String replacementName,
                       String retiredName, String name, boolean removeOld) {
@@ -331,7 +332,22 @@ public final class Executor {
             throw failed;
         }
         engine.renameContainer(oldId, retiredName);
-        engine.renameContainer(newId, name);
+        try {
+            engine.renameContainer(newId, name);
+        } catch (EngineException e) {
+            // Docker 26 refuses to rename a container it is restarting ("sandbox ... not found"): a new container
+            // that crashed at once. It did not take over, as if it had not started: the name goes back to the old
+            // one, which runs again, and the failure is the update's (rolled back, with this reason).
+            // Docker answers 404 there; for the record of updates that is a replacement that failed, not a gone object.
+            EngineException.Kind kind = e.kind() == EngineException.Kind.NOT_FOUND ? EngineException.Kind.FAILED : e.kind();
+            EngineException failed = new EngineException(kind, "the replacement " + replacementName
+                    + " could not take the name (" + e.getMessage() + "); it is removed and the old container runs"
+                    + " again", e);
+            undo(failed, () -> engine.removeContainer(newId));
+            undo(failed, () -> engine.renameContainer(oldId, name));
+            undo(failed, () -> engine.startContainer(oldId));
+            throw failed;
+        }
         if (removeOld) {
             engine.removeContainer(oldId);
         }

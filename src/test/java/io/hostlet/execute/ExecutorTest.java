@@ -130,6 +130,7 @@ class ExecutorTest {
     static final class SwapEngine extends FakeEngine {
         String createFails;
         String startFails;
+        String renameFails;   // "id newName": that rename fails
 
         @Override
         public synchronized String createContainer(ContainerManifest m, String name, Map<String, String> labels,
@@ -173,6 +174,9 @@ class ExecutorTest {
         @Override
         public synchronized void renameContainer(String id, String newName) {
             calls.add("rename " + id + " " + newName);
+            if ((id + " " + newName).equals(renameFails)) {
+                throw new EngineException(EngineException.Kind.NOT_FOUND, "sandbox 0a1b not found", null);
+            }
         }
 
         @Override
@@ -231,6 +235,25 @@ class ExecutorTest {
                 "the old container runs again");
         assertThat(engine.calls).containsExactly("create web.next-0123abcd volumes [vol1]", "stop id-old 7s",
                 "start id-new", "remove id-new", "start id-old");
+    }
+
+    @Test
+    void aReplacementThatCannotTakeTheNameIsRemovedAndTheOldGetsItsNameBackAndRuns() throws Exception {
+        // Docker 26 refuses to rename a container it is restarting (a new container that crashed at once).
+        SwapEngine engine = new SwapEngine();
+        engine.renameFails = "id-new web";
+
+        List<Outcome> outcomes = run(engine, recreate());
+
+        assertThat(outcomes.get(0).ok()).isFalse();
+        assertThat(outcomes.get(0).error().kind()).as("the update failed, so it is rolled back")
+                .isEqualTo(EngineException.Kind.FAILED);
+        assertThat(outcomes.get(0).error().getMessage()).contains("web.next-0123abcd", "could not take the name",
+                "sandbox 0a1b not found", "the old container runs again");
+        String retired = io.hostlet.observed.Ownership.retiredName("web", "id-old", "web.next-0123abcd");
+        assertThat(engine.calls).containsExactly("create web.next-0123abcd volumes [vol1]", "stop id-old 7s",
+                "start id-new", "rename id-old " + retired, "rename id-new web", "remove id-new", "rename id-old web",
+                "start id-old");
     }
 
     @Test
