@@ -240,8 +240,12 @@ public final class Executor {
             // The replacement exists before the old container is touched: a failed pull or create leaves it serving.
             String newId = create(r.container(), r.replacementName(), run, pulls);
             swap(r.oldId(), r.oldGrace(), newId, r.replacementName(), r.retiredName(), r.manifest().name(), !r.keepOld());
-            LOG.infof("recreated %s (%s)%s", r.manifest().name(), r.cause(),
-                    r.keepOld() ? "; the old container is kept stopped until the new one passes its gate" : "");
+            // One line per step in the form "<verb> <name> (<cause>)", which people and PlanIT read; the note apart.
+            LOG.infof("recreated %s (%s)", r.manifest().name(), r.cause());
+            if (r.keepOld()) {
+                LOG.infof("kept the old container of %s, stopped, until the new one passes its gate",
+                        r.manifest().name());
+            }
         } else if (s instanceof Step.StartBeside b) {
             // Without the name's alias: no client reaches it before it passed its gate (FinishUpdate gives it then).
             String newId = create(b.container(), b.replacementName(), run, pulls, false);
