@@ -383,6 +383,18 @@ public final class DockerEngine implements Engine, AutoCloseable {
     }
 
     @Override
+    public void leaveNetwork(String id, String network) {
+        call("take " + id + " off " + network, () -> {
+            try {
+                fast.disconnectFromNetworkCmd().withContainerId(id).withNetworkId(network).exec();
+            } catch (NotFoundException gone) {
+                // the container or the network is gone: it is off the network either way
+            }
+            return null;
+        });
+    }
+
+    @Override
     public String createContainer(ContainerManifest m, String name, Map<String, String> labels,
                                   List<AnonymousVolume> carried, boolean alias) {
         ContainerSpec s = m.spec();

@@ -85,6 +85,14 @@ public interface Engine {
     }
 
     /**
+     * Takes the container {@code id} off {@code network} (its name and aliases there stop resolving at once; it keeps
+     * running). Not being on it is the goal, so a container already off it is no error.
+     */
+    default void leaveNetwork(String id, String network) {
+        throw new UnsupportedOperationException("leaveNetwork");
+    }
+
+    /**
      * Renames a container (Docker's rename: the id, state and mounts stay; the engine's DNS follows the new name).
      * Throws {@link EngineException.Kind#CONFLICT} when {@code newName} is taken.
      */

@@ -267,6 +267,11 @@ public final class Executor {
                 engine.renameContainer(f.newId(), f.name());
             }
             if (f.oldId() != null) {
+                // The old one still answers to the name's alias: off the networks first, so no client resolves the name
+                // to a container that is stopping (a stop refuses connections before the engine drops its DNS entry).
+                for (String net : f.aliasNetworks()) {
+                    engine.leaveNetwork(f.oldId(), net);
+                }
                 engine.stopContainer(f.oldId(), f.oldGrace());
                 engine.removeContainer(f.oldId());
             }

@@ -183,6 +183,11 @@ class ExecutorTest {
         public synchronized void aliasOnNetwork(String id, String network, String alias) {
             calls.add("alias " + id + " " + network + " " + alias);
         }
+
+        @Override
+        public synchronized void leaveNetwork(String id, String network) {
+            calls.add("leave " + id + " " + network);
+        }
     }
 
     static Step.RecreateContainer recreate() {
@@ -310,7 +315,7 @@ class ExecutorTest {
                 java.time.Duration.ofSeconds(4), "web.next-99999999", "passed", List.of("app")));
 
         assertThat(engine.calls).containsExactly("alias id-new app web", "rename id-old web.next-99999999",
-                "rename id-new web",
+                "rename id-new web", "leave id-old app",   // off the network before its stop refuses connections
                 "stop id-old 4s", "remove id-old");
     }
 
