@@ -8,13 +8,9 @@ import io.hostlet.plan.PulledImage;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -133,21 +129,7 @@ public final class PulledImages {
             n.put("unwantedSince", p.unwantedSince() == null ? null : p.unwantedSince().toString());
         }
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-            try {
-                Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            DurableFile.replace(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
             lastWriteProblem = null;
         } catch (IOException e) {
             if (!e.toString().equals(lastWriteProblem)) {
