@@ -373,23 +373,22 @@ public final class DockerEngine implements Engine, AutoCloseable {
     }
 
     @Override
-    public void aliasOnNetwork(String id, String network, String alias) {
-        call("give " + id + " the alias " + alias + " on " + network, () -> {
-            fast.disconnectFromNetworkCmd().withContainerId(id).withNetworkId(network).exec();
-            fast.connectToNetworkCmd().withContainerId(id).withNetworkId(network)
-                    .withContainerNetwork(new ContainerNetwork().withAliases(alias)).exec();
-            return null;
-        });
-    }
-
-    @Override
-    public void leaveNetwork(String id, String network) {
-        call("take " + id + " off " + network, () -> {
+    public void rejoinNetwork(String id, String network, List<String> aliases) {
+        call("rejoin " + id + " to " + network + " with aliases " + aliases, () -> {
             try {
                 fast.disconnectFromNetworkCmd().withContainerId(id).withNetworkId(network).exec();
             } catch (NotFoundException gone) {
-                // the container or the network is gone: it is off the network either way
+                return null; // the container or the network is gone: nothing to join again
+            } catch (DockerException e) {
+                if (String.valueOf(e.getMessage()).contains("is not connected")) {
+                    return null; // not on it (20.10 answers 500 with this text): it must not be joined to it now
+                }
+                throw e;
             }
+            // No address asked for: the engine gives the lowest free one, the one just freed (an address can only be
+            // asked for on networks created with a subnet), and the MAC follows from it, so peers' ARP entries hold.
+            fast.connectToNetworkCmd().withContainerId(id).withNetworkId(network)
+                    .withContainerNetwork(new ContainerNetwork().withAliases(aliases)).exec();
             return null;
         });
     }

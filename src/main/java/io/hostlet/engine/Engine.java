@@ -68,7 +68,7 @@ public interface Engine {
     /**
      * As {@link #createContainer(ContainerManifest, String, Map, java.util.List)}, but without the manifest's name as a
      * network alias when {@code alias} is false: a StartFirst replacement must not receive the name's traffic before it
-     * passed its gate (it gets the alias with {@link #aliasOnNetwork} then).
+     * passed its gate (it gets the alias with {@link #rejoinNetwork} then).
      */
     default String createContainer(ContainerManifest m, String name, Map<String, String> labels,
                                    java.util.List<io.hostlet.observed.AnonymousVolume> carried, boolean alias) {
@@ -76,20 +76,14 @@ public interface Engine {
     }
 
     /**
-     * Gives the running container {@code id} the network alias {@code alias} on {@code network}, which it has joined:
-     * Docker cannot add an alias to an endpoint, so it leaves the network and joins it again with the alias (its
-     * address may change; its processes keep running).
+     * Takes the running container {@code id} off {@code network} and joins it again with exactly {@code aliases}:
+     * Docker can neither add nor drop an alias of an endpoint. It gets its address back (the engine hands out the
+     * lowest free address, which is the one just freed), so connections to it stall for a TCP retransmit instead of
+     * breaking; its processes keep running. A container (or network) that is not there, or not joined, is left as it
+     * is: this never joins a container to a network it was not on.
      */
-    default void aliasOnNetwork(String id, String network, String alias) {
-        throw new UnsupportedOperationException("aliasOnNetwork");
-    }
-
-    /**
-     * Takes the container {@code id} off {@code network} (its name and aliases there stop resolving at once; it keeps
-     * running). Not being on it is the goal, so a container already off it is no error.
-     */
-    default void leaveNetwork(String id, String network) {
-        throw new UnsupportedOperationException("leaveNetwork");
+    default void rejoinNetwork(String id, String network, java.util.List<String> aliases) {
+        throw new UnsupportedOperationException("rejoinNetwork");
     }
 
     /**

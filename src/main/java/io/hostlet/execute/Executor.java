@@ -258,7 +258,8 @@ public final class Executor {
             LOG.infof("finished the replacement of %s (%s)", rr.name(), rr.cause());
         } else if (s instanceof Step.FinishUpdate f) {
             for (String net : f.aliasNetworks()) {
-                engine.aliasOnNetwork(f.newId(), net, f.name()); // the old one still answers to the name meanwhile
+                // the new one is not in the name's DNS yet, so its rejoin breaks nothing; the old one still answers
+                engine.rejoinNetwork(f.newId(), net, List.of(f.name()));
             }
             if (f.retireOldTo() != null) {
                 engine.renameContainer(f.oldId(), f.retireOldTo());
@@ -267,10 +268,11 @@ public final class Executor {
                 engine.renameContainer(f.newId(), f.name());
             }
             if (f.oldId() != null) {
-                // The old one still answers to the name's alias: off the networks first, so no client resolves the name
-                // to a container that is stopping (a stop refuses connections before the engine drops its DNS entry).
-                for (String net : f.aliasNetworks()) {
-                    engine.leaveNetwork(f.oldId(), net);
+                for (String net : f.oldNetworks()) {
+                    engine.rejoinNetwork(f.oldId(), net, List.of()); // out of the name's DNS, same address
+                }
+                if (!f.oldNetworks().isEmpty()) {
+                    pause(f.drain());
                 }
                 engine.stopContainer(f.oldId(), f.oldGrace());
                 engine.removeContainer(f.oldId());
@@ -316,6 +318,15 @@ public final class Executor {
             LOG.infof("removed network %s (%s)", r.name(), r.cause());
         } else {
             throw new IllegalArgumentException("nothing to do for " + s);
+        }
+    }
+
+    /** Waits {@code d} (a drain the step carries); an interrupt ends the wait early, and is kept for the caller. */
+    private static void pause(java.time.Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -392,6 +392,17 @@ public final class Planner {
     }
 
     /**
+     * The networks on which {@code old}, when it runs, answers to the name's alias and so must join again without it
+     * before its stop: every network it is on but Docker's own, where no container has aliases.
+     */
+    private static List<String> aliasedNetworks(ObservedContainer old) {
+        if (old == null || old.state() != ObservedContainer.State.RUNNING) {
+            return List.of();
+        }
+        return old.networks().stream().filter(n -> !List.of("bridge", "host", "none").contains(n)).toList();
+    }
+
+    /**
      * The gate of {@code u}, an update to {@code hash} in progress, once its new container runs under a settled name:
      * {@link Step.FinishUpdate} when it passed, {@link Step.RollBack} when it failed, a {@link Step.Wait} until it is
      * decided; null while the new container is not there to judge (a crash mid-swap, or before it was made), which the
@@ -422,7 +433,8 @@ public final class Planner {
                     old == null ? null : grace(old),
                     oldHasName ? Ownership.retiredName(m.name(), old.id(), fresh.name()) : null,
                     "update passed its gate (" + pass.why() + ")" + (old == null ? "" : ": the old container goes"),
-                    fresh.name().equals(m.name()) ? List.of() : m.spec().networks());
+                    fresh.name().equals(m.name()) ? List.of() : m.spec().networks(), aliasedNetworks(old),
+                    Updates.DRAIN);
         }
         String reason = ((UpdateGate.Fail) v).reason();
         return new Step.RollBack(m.name(), hash, reason, fresh.labels().get(Labels.REVISION), fresh.id(), grace(fresh),

@@ -19,6 +19,13 @@ public record Updates(Map<String, InProgress> inProgress, Map<String, Refusal> r
     /** Nothing in progress, nothing refused. */
     public static final Updates NONE = new Updates(Map.of(), Map.of(), Map.of());
 
+    /**
+     * How long a StartFirst update's old container serves on after it left the name's DNS, before its stop: a client
+     * whose SYN or request crossed that moment retransmits within a second (the first SYN retransmit; twice that for margin), and must still
+     * find it there. A second more of the old one's life, not of the update's wait for the new one.
+     */
+    public static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(2);
+
     public Updates {
         inProgress = Map.copyOf(inProgress);
         refused = Map.copyOf(refused);

@@ -180,13 +180,8 @@ class ExecutorTest {
         }
 
         @Override
-        public synchronized void aliasOnNetwork(String id, String network, String alias) {
-            calls.add("alias " + id + " " + network + " " + alias);
-        }
-
-        @Override
-        public synchronized void leaveNetwork(String id, String network) {
-            calls.add("leave " + id + " " + network);
+        public synchronized void rejoinNetwork(String id, String network, List<String> aliases) {
+            calls.add("rejoin " + id + " " + network + " " + aliases);
         }
     }
 
@@ -312,10 +307,13 @@ class ExecutorTest {
         SwapEngine engine = new SwapEngine();
 
         run(engine, new Step.FinishUpdate("web", "h", "id-new", "web.next-0123abcd", "id-old",
-                java.time.Duration.ofSeconds(4), "web.next-99999999", "passed", List.of("app")));
+                java.time.Duration.ofSeconds(4), "web.next-99999999", "passed", List.of("app"), List.of("app", "db"),
+                java.time.Duration.ZERO));
 
-        assertThat(engine.calls).containsExactly("alias id-new app web", "rename id-old web.next-99999999",
-                "rename id-new web", "leave id-old app",   // off the network before its stop refuses connections
+        assertThat(engine.calls).containsExactly("rejoin id-new app [web]", "rename id-old web.next-99999999",
+                "rename id-new web",
+                // out of the name's DNS with its address kept, before its stop refuses connections
+                "rejoin id-old app []", "rejoin id-old db []",
                 "stop id-old 4s", "remove id-old");
     }
 

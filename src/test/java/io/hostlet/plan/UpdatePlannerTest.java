@@ -264,6 +264,18 @@ class UpdatePlannerTest {
         assertThat(f.oldId()).isEqualTo("id-web");
         assertThat(f.retireOldTo()).isEqualTo(Ownership.retiredName("web", "id-web", f.newName()));
         assertThat(f.newName()).startsWith("web.next-");
+
+        World onNetworks = startFirstBeside(start2, State.RUNNING, Health.NONE, NOW.minusSeconds(10));
+        onNetworks.replaceObserved("web", c -> Containers.from(c).networks(List.of("app", "bridge", "db")).build());
+        Step.FinishUpdate drained = (Step.FinishUpdate) onNetworks.plan().actions().get(0);
+        assertThat(drained.oldNetworks()).as("it leaves the name's DNS on its own networks; Docker's have no aliases")
+                .containsExactly("app", "db");
+        assertThat(drained.drain()).isEqualTo(Updates.DRAIN);
+
+        World swapped = stopFirstSwapped(WEB2, State.RUNNING, Health.NONE, NOW.minusSeconds(10));
+        swapped.replaceObserved("web", c -> Containers.from(c).networks(List.of("app")).build());
+        Step.FinishUpdate stopFirstFinish = (Step.FinishUpdate) swapped.plan().actions().get(0);
+        assertThat(stopFirstFinish.oldNetworks()).as("StopFirst's old one is stopped: it has no endpoint to leave").isEmpty();
     }
 
     @Test
