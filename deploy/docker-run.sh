@@ -8,7 +8,8 @@
 # its eclipse-temurin:17-jre base has to be pulled once; BASE=<image> picks another Java 17+ base),
 # then replaces any previous `hostlet` container. Status and health: curl -s 127.0.0.1:8799/q/health
 # Optional: HOSTLET_INSTANCE (hostlet's owner name on the engine), HOSTLET_IMAGE, HOSTLET_CONTAINER_NAME,
-# HOSTLET_API_TOKEN_FILE (a file on the host holding a bearer token that /api/v1 then requires).
+# HOSTLET_API_TOKEN_FILE (a file on the host holding a bearer token that /api/v1 then requires),
+# HOSTLET_SECRETS (a host folder for env[].valueFrom.file, envFrom and secrets; mounted read-only).
 #
 # The API: the image listens on 0.0.0.0 inside the container (loopback there would be unreachable), the port is
 # published on the host's 127.0.0.1 only, and the container sits on a network of its own (hostlet-api), so the
@@ -39,6 +40,12 @@ if [[ -n "${HOSTLET_API_TOKEN_FILE:-}" ]]; then
   token_args+=(-v "$HOSTLET_API_TOKEN_FILE:/run/secrets/hostlet-api-token:ro"
                -e HOSTLET_API_TOKEN_FILE=/run/secrets/hostlet-api-token)
 fi
+secrets_args=()
+if [[ -n "${HOSTLET_SECRETS:-}" ]]; then
+  [[ -d "$HOSTLET_SECRETS" ]] || { echo "no such secrets folder: $HOSTLET_SECRETS" >&2; exit 1; }
+  secrets_args+=(-v "$(cd "$HOSTLET_SECRETS" && pwd):/run/hostlet-secrets:ro"
+                 -e HOSTLET_SECRETS_DIR=/run/hostlet-secrets)
+fi
 docker run -d \
   --network hostlet-api \
   --name "$NAME" \
@@ -53,6 +60,7 @@ docker run -d \
   -v hostlet-state:/var/lib/hostlet \
   -p 127.0.0.1:8799:8799 \
   ${token_args[@]+"${token_args[@]}"} \
+  ${secrets_args[@]+"${secrets_args[@]}"} \
   --stop-signal SIGTERM \
   --stop-timeout 30 \
   "$IMAGE"
