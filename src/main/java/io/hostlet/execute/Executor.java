@@ -360,9 +360,11 @@ public final class Executor {
             // one, which runs again, and the failure is the update's (rolled back, with this reason).
             // Docker answers 404 there; for the record of updates that is a replacement that failed, not a gone object.
             EngineException.Kind kind = e.kind() == EngineException.Kind.NOT_FOUND ? EngineException.Kind.FAILED : e.kind();
-            EngineException failed = new EngineException(kind, "the replacement " + replacementName
-                    + " could not take the name (" + e.getMessage() + "); it is removed and the old container runs"
-                    + " again", e);
+            // Said in those words: "sandbox not found" alone reads like an engine fault, not like a crashing command.
+            String why = e.kind() == EngineException.Kind.NOT_FOUND
+                    ? "stopped right after its start, so it could not take the name" : "could not take the name";
+            EngineException failed = new EngineException(kind, "the replacement " + replacementName + " " + why
+                    + " (" + e.getMessage() + "); it is removed and the old container runs again", e);
             undo(failed, () -> engine.removeContainer(newId));
             undo(failed, () -> engine.renameContainer(oldId, name));
             undo(failed, () -> engine.startContainer(oldId));

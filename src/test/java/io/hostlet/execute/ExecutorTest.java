@@ -248,8 +248,8 @@ class ExecutorTest {
         assertThat(outcomes.get(0).ok()).isFalse();
         assertThat(outcomes.get(0).error().kind()).as("the update failed, so it is rolled back")
                 .isEqualTo(EngineException.Kind.FAILED);
-        assertThat(outcomes.get(0).error().getMessage()).contains("web.next-0123abcd", "could not take the name",
-                "sandbox 0a1b not found", "the old container runs again");
+        assertThat(outcomes.get(0).error().getMessage()).contains("web.next-0123abcd",
+                "stopped right after its start, so it could not take the name", "sandbox 0a1b not found", "the old container runs again");
         String retired = io.hostlet.observed.Ownership.retiredName("web", "id-old", "web.next-0123abcd");
         assertThat(engine.calls).containsExactly("create web.next-0123abcd volumes [vol1]", "stop id-old 7s",
                 "start id-new", "rename id-old " + retired, "rename id-new web", "remove id-new", "rename id-old web",
