@@ -1,5 +1,6 @@
 package io.hostlet.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.engine.Engine;
 import io.hostlet.engine.EngineException;
@@ -74,9 +75,13 @@ public class ContainerResource {
      * @param observed  the engine's view (one inspect now); null when there is no container
      * @param events    its recent events (at most {@value #RECENT_EVENTS}), newest last
      * @param errors    the manifest errors of its file
+     * @param rolledBack the spec it refused after a failed update (hash, reason, when, the commit with a git source);
+     *                  only in phase {@code RolledBack}, as in the status
      */
     public record ContainerView(String name, String phase, String health, int restarts, LastExit lastExit,
-                                String message, String source, String revision, String image, String containerId,
+                                String message,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) ContainerStatus.RolledBack rolledBack,
+                                String source, String revision, String image, String containerId,
                                 Instant createdAt, Instant startedAt, ContainerSpec spec, ContainerDetails observed,
                                 List<Event> events, List<ManifestError> errors) {
     }
@@ -124,6 +129,7 @@ public class ContainerResource {
                 entry == null ? null : entry.health(),
                 restarts, lastExit,
                 entry == null ? null : entry.message(),
+                entry == null ? null : entry.rolledBack(),
                 file,
                 entry == null ? null : entry.revision(),
                 m != null ? m.spec().image() : entry.image(),

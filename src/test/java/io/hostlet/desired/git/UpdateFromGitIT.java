@@ -125,6 +125,7 @@ class UpdateFromGitIT {
             });
             JsonNode described = json(hostlet.process().get("/api/v1/containers/" + name).body());
             assertThat(described.path("revision").asText()).isEqualTo(v4.name());
+            assertThat(described.has("rolledBack")).isFalse();
         } finally {
             // The repository, not the fixture, holds the manifest: dropping it lets hostlet remove the container.
             UPSTREAM.push("drop web", files(file, null));
@@ -150,6 +151,8 @@ class UpdateFromGitIT {
         assertThat(described.path("phase").asText()).as("%s", described).isEqualTo("RolledBack");
         assertThat(described.path("revision").asText()).isEqualTo(runs.name());
         assertThat(described.path("message").asText()).contains("revision " + refused.name());
+        assertThat(described.path("rolledBack").path("refusedRevision").asText()).as("the container view has it too")
+                .isEqualTo(refused.name());
         assertThat(hostlet.status().path("source").path("commit").asText()).isEqualTo(refused.name());
         hostlet.holdsAcrossPasses(2, () -> {
             InspectContainerResponse now = engine.running(name);
