@@ -26,9 +26,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 13, "a crash or restart of hostlet in the middle of an update finishes or rolls back the update on the next
  * pass — never two live containers for one name once settled, never none", for StartFirst against the real engine:
- * hostlet SIGKILLed while the replacement runs beside the old one with its gate pending (finished on restart), or
- * while the replacement fails its gate (rolled back to the very old container on restart); and a second manifest
- * change while a StartFirst gate is pending, which settles on the newest spec with no replacement left over.
+ * hostlet SIGKILLed while the replacement runs beside the old one with its gate pending (finished on restart), while
+ * the replacement fails its gate (rolled back to the very old container on restart), or after the swap while the old
+ * one, retired, drains and stops (finished on restart); and a second manifest change while a StartFirst gate is
+ * pending, which settles on the newest spec with no replacement left over.
  *
  * <p>A {@link RunningWatch} lists the name's containers on the engine from the moment the old one is replaced until
  * the update settles, hostlet down or not, and records every listing in which none of them runs.
@@ -159,6 +160,42 @@ class StartFirstCrashIT {
             assertThat(everythingOf(name)).containsExactly(name);
             assertThat(hostlet.containerStatus(name).path("phase").asText()).isEqualTo("RolledBack");
         });
+    }
+
+    @Test
+    void killedWhileTheOldOneIsStoppedAfterTheSwapTheUpdateIsFinishedOnRestart() throws Exception {
+        String network = hostlet.name("net");
+        String name = hostlet.name("web");
+        // The old one ignores SIGTERM, so its stop takes its whole grace period: a window of 2 s (drain) + 5 s in which
+        // the new one already has the name and the old one, retired, still runs.
+        String shell = "trap '' TERM; while :; do sleep 1; done";
+        hostlet.write(name + ".yaml", startFirst(name, network, "one", "1s").shell(shell)
+                .stopGracePeriod("5s"));
+        InspectContainerResponse old = hostlet.awaitRunning(name);
+        Manifest two = startFirst(name, network, "two", "1s");
+        String retired = Ownership.retiredName(name, old.getId(), replacementOf(name, two));
+        try (RunningWatch watch = new RunningWatch(name)) {
+            hostlet.write(name + ".yaml", two);
+            await().untilAsserted(() -> {
+                assertThat(containersFor(name)).containsExactly(name, retired);
+                assertThat(engine.running(name).getConfig().getEnv()).contains("MODE=two");
+                assertThat(engine.running(retired).getId()).isEqualTo(old.getId());
+            });
+            hostlet.kill();
+            assertThat(containersFor(name)).as("killed before the old one was removed").contains(retired);
+
+            hostlet.start();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(everythingOf(name)).containsExactly(name);
+                assertThat(engine.running(name).getConfig().getEnv()).contains("MODE=two");
+                JsonNode s = hostlet.containerStatus(name);
+                assertThat(s.path("phase").asText()).as("%s", s).isEqualTo("Running");
+            });
+            watch.assertNeverNoneRunning();
+        }
+        assertThat(engine.container(old.getId())).as("the old container is gone").isEmpty();
+        assertThat(engine.running(name).getNetworkSettings().getNetworks().get(network).getAliases())
+                .as("the new one answers to the name's alias").contains(name);
     }
 
     @Test
