@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,6 +99,8 @@ class StartFirstCrashIT {
                     .isEqualTo(old.getId());
             assertThat(containersFor(name)).containsExactly(name, next);
 
+            Instant newStarted = TestEngine.startedAt(engine.running(next));
+
             hostlet.start();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(everythingOf(name)).containsExactly(name);
@@ -107,6 +110,9 @@ class StartFirstCrashIT {
                 JsonNode s = hostlet.containerStatus(name);
                 assertThat(s.path("phase").asText()).as("%s", s).isEqualTo("Running");
             });
+            // The restarted hostlet kept the gate's clock (its record of the update): the old one went only once the
+            // new one had run its 10 s, not as soon as hostlet was back.
+            assertThat(Duration.between(newStarted, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
             watch.assertNeverNoneRunning();
         }
         assertThat(engine.container(old.getId())).as("the old container is gone").isEmpty();
