@@ -219,7 +219,7 @@ if [[ $rc -eq 0 ]]; then log "tests passed"; else log "Maven exited with $rc"; f
 # on Docker 26.1. Left out: tests that need the host to reach a published port or a registry on the host's
 # loopback (the private engine lives in its own network namespace), and those about the CLI, page and metrics,
 # which do not depend on the engine.
-MATRIX_ITS_DEFAULT='ContainerApiIT,EventsIT,CrashLoopIT,HostletRestartIT,HealthAndOrderIT,NetworkIT,OwnershipIT,SafeReplaceIT,SecretFilesIT,SelfHealingIT,UpdateFromGitIT,UpdateRollbackIT,VolumesIT'
+MATRIX_ITS_DEFAULT='ContainerApiIT,EventsIT,CrashLoopIT,HostletRestartIT,HealthAndOrderIT,NetworkIT,OwnershipIT,SafeReplaceIT,SecretFilesIT,SelfHealingIT,StartFirstCrashIT,UpdateFromGitIT,UpdateRollbackIT,VolumesIT'
 MATRIX="${HOSTLET_TEST_MATRIX:-}"
 if [[ -z "$MATRIX" ]]; then
   if [[ $EUID -eq 0 ]]; then MATRIX=on; else MATRIX=off; fi

@@ -26,6 +26,7 @@ public final class Manifest {
     private final List<String> volumes = new ArrayList<>();
     private final List<String> networks = new ArrayList<>();
     private String restartPolicy = "Always";
+    private String stopGracePeriod = "1s";
     private String image = TestEngine.testImage();
     private final List<String> extraSpec = new ArrayList<>();
 
@@ -88,6 +89,12 @@ public final class Manifest {
     }
 
     /** Adds raw lines under {@code spec:} (each indented by two), for fields this builder has no method for. */
+    /** The grace period of a stop ({@code 1s} unless set, so that tests do not wait for stops). */
+    public Manifest stopGracePeriod(String duration) {
+        this.stopGracePeriod = duration;
+        return this;
+    }
+
     public Manifest spec(String... lines) {
         extraSpec.addAll(List.of(lines));
         return this;
@@ -124,7 +131,7 @@ public final class Manifest {
             y.append("  networks: [").append(String.join(", ", networks)).append("]\n");
         }
         y.append("  restartPolicy: ").append(restartPolicy).append('\n');
-        y.append("  stopGracePeriod: 1s\n");
+        y.append("  stopGracePeriod: ").append(stopGracePeriod).append('\n');
         extraSpec.forEach(line -> y.append("  ").append(line).append('\n'));
         return y.toString();
     }
