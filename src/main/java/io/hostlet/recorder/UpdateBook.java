@@ -105,10 +105,15 @@ public final class UpdateBook {
         return true;
     }
 
-    /** {@code name} runs {@code hash}, settled, with no update in progress: that spec counts as good. */
+    /**
+     * {@code name} runs {@code hash}, settled, with no update in progress: that spec counts as good. Kept in memory and
+     * written with the record's next change, not on its own: a restart needs nothing of it, and during a cold start
+     * containers settle a few each pass, so the loop wrote and synced the whole record about once a second while the
+     * engine was busiest with the disk.
+     */
     public synchronized void settled(String name, String hash) {
-        if (!inProgress.containsKey(name) && !hash.equals(lastGood.put(name, hash))) {
-            save();
+        if (!inProgress.containsKey(name)) {
+            lastGood.put(name, hash);
         }
     }
 
