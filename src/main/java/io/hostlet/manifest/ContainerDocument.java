@@ -55,7 +55,6 @@ final class ContainerDocument {
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+");
-    private static final Set<String> RESERVED_NETWORKS = Set.of("bridge", "host", "none");
     private static final String RESERVED_LABEL_PREFIX = "io.hostlet.";
     private static final long MIN_MEMORY = 6L << 20;
     private static final Duration MAX_STOP_GRACE = Duration.ofMinutes(10);
@@ -561,7 +560,7 @@ final class ContainerDocument {
             if (name == null) {
                 continue;
             }
-            if (RESERVED_NETWORKS.contains(name)) {
+            if (ContainerSpec.RESERVED_NETWORKS.contains(name)) {
                 r.error(item, path, "network " + NodeReader.quote(name) + " is reserved (bridge, host and none are Docker's own)");
             } else if (!NAME.matcher(name).matches()) {
                 r.error(item, path, "must be 1-63 lowercase letters, digits or '-', starting and ending with"

@@ -40,6 +40,9 @@ public record ContainerSpec(
     /** The grace period used when a manifest gives none. */
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
+    /** Docker's own networks: a manifest cannot list them, and no container has aliases on them. */
+    public static final java.util.Set<String> RESERVED_NETWORKS = java.util.Set.of("bridge", "host", "none");
+
     public ContainerSpec {
         runtime = runtime == null ? RuntimeSpec.NONE : runtime;
         sources = sources == null ? FileSources.NONE : sources;

@@ -399,7 +399,7 @@ public final class Planner {
         if (old == null || old.state() != ObservedContainer.State.RUNNING) {
             return List.of();
         }
-        return old.networks().stream().filter(n -> !List.of("bridge", "host", "none").contains(n)).toList();
+        return old.networks().stream().filter(n -> !ContainerSpec.RESERVED_NETWORKS.contains(n)).toList();
     }
 
     /**

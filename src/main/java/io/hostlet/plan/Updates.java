@@ -21,8 +21,9 @@ public record Updates(Map<String, InProgress> inProgress, Map<String, Refusal> r
 
     /**
      * How long a StartFirst update's old container serves on after it left the name's DNS, before its stop: a client
-     * whose SYN or request crossed that moment retransmits within a second (the first SYN retransmit; twice that for margin), and must still
-     * find it there. A second more of the old one's life, not of the update's wait for the new one.
+     * whose SYN or request crossed that moment retransmits within a second (the first SYN retransmit; twice that for
+     * margin), and must still find it there. Two seconds more of the old one's life, not of the update's wait for the
+     * new one.
      */
     public static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(2);
 
