@@ -226,8 +226,9 @@ final class Chromium implements AutoCloseable {
                 for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(f);
                 }
-            } catch (IOException e) {
-                // a temp folder left behind is harmless
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // a temp folder left behind is harmless; Chromium's helper processes may still be writing into it
+                // while the walk runs (the walk's stream reports a vanished file as an unchecked exception)
             }
         }
     }
