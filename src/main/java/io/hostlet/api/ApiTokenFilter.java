@@ -24,9 +24,10 @@ import java.util.Optional;
  * their requests but cannot send a bearer token. An unsigned webhook needs the token like everything else.
  *
  * <p>The check runs after matching, on the resource class that will answer (not on a path string that could be
- * spelled several ways). Health, metrics and build info ({@code /q/health/...}, {@code /q/metrics}, {@code /q/info})
- * are not JAX-RS resources and stay open on purpose: probes and scrapers carry no credential, and these hold counts
- * and versions, never a container name or a secret (MetricsIT and ApiSafetyIT check both). The token
+ * spelled several ways). Health, metrics, build info and the OpenAPI document ({@code /q/health/...},
+ * {@code /q/metrics}, {@code /q/info}, {@code /q/openapi}) are not JAX-RS resources and stay open on purpose: probes
+ * and scrapers carry no credential, and these hold counts, versions and the API's shape, never a container name or a
+ * secret (MetricsIT and ApiSafetyIT check both). The token
  * file is read at start (a missing or empty file stops hostlet) and at every request, so it can be rotated.
  */
 @Singleton

@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/v1/containers/{name}} (one container: desired spec with secrets redacted, observed state, phase,
@@ -43,6 +44,7 @@ import java.util.Map;
  * hostlet manages only). The details are the last pass's status plus one inspect made for the request.
  */
 @Path("/api/v1/containers/{name}")
+@Tag(name = "Containers")
 public class ContainerResource {
 
     /** How many of a container's latest events its view shows; {@code /api/v1/events?name=} has them all. */

@@ -27,6 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/v1/events}: what happened lately (see {@link EventLog}), and {@code GET /api/v1/events/stream}: the
@@ -34,6 +36,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Path("/api/v1/events")
 @ApplicationScoped
+@Tag(name = "Events")
 public class EventsResource {
 
     /** Events a slow stream client may fall behind by before its stream is ended (it reconnects with Last-Event-ID). */
@@ -69,6 +72,8 @@ public class EventsResource {
      */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Kept events, oldest first",
+            description = "After seq `since` (default: all kept), about container `name` when given.")
     public Events events(@QueryParam("name") String name, @QueryParam("since") @DefaultValue("0") long since) {
         return new Events(log.since(since, blankToNull(name)));
     }
@@ -81,6 +86,9 @@ public class EventsResource {
     @GET
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Every event from now on, as server-sent events",
+            description = "id is the seq, event the kind, data the event's JSON. With Last-Event-ID or `since`, the"
+                    + " kept events after that seq come first.")
     public Multi<OutboundSseEvent> stream(@HeaderParam("Last-Event-ID") String lastEventId,
                                           @QueryParam("since") Long since, @QueryParam("name") String name,
                                           @Context Sse sse) {

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code POST /api/v1/git/webhook}: a push notification from GitHub, Gitea or GitLab (or any POST, when no secret
@@ -20,6 +21,7 @@ import java.util.Map;
  * 401 when the signature or token is wrong, 404 when hostlet does not follow a repository.
  */
 @Path("/api/v1/git/webhook")
+@Tag(name = "Git webhook")
 public class GitWebhookResource {
 
     private final DesiredSource source;

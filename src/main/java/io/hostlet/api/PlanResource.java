@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/v1/plan}: the steps the next pass would take, with their causes, as data and as the rendered text
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeoutException;
  * manifests and may list the engine, but executes nothing and records nothing.
  */
 @Path("/api/v1/plan")
+@Tag(name = "Plan")
 public class PlanResource {
 
     /** How long a request waits for the loop, which serves it once the pass it may be running has ended. */

@@ -8,9 +8,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /api/v1/status}: what the last reconcile pass found, or why this hostlet does not act. */
 @Path("/api/v1/status")
+@Tag(name = "Status")
 public class StatusResource {
 
     private final Reconciler reconciler;

@@ -87,15 +87,21 @@ class ApiSafetyIT {
     }
 
     /**
-     * Metrics and build info stay open like health, token or not: a scraper needs no credential, and they hold counts
-     * and versions, never a container name (MetricsIT checks that). Loopback by default, like everything else.
+     * Metrics, build info and the OpenAPI document stay open like health, token or not: a scraper needs no
+     * credential, and they hold counts, versions and the API's shape, never a container name (MetricsIT checks
+     * that). Loopback by default, like everything else.
      */
     @Test
-    void metricsAndInfoNeedNoTokenLikeHealth() throws Exception {
+    void metricsInfoAndOpenApiNeedNoTokenLikeHealth() throws Exception {
         HttpResponse<String> metrics = send("GET", "/q/metrics", null, new byte[0]);
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("hostlet_converged").doesNotContain(TOKEN);
         assertThat(send("GET", "/q/info", null, new byte[0]).statusCode()).isEqualTo(200);
+        HttpResponse<String> openapi = send("GET", "/q/openapi", null, new byte[0]);
+        assertThat(openapi.statusCode()).as("the API's description, served by hostlet's own route").isEqualTo(200);
+        assertThat(openapi.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(
+                "application/yaml"));
+        assertThat(openapi.body()).contains("/api/v1/status:").doesNotContain(TOKEN);
     }
 
     @Test
