@@ -8,6 +8,7 @@ import io.hostlet.manifest.ParseResult;
 import io.hostlet.policy.Policy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemLoopException;
@@ -264,7 +265,8 @@ public final class FolderSource implements DesiredSource {
         Map<String, Path> toRead = overLimit == null ? listing.files : Map.of();
         for (Map.Entry<String, Path> file : toRead.entrySet()) {
             String rel = file.getKey();
-            ParseResult result = resolve(file.getValue(), parse(rel, file.getValue(), nowParsed), nowParsed.get(rel));
+            ParseResult result = resolve(file.getValue(), parse(rel, file.getValue(), listing.attributes.get(rel), nowParsed),
+                    nowParsed.get(rel));
             if (result.ok() && result.manifests().isEmpty() && result.images().isEmpty() || blank(nowParsed.get(rel))) {
                 // Empty, blank or only comments: what a truncating writer (>), an editor mid-save or a torn write
                 // leaves for a moment. Never read as "remove everything this file made"; deleting it is how to remove.
@@ -396,19 +398,28 @@ public final class FolderSource implements DesiredSource {
         return sourceFiles.resolve(result, new String(parsed.bytes(), StandardCharsets.UTF_8), file, tree);
     }
 
-    /** Reads and parses one file, reusing the last parse when its text is unchanged; records it in {@code into}. */
-    private ParseResult parse(String rel, Path file, Map<String, Parsed> into) {
+    /**
+     * Reads and parses one file, reusing the last parse when its bytes are unchanged; records it in {@code into}.
+     * {@code walked} are the attributes the folder walk saw (null for chosen files): with them a re-read costs open,
+     * read and close, the bulk of a pass that changed nothing, instead of two more stats per file.
+     */
+    private ParseResult parse(String rel, Path file, BasicFileAttributes walked, Map<String, Parsed> into) {
         byte[] bytes;
         try {
-            if (!Files.isRegularFile(file)) {
+            boolean regular = walked != null ? walked.isRegularFile() : Files.isRegularFile(file);
+            if (!regular) {
                 // Reading a FIFO or device would block or never end.
-                return unreadable(rel, Files.isSymbolicLink(file) ? "cannot read file: broken symlink" : "not a regular file");
+                boolean link = walked != null ? walked.isSymbolicLink() : Files.isSymbolicLink(file);
+                return unreadable(rel, link ? "cannot read file: broken symlink" : "not a regular file");
             }
-            if (Files.size(file) > ManifestParser.MAX_FILE_BYTES) {
-                // The whole file is the problem: point at its start, as an editor would open it.
-                return new ParseResult(List.of(), List.of(new ManifestError(rel, 1, 1, "file is larger than 1 MiB")));
+            if ((walked != null ? walked.size() : Files.size(file)) > ManifestParser.MAX_FILE_BYTES) {
+                return tooLarge(rel);
             }
-            bytes = Files.readAllBytes(file);
+            // Bounded: a file that grew after the walk saw its size is still refused, not read whole.
+            bytes = readAtMost(file, ManifestParser.MAX_FILE_BYTES + 1);
+            if (bytes.length > ManifestParser.MAX_FILE_BYTES) {
+                return tooLarge(rel);
+            }
         } catch (NoSuchFileException e) {
             return unreadable(rel, "cannot read file: it vanished while being read");
         } catch (IOException e) {
@@ -445,6 +456,17 @@ public final class FolderSource implements DesiredSource {
     private static String totalBytesOverLimit(long total) {
         return total <= MAX_TOTAL_BYTES ? null : "manifest files hold " + total + " bytes together, more than the limit of "
                 + MAX_TOTAL_BYTES + " (16 MiB): nothing was read, the last good state stays in force and nothing is removed";
+    }
+
+    /** The whole file is the problem: point at its start, as an editor would open it. */
+    private static ParseResult tooLarge(String rel) {
+        return new ParseResult(List.of(), List.of(new ManifestError(rel, 1, 1, "file is larger than 1 MiB")));
+    }
+
+    private static byte[] readAtMost(Path file, int limit) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(limit);
+        }
     }
 
     private static ParseResult unreadable(String rel, String why) {
@@ -498,6 +520,8 @@ public final class FolderSource implements DesiredSource {
     /** Files found (relative path to path, sorted), folders that could not be listed, and why. */
     private static final class Listing {
         final Map<String, Path> files = new TreeMap<>();
+        /** What the walk saw of each listed file (its target's, for a symlink that resolves). */
+        final Map<String, BasicFileAttributes> attributes = new HashMap<>();
         final Set<String> unlisted = new HashSet<>();
         final List<ManifestError> errors = new ArrayList<>();
         /** Why the walk stopped early; null when it listed everything. */
@@ -528,7 +552,9 @@ public final class FolderSource implements DesiredSource {
                             + " state stays in force and nothing is removed";
                     return FileVisitResult.TERMINATE; // memory stays bounded however many there are
                 }
-                listing.files.put(relative(file), file);
+                String rel = relative(file);
+                listing.files.put(rel, file);
+                listing.attributes.put(rel, attrs);
                 listing.totalBytes += attrs.isRegularFile() ? attrs.size() : 0;
             }
             return FileVisitResult.CONTINUE;
