@@ -19,6 +19,15 @@ public interface DesiredSource extends AutoCloseable {
     default void resyncRequested() {
     }
 
+    /**
+     * Whether the source has noticed a change that no {@link #read} has picked up yet. A question the loop asks, not
+     * a payload of the notice: with it the loop does not hold a pass that brings new desired state behind the steps
+     * in flight (see the reconciler's pacing). False when the source cannot tell.
+     */
+    default boolean unread() {
+        return false;
+    }
+
     /** Starts whatever watches the source; {@code onChange} asks for a pass and carries no payload. */
     void start(Runnable onChange);
 

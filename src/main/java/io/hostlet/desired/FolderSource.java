@@ -76,6 +76,8 @@ public final class FolderSource implements DesiredSource {
     /** The files to read instead of walking {@link #folder}, by the name errors give them; null: walk the folder. */
     private final Map<String, Path> chosenFiles;
     private FolderWatcher watcher;
+    /** Whether {@link #watcher} was started: read without the lock by {@link #unread}. */
+    private volatile boolean watched;
     /**
      * Whether the folder may have changed since {@link #lastRead}: set by the watcher (before it asks for a pass), by
      * the resync timer, and at start; cleared just before a read, so a change during the read makes the next read look
@@ -181,6 +183,7 @@ public final class FolderSource implements DesiredSource {
                 onChange.run();
             }, WATCH_DEBOUNCE);
             watcher.start();
+            watched = true;
         }
         watchSecrets(onChange);
     }
@@ -203,6 +206,7 @@ public final class FolderSource implements DesiredSource {
 
     @Override
     public synchronized void close() {
+        watched = false;
         if (watcher != null) {
             watcher.close();
             watcher = null;
@@ -235,6 +239,15 @@ public final class FolderSource implements DesiredSource {
         DesiredState now = readFolder();
         lastRead = now.complete() ? now : null;
         return now;
+    }
+
+    /**
+     * A watcher (of the folder or the secrets) saw a change since the last read, or a resync asked for one. Takes no
+     * lock: the loop asks while it holds its own, and {@link #close} holds this one while it stops the watcher.
+     */
+    @Override
+    public boolean unread() {
+        return dirty && watched;
     }
 
     private synchronized boolean watching() {

@@ -303,7 +303,8 @@ public class Reconciler {
         synchronized (signal) {
             while (true) {
                 long ms = requested
-                        ? Pacing.rest(executor.inFlight().size(), lastPassStarted, clock.instant()).toMillis()
+                        ? Pacing.rest(executor.inFlight().size(), source.unread(), lastPassStarted, clock.instant())
+                                .toMillis()
                         : Duration.between(clock.instant(), wakeAt).toMillis();
                 if (ms <= 0) {
                     break;

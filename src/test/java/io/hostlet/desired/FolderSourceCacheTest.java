@@ -43,13 +43,16 @@ class FolderSourceCacheTest {
         try (FolderSource source = new FolderSource(folder)) {
             source.start(notices::incrementAndGet);
             await().until(() -> notices.get() >= 1); // watching from now on
+            assertThat(source.unread()).as("the first notice, not read yet").isTrue();
             DesiredState first = source.read();
             assertThat(gen(first, "linked")).isEqualTo("1");
+            assertThat(source.unread()).isFalse();
 
             // Not seen by the watch (outside the folder): the last read stands until the resync.
             Files.writeString(outside.resolve("linked.yaml"), manifest("linked", "2"));
             assertThat(source.read()).isSameAs(first);
             source.resyncRequested();
+            assertThat(source.unread()).isTrue();
             DesiredState afterResync = source.read();
             assertThat(gen(afterResync, "linked")).isEqualTo("2");
 
@@ -57,7 +60,9 @@ class FolderSourceCacheTest {
             int before = notices.get();
             Files.writeString(folder.resolve("web.yaml"), manifest("web", "2"));
             await().until(() -> notices.get() > before);
+            assertThat(source.unread()).as("what lets the pass skip the pacing").isTrue();
             assertThat(gen(source.read(), "web")).isEqualTo("2");
+            assertThat(source.unread()).isFalse();
         }
     }
 
