@@ -243,7 +243,7 @@ public final class FolderSource implements DesiredSource {
 
     /**
      * A watcher (of the folder or the secrets) saw a change since the last read, or a resync asked for one. Takes no
-     * lock: the loop asks while it holds its own, and {@link #close} holds this one while it stops the watcher.
+     * lock: the loop asks while it holds its own, and must not wait there for {@link #start} or {@link #close}.
      */
     @Override
     public boolean unread() {
