@@ -28,16 +28,13 @@ public class OpenApiDocument {
     static final String YAML = "META-INF/openapi/openapi.yaml";
     static final String JSON = "META-INF/openapi/openapi.json";
 
-    private volatile Optional<byte[]> yaml;
-    private volatile Optional<byte[]> json;
-
     void routes(@Observes Router router) {
         router.get("/q/openapi").handler(this::serve);
     }
 
     private void serve(RoutingContext rc) {
         boolean asJson = wantsJson(rc.request().getParam("format"), rc.request().getHeader("Accept"));
-        Optional<byte[]> body = asJson ? json() : yaml();
+        Optional<byte[]> body = asJson ? Documents.JSON_BYTES : Documents.YAML_BYTES;
         if (body.isEmpty()) {
             rc.response().setStatusCode(404).putHeader("Content-Type", "text/plain;charset=UTF-8")
                     .end("this build carries no OpenAPI document (the Maven plugin did not run)\n");
@@ -55,23 +52,13 @@ public class OpenApiDocument {
         return accept != null && accept.toLowerCase().contains("application/json");
     }
 
-    private Optional<byte[]> yaml() {
-        Optional<byte[]> y = yaml;
-        if (y == null) {
-            y = yaml = load(YAML);
-        }
-        return y;
+    /** Both documents, read when the first request needs them (the JVM initialises this class then, once). */
+    private static final class Documents {
+        static final Optional<byte[]> YAML_BYTES = load(YAML);
+        static final Optional<byte[]> JSON_BYTES = load(JSON);
     }
 
-    private Optional<byte[]> json() {
-        Optional<byte[]> j = json;
-        if (j == null) {
-            j = json = load(JSON);
-        }
-        return j;
-    }
-
-    /** Read once, on the first request (a classpath resource of a few kB). */
+    /** A classpath resource of a few tens of kB, or empty when the build wrote none. */
     static Optional<byte[]> load(String resource) {
         try (InputStream in = OpenApiDocument.class.getClassLoader().getResourceAsStream(resource)) {
             return in == null ? Optional.empty() : Optional.of(in.readAllBytes());

@@ -76,7 +76,7 @@ public final class FolderSource implements DesiredSource {
     /** The files to read instead of walking {@link #folder}, by the name errors give them; null: walk the folder. */
     private final Map<String, Path> chosenFiles;
     private FolderWatcher watcher;
-    /** Whether {@link #watcher} was started: read without the lock by {@link #unread}. */
+    /** Whether {@link #watcher} runs: read without the lock by {@link #read} and {@link #unread}. */
     private volatile boolean watched;
     /**
      * Whether the folder may have changed since {@link #lastRead}: set by the watcher (before it asks for a pass), by
@@ -232,7 +232,7 @@ public final class FolderSource implements DesiredSource {
     @Override
     public DesiredState read() {
         DesiredState last = lastRead;
-        if (last != null && !dirty && watching()) {
+        if (last != null && !dirty && watched) {
             return last;
         }
         dirty = false; // before reading: a change from now on is seen by the next read
@@ -248,10 +248,6 @@ public final class FolderSource implements DesiredSource {
     @Override
     public boolean unread() {
         return dirty && watched;
-    }
-
-    private synchronized boolean watching() {
-        return watcher != null;
     }
 
     /**
