@@ -7,10 +7,14 @@
 # archive does not hold (NIO, TLS, lambda forms...). A training run records them once; every later start
 # maps them (java -XX:SharedArchiveFile=<dir>/hostlet.jsa ...). Measured on 2 cores: ready about 0.5 s sooner.
 #
-# The training run starts hostlet on an empty temporary folder under a throw-away instance name, waits until
-# its HTTP server answers, and stops it; the JVM writes the archive as it exits. It changes nothing on the
-# engine (an empty folder plans nothing) and works without one (the pass fails, the classes are loaded anyway).
-# The archive fits only the java that wrote it: rerun after a JDK upgrade (a stale one is ignored, not fatal).
+# The training run starts hostlet in observe mode (it plans, and creates, stops, removes and pulls nothing) on a
+# temporary folder with one manifest, a temporary state folder and a throw-away instance name. It waits for a
+# pass that planned that manifest, asks the API what an operator's tools ask, and stops it; the JVM writes the
+# archive as it exits. So the archive also holds what the first real pass needs: the manifest parser, the
+# planner and the spec hash (on an empty folder they were loaded from the jars by the first manifest, on the
+# path of the first create). It changes nothing on the engine, also when it is killed, and works without one
+# (the passes fail, most classes are loaded anyway). The archive fits only the java that wrote it: rerun after a
+# JDK upgrade (a stale one is ignored, not fatal).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,12 +30,30 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-mkdir "$work/manifests"
+mkdir "$work/manifests" "$work/state"
+# An image no engine has, never pulled: even a mistaken act mode could not make a container from it.
+cat >"$work/manifests/training.yaml" <<'YAML'
+apiVersion: hostlet.io/v1
+kind: Container
+metadata:
+  name: cds-training
+  labels: {app: training}
+spec:
+  image: hostlet-cds-training.invalid/none:1
+  imagePullPolicy: Never
+  command: ["/bin/sh", "-c"]
+  args: ["sleep 3600"]
+  env: [{name: GREETING, value: hello}]
+  ports: [{containerPort: 80, hostPort: 18080, hostIP: 127.0.0.1}]
+  healthcheck: {exec: ["true"], interval: 5s}
+  restartPolicy: Always
+  stopGracePeriod: 2s
+YAML
 
 rm -f "$OUT"
 java @"$ROOT/deploy/jvm.options" -XX:ArchiveClassesAtExit="$OUT" \
-  -Dhostlet.manifests.dir="$work/manifests" -Dhostlet.instance="cds-training-$$" \
-  -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 \
+  -Dhostlet.mode=observe -Dhostlet.manifests.dir="$work/manifests" -Dhostlet.state-dir="$work/state" \
+  -Dhostlet.instance="cds-training-$$" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=0 \
   -jar "$JAR" >"$work/log" 2>&1 &
 pid=$!
 
@@ -44,7 +66,14 @@ for _ in $(seq 1 600); do
   kill -0 "$pid" 2>/dev/null || { echo "build-cds: the training run exited early:" >&2; cat "$work/log" >&2; exit 1; }
   sleep 0.1
 done
-sleep 1 # let the first pass run, so the engine client's classes are loaded too
+# A pass that planned the manifest (its name in status); without an engine none does: go on after 5 s.
+for _ in $(seq 1 50); do
+  curl -sf "http://127.0.0.1:$port/api/v1/status" 2>/dev/null | grep -q '"cds-training"' && break
+  sleep 0.1
+done
+for path in /api/v1/status /api/v1/plan /api/v1/containers/cds-training /api/v1/events /q/health/ready /q/metrics; do
+  curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$port$path" || true
+done
 kill -TERM "$pid"
 wait "$pid" || true
 pid=""
