@@ -37,31 +37,31 @@ class FolderWatcherTest {
 
     @Test
     void watchesASubfolderMadeAfterItStarted(@TempDir Path folder) throws Exception {
-        AtomicInteger notices = new AtomicInteger();
-        try (FolderWatcher watcher = new FolderWatcher(folder, notices::incrementAndGet, DEBOUNCE)) {
-            watcher.start();
-            awaitNotice(notices, 0);
-            int before = notices.get();
-            Path team = Files.createDirectory(folder.resolve("team"));
-            awaitNotice(notices, before); // the new folder is registered before this notice
-            before = notices.get();
-            Files.writeString(team.resolve("web.yaml"), "kind: Container\n");
-            awaitNotice(notices, before); // seen only through the new folder's own watch
-        }
+        assertANewFolderIsWatched(folder, () -> Files.createDirectory(folder.resolve("team")));
     }
 
     @Test
     void watchesNestedFoldersMadeAtOnce(@TempDir Path folder) throws Exception {
+        // The root sees only "a" created; "a/b" must be found by the walk that creation causes.
+        assertANewFolderIsWatched(folder, () -> Files.createDirectories(folder.resolve("a/b")));
+    }
+
+    /** What makes a folder while the watcher runs; returns the folder to write in. */
+    private interface MakeFolder {
+        Path make() throws java.io.IOException;
+    }
+
+    /** Making the folder brings a notice, and so does writing a file in it, seen only through its own watch. */
+    private static void assertANewFolderIsWatched(Path folder, MakeFolder makeFolder) throws Exception {
         AtomicInteger notices = new AtomicInteger();
         try (FolderWatcher watcher = new FolderWatcher(folder, notices::incrementAndGet, DEBOUNCE)) {
             watcher.start();
             awaitNotice(notices, 0);
             int before = notices.get();
-            // The root sees only "a" created; "a/b" must be found by the walk that creation causes.
-            Path deep = Files.createDirectories(folder.resolve("a/b"));
-            awaitNotice(notices, before);
+            Path made = makeFolder.make();
+            awaitNotice(notices, before); // the new folder is registered before this notice
             before = notices.get();
-            Files.writeString(deep.resolve("web.yaml"), "kind: Container\n");
+            Files.writeString(made.resolve("web.yaml"), "kind: Container\n");
             awaitNotice(notices, before);
         }
     }
