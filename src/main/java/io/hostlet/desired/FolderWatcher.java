@@ -124,11 +124,6 @@ public final class FolderWatcher implements AutoCloseable {
                 }
 
                 @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) {
                     // a loop or a vanishing subfolder: the others are still watched, the resync covers the rest
                     LOG.debugf("cannot watch %s: %s", file, e.getMessage());
