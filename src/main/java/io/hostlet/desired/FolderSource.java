@@ -527,6 +527,14 @@ public final class FolderSource implements DesiredSource {
         return java.io.File.separatorChar == '/' ? rel : rel.replace(java.io.File.separatorChar, '/');
     }
 
+    /**
+     * Whether a folder inside the manifests folder is skipped with all it holds: a hidden one (a dot name, such as
+     * {@code .git}). The reader and the {@link FolderWatcher} skip the same folders.
+     */
+    static boolean hiddenFolder(Path name) {
+        return name.toString().startsWith(".");
+    }
+
     private static boolean isManifestName(String name) {
         return !name.startsWith(".") && IGNORED_SUFFIXES.stream().noneMatch(name::endsWith)
                 && (name.endsWith(".yaml") || name.endsWith(".yml"));
@@ -554,7 +562,7 @@ public final class FolderSource implements DesiredSource {
 
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            boolean hidden = !dir.equals(folder) && dir.getFileName().toString().startsWith(".");
+            boolean hidden = !dir.equals(folder) && hiddenFolder(dir.getFileName());
             return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
         }
 
