@@ -5,6 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +16,9 @@ import static org.awaitility.Awaitility.await;
  * A watched folder is not read again while its watcher has seen nothing: the watcher's notice and the resync timer
  * make the next read look again. The case the resync exists for: a symlinked file changed outside the folder, which
  * no watch on the folder sees.
+ *
+ * <p>While the watcher runs, a file whose stamp (inode, size, mtime, ctime) has settled is not opened; a resync read
+ * opens every file.
  */
 class FolderSourceCacheTest {
 
@@ -73,5 +78,82 @@ class FolderSourceCacheTest {
         assertThat(gen(source.read(), "web")).isEqualTo("1");
         Files.writeString(folder.resolve("web.yaml"), manifest("web", "2"));
         assertThat(gen(source.read(), "web")).isEqualTo("2");
+    }
+
+    @Test
+    void aSettledFileIsNotOpenedWhileItsStampHolds(@TempDir Path folder) throws Exception {
+        Files.writeString(folder.resolve("a.yaml"), manifest("a", "1"));
+        Files.writeString(folder.resolve("b.yaml"), manifest("b", "1"));
+        AtomicInteger notices = new AtomicInteger();
+        try (FolderSource source = new FolderSource(folder)) {
+            source.stampsSettleAfter(Duration.ZERO);
+            source.start(notices::incrementAndGet);
+            await().until(() -> notices.get() >= 1);
+            source.read();
+            assertThat(source.filesOpenedByLastRead()).as("the first read").isEqualTo(2);
+
+            change(source, notices, folder.resolve("c.yaml"), manifest("c", "1"));
+            DesiredState second = source.read();
+            assertThat(second.containers()).containsOnlyKeys("a", "b", "c");
+            assertThat(source.filesOpenedByLastRead()).as("a and b compared once more, and settled").isEqualTo(3);
+
+            change(source, notices, folder.resolve("c.yaml"), manifest("c", "2"));
+            DesiredState third = source.read();
+            assertThat(source.filesOpenedByLastRead()).as("only c, whose stamp moved").isEqualTo(1);
+            assertThat(gen(third, "c")).isEqualTo("2");
+            assertThat(third.containers().get("a")).isSameAs(second.containers().get("a"));
+
+            source.resyncRequested();
+            assertThat(source.read().containers()).hasSize(3);
+            assertThat(source.filesOpenedByLastRead()).as("the resync trusts no stamp").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aRewriteOfTheSameSizeThatPutsTheMtimeBackIsSeen(@TempDir Path folder) throws Exception {
+        Path a = folder.resolve("a.yaml");
+        Files.writeString(a, manifest("a", "1"));
+        AtomicInteger notices = new AtomicInteger();
+        try (FolderSource source = new FolderSource(folder)) {
+            source.stampsSettleAfter(Duration.ZERO);
+            source.start(notices::incrementAndGet);
+            await().until(() -> notices.get() >= 1);
+            source.read();
+            change(source, notices, folder.resolve("b.yaml"), manifest("b", "1"));
+            source.read(); // a settles
+            change(source, notices, folder.resolve("b.yaml"), manifest("b", "2"));
+            source.read();
+            assertThat(source.filesOpenedByLastRead()).as("a is known by its stamp").isEqualTo(1);
+
+            // In place (same inode), same size, mtime put back, as cp -p or tar -x over an old file do: the ctime moved.
+            FileTime mtime = Files.getLastModifiedTime(a);
+            change(source, notices, a, manifest("a", "2"));
+            Files.setLastModifiedTime(a, mtime);
+            assertThat(gen(source.read(), "a")).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void aStampIsNotTrustedBeforeItSettles(@TempDir Path folder) throws Exception {
+        Files.writeString(folder.resolve("a.yaml"), manifest("a", "1"));
+        AtomicInteger notices = new AtomicInteger();
+        try (FolderSource source = new FolderSource(folder)) {
+            source.stampsSettleAfter(Duration.ofHours(1));
+            source.start(notices::incrementAndGet);
+            await().until(() -> notices.get() >= 1);
+            source.read();
+            for (String gen : new String[] {"1", "2"}) {
+                change(source, notices, folder.resolve("b.yaml"), manifest("b", gen));
+                source.read();
+                assertThat(source.filesOpenedByLastRead()).as("a's stamp is younger than the wait").isEqualTo(2);
+            }
+        }
+    }
+
+    /** Writes {@code file} and waits for the watcher's notice, so the next read is one the watcher asked for. */
+    private static void change(FolderSource source, AtomicInteger notices, Path file, String content) throws Exception {
+        int before = notices.get();
+        Files.writeString(file, content);
+        await().until(() -> notices.get() > before && source.unread());
     }
 }
