@@ -85,11 +85,7 @@ class FolderSourceCacheTest {
         Files.writeString(folder.resolve("a.yaml"), manifest("a", "1"));
         Files.writeString(folder.resolve("b.yaml"), manifest("b", "1"));
         AtomicInteger notices = new AtomicInteger();
-        try (FolderSource source = new FolderSource(folder)) {
-            source.stampsSettleAfter(Duration.ZERO);
-            source.start(notices::incrementAndGet);
-            await().until(() -> notices.get() >= 1);
-            source.read();
+        try (FolderSource source = watchedAndRead(folder, Duration.ZERO, notices)) {
             assertThat(source.filesOpenedByLastRead()).as("the first read").isEqualTo(2);
 
             change(source, notices, folder.resolve("c.yaml"), manifest("c", "1"));
@@ -114,11 +110,7 @@ class FolderSourceCacheTest {
         Path a = folder.resolve("a.yaml");
         Files.writeString(a, manifest("a", "1"));
         AtomicInteger notices = new AtomicInteger();
-        try (FolderSource source = new FolderSource(folder)) {
-            source.stampsSettleAfter(Duration.ZERO);
-            source.start(notices::incrementAndGet);
-            await().until(() -> notices.get() >= 1);
-            source.read();
+        try (FolderSource source = watchedAndRead(folder, Duration.ZERO, notices)) {
             change(source, notices, folder.resolve("b.yaml"), manifest("b", "1"));
             source.read(); // a settles
             change(source, notices, folder.resolve("b.yaml"), manifest("b", "2"));
@@ -137,17 +129,23 @@ class FolderSourceCacheTest {
     void aStampIsNotTrustedBeforeItSettles(@TempDir Path folder) throws Exception {
         Files.writeString(folder.resolve("a.yaml"), manifest("a", "1"));
         AtomicInteger notices = new AtomicInteger();
-        try (FolderSource source = new FolderSource(folder)) {
-            source.stampsSettleAfter(Duration.ofHours(1));
-            source.start(notices::incrementAndGet);
-            await().until(() -> notices.get() >= 1);
-            source.read();
+        try (FolderSource source = watchedAndRead(folder, Duration.ofHours(1), notices)) {
             for (String gen : new String[] {"1", "2"}) {
                 change(source, notices, folder.resolve("b.yaml"), manifest("b", gen));
                 source.read();
                 assertThat(source.filesOpenedByLastRead()).as("a's stamp is younger than the wait").isEqualTo(2);
             }
         }
+    }
+
+    /** A source of {@code folder} whose stamps settle after {@code settle}, watching, after its first read. */
+    private static FolderSource watchedAndRead(Path folder, Duration settle, AtomicInteger notices) {
+        FolderSource source = new FolderSource(folder);
+        source.stampsSettleAfter(settle);
+        source.start(notices::incrementAndGet);
+        await().until(() -> notices.get() >= 1);
+        source.read();
+        return source;
     }
 
     /** Writes {@code file} and waits for the watcher's notice, so the next read is one the watcher asked for. */
