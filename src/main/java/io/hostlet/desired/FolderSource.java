@@ -102,7 +102,7 @@ public final class FolderSource implements DesiredSource {
      * Whether the next read compares every file's bytes, trusting no {@link Stamp}: set at start and by the resync
      * timer, so whatever a stamp could miss is seen within one resync interval, like a missed notification.
      */
-    private volatile boolean verify = true;
+    private final java.util.concurrent.atomic.AtomicBoolean verify = new java.util.concurrent.atomic.AtomicBoolean(true);
     /** {@link #STAMP_SETTLES} in nanoseconds; tests shorten it. */
     private long stampSettlesNanos = STAMP_SETTLES.toNanos();
     /** How many files the last read opened (the others were known by their stamps); for tests. */
@@ -282,7 +282,7 @@ public final class FolderSource implements DesiredSource {
 
     @Override
     public void resyncRequested() {
-        verify = true;
+        verify.set(true);
         dirty = true;
     }
 
@@ -300,9 +300,10 @@ public final class FolderSource implements DesiredSource {
             return last;
         }
         dirty = false; // before reading: a change from now on is seen by the next read
+        // Taken and cleared at once: a resync asked for during this read makes the next read verify.
+        boolean verifying = verify.getAndSet(false);
         // Without the watcher nothing says when to look, so every read compares every file's bytes.
-        Stamps stamps = !watched ? Stamps.UNUSED : verify ? Stamps.RECORDED : Stamps.TRUSTED;
-        verify = false;
+        Stamps stamps = !watched ? Stamps.UNUSED : verifying ? Stamps.RECORDED : Stamps.TRUSTED;
         DesiredState now = readFolder(stamps);
         lastRead = now.complete() ? now : null;
         return now;
