@@ -4,8 +4,8 @@ import io.hostlet.engine.Engine;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,25 +25,27 @@ public final class EngineEventsTrigger implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EngineEventsTrigger.class);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
-    /** How long after an event the first pass is asked for: enough to coalesce a burst (kill, die, stop). */
-    static final Duration QUICK = Duration.ofMillis(20);
     /**
-     * When the second pass after an event is asked for. The engine sends "die" before its list call shows the
-     * container as exited or restarting: usually the first list after the event shows it already (measured: 3-5 ms
-     * after on Docker 20.10), but on a busy engine it has lagged by up to ~100 ms. Where the quick pass saw the
-     * old state, this one sees the new.
+     * When passes are asked for after an event, counted from the first event of a burst. The first coalesces a burst
+     * (die, stop) and sees what the engine shows at once (a start, a health change). The later ones are there because
+     * the engine sends "die" before its list call shows the container as exited or restarting: on Docker 20.10 here
+     * the list showed it 87-136 ms after the event, for a kill and for an exit of its own alike, on an idle engine
+     * (so the 20 ms pass saw the container still running). 120 ms sees most exits; 250 ms the rest on an idle engine;
+     * 500 ms those of a busy engine, which before waited for the next event or the resync.
      */
-    static final Duration SETTLE = Duration.ofMillis(250);
+    static final List<Duration> FOLLOW_UPS = List.of(Duration.ofMillis(20), Duration.ofMillis(120),
+            Duration.ofMillis(250), Duration.ofMillis(500));
 
     private final Engine engine;
     private final Runnable requestPass;
-    private final ScheduledExecutorService settle = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "hostlet-events-settle");
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "hostlet-events-follow-up");
         t.setDaemon(true);
         return t;
     });
-    private final AtomicBoolean quickPending = new AtomicBoolean();
-    private final AtomicBoolean settlePending = new AtomicBoolean();
+    private final List<Duration> followUps;
+    /** Per follow-up: whether it is scheduled (a burst asks for each one once). */
+    private final List<AtomicBoolean> pending;
     private final AtomicLong epoch = new AtomicLong();
     /** Containers an event was about since the last {@link #drainTouched()}. */
     private final java.util.Set<String> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -54,8 +56,15 @@ public final class EngineEventsTrigger implements AutoCloseable {
     private boolean streamEnded;
 
     public EngineEventsTrigger(Engine engine, Runnable requestPass) {
+        this(engine, requestPass, FOLLOW_UPS);
+    }
+
+    /** With other follow-up delays: tests shorten them. */
+    EngineEventsTrigger(Engine engine, Runnable requestPass, List<Duration> followUps) {
         this.engine = engine;
         this.requestPass = requestPass;
+        this.followUps = List.copyOf(followUps);
+        this.pending = followUps.stream().map(d -> new AtomicBoolean()).toList();
         this.thread = new Thread(this::loop, "hostlet-events");
         this.thread.setDaemon(true);
     }
@@ -138,17 +147,18 @@ public final class EngineEventsTrigger implements AutoCloseable {
             touched.add(containerId);
         }
         epoch.incrementAndGet();
-        askForPass(quickPending, QUICK);
-        askForPass(settlePending, SETTLE);
+        for (int i = 0; i < followUps.size(); i++) {
+            askForPass(pending.get(i), followUps.get(i));
+        }
     }
 
     /** Asks for a pass after {@code delay}, unless one is already pending on {@code pending} (a burst is one pass). */
     private void askForPass(AtomicBoolean pending, Duration delay) {
         if (pending.compareAndSet(false, true)) {
             try {
-                settle.schedule(() -> {
+                timer.schedule(() -> {
                     pending.set(false);
-                    // Moved again: a list made between the event and now may predate the change (see SETTLE), so
+                    // Moved again: a list made between the event and now may predate the change (see FOLLOW_UPS), so
                     // the pass asked for here must list.
                     epoch.incrementAndGet();
                     requestPass.run();
@@ -157,6 +167,11 @@ public final class EngineEventsTrigger implements AutoCloseable {
                 pending.set(false);
             }
         }
+    }
+
+    /** Whether no follow-up pass is scheduled or being asked for; for tests. */
+    boolean idle() {
+        return timer.getQueue().isEmpty() && timer.getActiveCount() == 0;
     }
 
     private void onEnd(String why) {
@@ -183,7 +198,7 @@ public final class EngineEventsTrigger implements AutoCloseable {
     public void close() {
         live = false;
         closed = true;
-        settle.shutdownNow();
+        timer.shutdownNow();
         thread.interrupt();
     }
 }
