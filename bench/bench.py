@@ -475,13 +475,15 @@ def noop_passes(h, trigger, what, listed):
         except Timeout as e:
             log(f"  {e}")
             continue
-        time.sleep(0.1)   # the pass publishes status before it records lastPass; let it finish
+        # A file change asks for one pass; let it publish lastPass. An engine event asks for a pass after each of
+        # the events' follow-up delays (up to 500 ms, EngineEventsTrigger.FOLLOW_UPS); all of them list: sample the last.
+        time.sleep(0.1 if not listed else 0.7)
         st = h.status()
         lp = st.get("lastPass")
         if (lp and lp.get("actions") == 0 and lp.get("listed") == listed
-                and st.get("lastReconcile") == after.get("lastReconcile")):
+                and (listed or st.get("lastReconcile") == after.get("lastReconcile"))):
             samples.append(lp)
-        time.sleep(0.4)   # past the events' 250 ms settle, so the next trigger starts from an idle loop
+        time.sleep(0.4 if not listed else 0.1)   # the next trigger starts from an idle loop
     if not samples:
         return None
     return {
