@@ -43,9 +43,8 @@ public final class EngineEventsTrigger implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final List<Duration> followUps;
-    /** Per follow-up: whether it is scheduled (a burst asks for each one once). */
-    private final List<AtomicBoolean> pending;
+    /** One per delay of {@link #FOLLOW_UPS}. */
+    private final List<FollowUp> followUps;
     private final AtomicLong epoch = new AtomicLong();
     /** Containers an event was about since the last {@link #drainTouched()}. */
     private final java.util.Set<String> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -63,8 +62,7 @@ public final class EngineEventsTrigger implements AutoCloseable {
     EngineEventsTrigger(Engine engine, Runnable requestPass, List<Duration> followUps) {
         this.engine = engine;
         this.requestPass = requestPass;
-        this.followUps = List.copyOf(followUps);
-        this.pending = followUps.stream().map(d -> new AtomicBoolean()).toList();
+        this.followUps = followUps.stream().map(d -> new FollowUp(d, new AtomicBoolean())).toList();
         this.thread = new Thread(this::loop, "hostlet-events");
         this.thread.setDaemon(true);
     }
@@ -147,13 +145,16 @@ public final class EngineEventsTrigger implements AutoCloseable {
             touched.add(containerId);
         }
         epoch.incrementAndGet();
-        for (int i = 0; i < followUps.size(); i++) {
-            askForPass(pending.get(i), followUps.get(i));
-        }
+        followUps.forEach(this::askForPass);
     }
 
-    /** Asks for a pass after {@code delay}, unless one is already pending on {@code pending} (a burst is one pass). */
-    private void askForPass(AtomicBoolean pending, Duration delay) {
+    /** A pass asked for {@code delay} after an event, and whether it is scheduled (a burst asks for it once). */
+    private record FollowUp(Duration delay, AtomicBoolean scheduled) {
+    }
+
+    /** Asks for the follow-up's pass after its delay, unless it is already scheduled (a burst is one pass). */
+    private void askForPass(FollowUp followUp) {
+        AtomicBoolean pending = followUp.scheduled();
         if (pending.compareAndSet(false, true)) {
             try {
                 timer.schedule(() -> {
@@ -162,7 +163,7 @@ public final class EngineEventsTrigger implements AutoCloseable {
                     // the pass asked for here must list.
                     epoch.incrementAndGet();
                     requestPass.run();
-                }, delay.toMillis(), TimeUnit.MILLISECONDS);
+                }, followUp.delay().toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 pending.set(false);
             }
