@@ -459,11 +459,11 @@ def hostlet_session(ctx, n, r, full, res):
         folder.clear()
 
 
-def noop_passes(h, trigger, what, listed):
-    """Causes passes with trigger() and reads lastPass of those with 0 actions and the given `listed`."""
+def noop_passes(h, trigger, what, listed, wanted=NOOP_SAMPLES):
+    """Causes passes with trigger() and reads lastPass of those with 0 actions and the given `listed`, up to `wanted`."""
     samples = []
-    for i in range(NOOP_SAMPLES * 2):
-        if len(samples) >= NOOP_SAMPLES:
+    for i in range(wanted * 2):
+        if len(samples) >= wanted:
             break
         before = h.status().get("lastReconcile")
         trigger(i)
@@ -495,11 +495,11 @@ def noop_passes(h, trigger, what, listed):
     }
 
 
-def noop_after_file_change(h, folder):
+def noop_after_file_change(h, folder, wanted=NOOP_SAMPLES):
     """Passes caused by a dotfile (the watcher fires, the reader skips it): nothing changed, the listing is reused."""
     touch = folder.dir / ".bench-touch"
     try:
-        return noop_passes(h, lambda i: touch.write_text(str(i)), "touching .bench-touch", listed=False)
+        return noop_passes(h, lambda i: touch.write_text(str(i)), "touching .bench-touch", listed=False, wanted=wanted)
     finally:
         touch.unlink(missing_ok=True)
 

@@ -1,22 +1,21 @@
 #!/usr/bin/env python3
 """The CPU of many no-op passes after a file change, in order, to show how much of bench.py's figure is the JIT.
 
-    bench/noop_series.py [--n 50] [--touches 80] [--jar target/quarkus-app/quarkus-run.jar]
+    bench/noop_series.py [--n 50] [--passes 80] [--jar target/quarkus-app/quarkus-run.jar]
 
 bench.py's "no-op pass after a file change" is the median of 7 passes right after a cold converge and one change,
 so it depends on how many passes ran before it: code that has run less is still interpreted or compiled by C1 only.
 This starts hostlet (as bench.py does: deploy/jvm.options and the class-data archive next to the jar), converges N
-containers, then writes `.bench-touch` TOUCHES times, one pass each, and prints every such pass's `lastPass.cpuMillis`
-with its pass number, and the medians of the first 7, of 7 after 20, and of the last 20. Run it for two jars to
-compare their steady state. Needs what bench/run.sh needs; everything it makes carries its own run id and is removed
-at the end, also on failure.
+containers, then samples PASSES no-op passes after a file change the way bench.py samples its 7, and prints each
+one's `lastPass.cpuMillis` with its pass number, and the medians of the first 7, of 7 after 20 and of the last 20.
+Run it for two jars to compare their steady state. Needs what bench/run.sh needs; everything it makes carries its
+own run id and is removed at the end, also on failure.
 """
 import argparse
 import pathlib
 import shutil
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import bench as b  # noqa: E402  (the benchmark's engine client, hostlet process and folder handling)
@@ -25,7 +24,7 @@ import bench as b  # noqa: E402  (the benchmark's engine client, hostlet process
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=50, help="containers to converge first (default 50)")
-    ap.add_argument("--touches", type=int, default=80, help="dotfile writes, one pass each (default 80)")
+    ap.add_argument("--passes", type=int, default=80, help="no-op passes to time (default 80)")
     ap.add_argument("--jar", default=str(b.REPO / "target/quarkus-app/quarkus-run.jar"))
     args = ap.parse_args()
     docker = b.Docker(b.docker_socket())
@@ -39,16 +38,10 @@ def main():
             folder.put(name)
         b.wait_until("converged", lambda: docker.running_count(label) == args.n, 300, 0.2)
         b.wait_until("status converged", lambda: h.status().get("converged"), 60, 0.1)
-        touch = folder.dir / ".bench-touch"
-        series = []
-        for i in range(args.touches):
-            before = h.status().get("lastReconcile")
-            touch.write_text(str(i))
-            b.wait_until("a pass", lambda: h.status().get("lastReconcile") != before, 10, 0.01)
-            time.sleep(0.15)  # let the pass publish lastPass
-            lp = h.status().get("lastPass") or {}
-            if lp.get("actions") == 0 and lp.get("listed") is False:
-                series.append((lp.get("number"), lp["cpuMillis"]))
+        passes = (b.noop_after_file_change(h, folder, wanted=args.passes) or {}).get("raw", [])
+        if not passes:
+            raise SystemExit("no no-op pass after a file change was seen; see the hostlet log")
+        series = [(p.get("number"), p["cpuMillis"]) for p in passes]
         cpu = [c for _, c in series]
         print(f"n={args.n}: {len(series)} no-op passes after a file change, numbers {series[0][0]} to {series[-1][0]}")
         print("CPU ms, median of the first 7 {:.2f}, of 7 after 20 {:.2f}, of the last 20 {:.2f}".format(
