@@ -188,6 +188,31 @@ public interface HostletConfig {
          * place; trailing line breaks are not part of it; never logged. Health endpoints stay open.
          */
         Optional<Path> tokenFile();
+
+        /**
+         * Host names (or addresses) the API answers to besides {@code localhost}, {@code 127.0.0.1}, {@code [::1]}
+         * and the address it listens on: {@code hostlet.api.allowed-hosts=hostlet.example.com,192.168.1.5}, no port
+         * (any port matches). A request whose {@code Host} header names anything else gets 403, whatever its path:
+         * that is what defeats DNS rebinding. Add the name a reverse proxy or a git forge's webhook calls hostlet by.
+         */
+        Optional<List<String>> allowedHosts();
+
+        /** {@code GET /api/v1/containers/{name}/logs?follow=true}: how many may stream at once, and for how long. */
+        LogFollows logFollows();
+
+        /** Bounds on streamed container output. */
+        interface LogFollows {
+            /**
+             * How many follows may be open at once; one more answers 429. Each holds one connection of a client of
+             * its own, never one the reconcile loop needs.
+             */
+            @WithDefault("8")
+            int max();
+
+            /** The longest one follow streams; it then ends (the client may ask again). */
+            @WithDefault("1h")
+            Duration maxDuration();
+        }
     }
 
     /** Status settings. */

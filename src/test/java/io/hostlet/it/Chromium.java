@@ -33,8 +33,8 @@ import java.util.stream.Stream;
 
 /**
  * A real headless Chromium (Debian's {@code chromium}) driven through the DevTools protocol over a WebSocket, so a
- * test can load a page, let its scripts run (fetches, an EventSource that never ends), read the DOM as rendered and
- * take a screenshot. {@code --dump-dom} decides on its own when the page is done (a virtual-time budget that pending
+ * test can load a page, let its scripts run (fetches, an EventSource that never ends), read the DOM as rendered, see the
+ * statuses of the responses it received and take a screenshot. {@code --dump-dom} decides on its own when the page is done (a virtual-time budget that pending
  * fetches hold back), which a page holding a Server-Sent Events stream open makes unreliable, and it cannot wait for
  * a condition; here the test reads the DOM as often as it needs. One browser, one tab; {@link #close} ends the process
  * it started.
@@ -50,6 +50,7 @@ final class Chromium implements AutoCloseable {
     private final WebSocket socket;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private final java.util.List<String> responses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The chromium binary on PATH, if any. */
     static Optional<Path> binary() {
@@ -60,11 +61,23 @@ final class Chromium implements AutoCloseable {
 
     /** Starts headless Chromium with a fresh profile and a window of {@code width} x {@code height}. */
     static Chromium start(Path binary, int width, int height) throws IOException, InterruptedException {
+        return start(binary, width, height, java.util.List.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, int)}, with more command-line switches, e.g. {@code --host-resolver-rules=MAP
+     * evil.test 127.0.0.1} to make a name resolve to loopback (what DNS rebinding does).
+     */
+    static Chromium start(Path binary, int width, int height, java.util.List<String> switches)
+            throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("hostlet-chromium-");
-        Process p = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
-                "--remote-debugging-port=0", "--user-data-dir=" + profile, "--window-size=" + width + "," + height,
-                "about:blank")
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(binary.toString(), "--headless",
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                "--disable-background-networking", "--remote-debugging-port=0", "--user-data-dir=" + profile,
+                "--window-size=" + width + "," + height));
+        cmd.addAll(switches);
+        cmd.add("about:blank");
+        Process p = new ProcessBuilder(cmd)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
@@ -147,6 +160,30 @@ final class Chromium implements AutoCloseable {
         return r.path("result").path("value");
     }
 
+    /** Evaluates {@code expression}, a promise, in the page and returns what it resolves to (JSON-serialisable). */
+    JsonNode await(String expression) {
+        ObjectNode params = JSON.createObjectNode().put("expression", expression).put("returnByValue", true)
+                .put("awaitPromise", true);
+        JsonNode r = call("Runtime.evaluate", params);
+        if (r.has("exceptionDetails")) {
+            throw new IllegalStateException("page threw: " + r.path("exceptionDetails"));
+        }
+        return r.path("result").path("value");
+    }
+
+    /**
+     * From now on, records the HTTP status of every response the tab receives, by URL: what the server answered even
+     * where the page itself may not see it (an opaque {@code no-cors} response, one that CORS keeps from the page).
+     */
+    void recordResponses() {
+        call("Network.enable", JSON.createObjectNode());
+    }
+
+    /** The statuses recorded since {@link #recordResponses}, in order of arrival, each as {@code "<status> <url>"}. */
+    java.util.List<String> responses() {
+        return java.util.List.copyOf(responses);
+    }
+
     /** The document as the browser holds it now: what the page's scripts made of it. */
     String dom() {
         return evaluate("document.documentElement.outerHTML").asText();
@@ -194,6 +231,10 @@ final class Chromium implements AutoCloseable {
                 partial.setLength(0);
                 try {
                     JsonNode msg = JSON.readTree(text);
+                    if ("Network.responseReceived".equals(msg.path("method").asText())) {
+                        JsonNode response = msg.path("params").path("response");
+                        responses.add(response.path("status").asInt() + " " + response.path("url").asText());
+                    }
                     if (msg.has("id")) {
                         CompletableFuture<JsonNode> f = pending.get(msg.path("id").asInt());
                         if (f != null) {
