@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.engine.Engine;
 import io.hostlet.engine.EngineException;
+import io.hostlet.engine.LogFollows;
 import io.hostlet.events.Event;
 import io.hostlet.events.EventLog;
 import io.hostlet.lock.InstanceGate;
@@ -23,9 +24,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import io.vertx.ext.web.RoutingContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -59,9 +62,12 @@ public class ContainerResource {
     private final InstanceGate gate;
     private final Engine engine;
     private final EventLog events;
+    private final LogFollows follows;
 
-    public ContainerResource(Reconciler reconciler, InstanceGate gate, Engine engine, EventLog events) {
+    public ContainerResource(Reconciler reconciler, InstanceGate gate, Engine engine, EventLog events,
+                             LogFollows follows) {
         this.events = events;
+        this.follows = follows;
         this.reconciler = reconciler;
         this.gate = gate;
         this.engine = engine;
@@ -148,16 +154,18 @@ public class ContainerResource {
     @Path("/logs")
     @Produces(MediaType.TEXT_PLAIN)
     @Operation(summary = "A managed container's output (stdout and stderr)",
-            description = "The last `tail` lines; with follow=true, then whatever it prints, until the container stops"
-                    + " or the client goes away.")
+            description = "The last `tail` lines; with follow=true, then whatever it prints, until the container stops,"
+                    + " the client goes away or hostlet.api.log-follows.max-duration (1 h) has passed.")
     @APIResponse(responseCode = "200", description = "Its output, as text")
     @APIResponse(responseCode = "400", description = "tail is not between 0 and 10000")
     @APIResponse(responseCode = "404", description = "hostlet manages no container of that name")
+    @APIResponse(responseCode = "429", description = "follow=true while hostlet.api.log-follows.max (8) follows are open")
     public Response logs(@PathParam("name") String name,
                          @Parameter(description = "lines from the end, 0 to 10000") @QueryParam("tail")
                          @DefaultValue("100") int tail,
                          @Parameter(description = "keep streaming") @QueryParam("follow") @DefaultValue("false")
-                         boolean follow) {
+                         boolean follow,
+                         @Context RoutingContext http) {
         if (!gate.held()) {
             return error(Response.Status.SERVICE_UNAVAILABLE, gate.reason());
         }
@@ -170,9 +178,41 @@ public class ContainerResource {
         if (id == null) {
             return notFound(name);
         }
+        if (follow) {
+            return follow(id, tail, http);
+        }
         StreamingOutput out = os -> {
             try {
-                engine.logs(id, tail, follow, os);
+                engine.logs(id, tail, false, os);
+            } catch (EngineException e) {
+                os.write(("hostlet: " + e.getMessage() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException gone) {
+                // the client went away: nothing to answer
+            }
+        };
+        return Response.ok(out, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+    }
+
+    /**
+     * A follow on the follows' own engine client, at most {@code hostlet.api.log-follows.max} at once: ended when the
+     * HTTP client goes away (the connection's close, not the next line the container prints), at its time bound, or
+     * when hostlet stops.
+     */
+    private Response follow(String id, int tail, RoutingContext http) {
+        LogFollows.Follow f = follows.open().orElse(null);
+        if (f == null) {
+            return Response.status(429).type(MediaType.APPLICATION_JSON).header("Retry-After", "10")
+                    .entity(Map.of("error", follows.max() + " log follows are open, the most hostlet.api.log-follows.max"
+                            + " allows: end one, or ask without follow")).build();
+        }
+        http.addEndHandler(done -> f.close()); // the response ended or its connection closed: free the slot now
+        StreamingOutput out = os -> {
+            try (f) {
+                if (f.stream(id, tail, os) == LogFollows.End.BOUND) {
+                    os.write(("hostlet: this follow ended after " + follows.maxDuration()
+                            + " (hostlet.api.log-follows.max-duration); ask again to go on\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
             } catch (EngineException e) {
                 os.write(("hostlet: " + e.getMessage() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (IOException gone) {

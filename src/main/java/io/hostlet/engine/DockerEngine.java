@@ -127,7 +127,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
      * default one, which parses the whole CA trust store: a quarter of hostlet's start in the profile. A socket
      * never speaks TLS, so it gets a context that trusts nothing (and would fail closed if it were ever used).
      */
-    private static com.github.dockerjava.transport.SSLConfig sslConfig(DockerClientConfig config) {
+    static com.github.dockerjava.transport.SSLConfig sslConfig(DockerClientConfig config) {
         if (config.getSSLConfig() != null || !"unix".equals(config.getDockerHost().getScheme())) {
             return config.getSSLConfig();
         }

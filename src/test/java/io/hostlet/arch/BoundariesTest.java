@@ -20,10 +20,13 @@ class BoundariesTest {
         main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.hostlet");
     }
 
+    /** The engine adapter's two classes: DockerEngine, and LogFollows, the log follows' client of their own. */
     @Test
     void onlyTheDockerAdapterKnowsDockerJava() {
         noClasses().that().doNotHaveFullyQualifiedName("io.hostlet.engine.DockerEngine")
                 .and().haveNameNotMatching("io\\.hostlet\\.engine\\.DockerEngine\\$.*")
+                .and().doNotHaveFullyQualifiedName("io.hostlet.engine.LogFollows")
+                .and().haveNameNotMatching("io\\.hostlet\\.engine\\.LogFollows\\$.*")
                 .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..")
                 .check(main);
     }
