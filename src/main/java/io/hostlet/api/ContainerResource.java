@@ -206,6 +206,7 @@ public class ContainerResource {
                             + " allows: end one, or ask without follow")).build();
         }
         http.addEndHandler(done -> f.close()); // the response ended or its connection closed: free the slot now
+        IdleTimeout.lift(http); // a quiet container sends nothing for long; the follow's own bound applies instead
         StreamingOutput out = os -> {
             try (f) {
                 if (f.stream(id, tail, os) == LogFollows.End.BOUND) {

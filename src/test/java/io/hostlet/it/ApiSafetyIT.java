@@ -114,6 +114,55 @@ class ApiSafetyIT {
         assertThat(send("GET", "/q/health/live", null, new byte[0]).statusCode()).as("still serving").isEqualTo(200);
     }
 
+    /**
+     * Many clients that open a connection and never finish their request head (slowloris) hold no more than
+     * {@code quarkus.http.limits.max-connections} (256), each for at most {@code quarkus.http.idle-timeout} (30 s):
+     * then hostlet closes them, and a real request is served. The shipped settings, not test ones.
+     */
+    @Test
+    void halfSentRequestsAreDroppedAndARealRequestIsServed() throws Exception {
+        int port = hostlet.process().port();
+        List<Socket> halfSent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                Socket s = new Socket();
+                try {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                    s.getOutputStream().write(("GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nX-Slow: ")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                } catch (IOException refused) {
+                    // over the cap: closed at once, which is the point
+                }
+                halfSent.add(s);
+            }
+            await().untilAsserted(() -> assertThat(send("GET", "/q/health/live", null, new byte[0]).statusCode())
+                    .isEqualTo(200));
+            await().untilAsserted(() -> assertThat(halfSent).as("every half-sent request closed by hostlet")
+                    .allSatisfy(s -> assertThat(closedByPeer(s)).isTrue()));
+            assertThat(send("GET", "/api/v1/status", "Bearer " + TOKEN, new byte[0]).statusCode()).isEqualTo(200);
+        } finally {
+            for (Socket s : halfSent) {
+                s.close();
+            }
+        }
+    }
+
+    /** Whether the server closed {@code s}: a read sees the end of the stream (or a reset) rather than waiting. */
+    private static boolean closedByPeer(Socket s) {
+        if (s.isClosed() || !s.isConnected()) {
+            return true;
+        }
+        try {
+            s.setSoTimeout(50);
+            return s.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException open) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
     @Test
     void crashLoopsShowExitCodesButNoOutputByDefault() throws Exception {
         String name = hostlet.name("crash");

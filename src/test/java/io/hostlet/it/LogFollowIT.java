@@ -68,15 +68,16 @@ class LogFollowIT {
 
     @Test
     @Order(2)
-    void aFollowEndsAtItsTimeBound() throws Exception {
-        hostlet.restartWith("-Dhostlet.api.log-follows.max-duration=2s");
+    void aFollowEndsAtItsTimeBoundAndNotAtTheIdleTimeout() throws Exception {
+        // an idle timeout shorter than the bound: a quiet follow must outlive it
+        hostlet.restartWith("-Dhostlet.api.log-follows.max-duration=3s", "-Dquarkus.http.idle-timeout=1s");
         try {
             String quiet = quietContainer();
             try (Follow f = Follow.open(hostlet.process().port(), quiet)) {
                 assertThat(f.status()).isEqualTo(200);
                 assertThat(f.readLine()).contains("ready-" + quiet);
                 assertThat(f.readToEnd()).as("blocks until hostlet ends it")
-                        .contains("this follow ended after PT2S (hostlet.api.log-follows.max-duration)");
+                        .contains("this follow ended after PT3S (hostlet.api.log-follows.max-duration)");
             }
         } finally {
             hostlet.restart();
