@@ -1,5 +1,6 @@
 package io.hostlet.api;
 
+import io.hostlet.config.HostletConfig;
 import io.hostlet.status.ContainerStatus;
 import io.hostlet.status.HostStatus;
 import io.hostlet.status.Phase;
@@ -15,15 +16,24 @@ import java.util.List;
  * {@code /q/health/group/containers}: UP when every desired container runs and passes its health check (a
  * container without one only has to run; a finished one-shot container, phase {@code Succeeded}, counts as
  * fine). DOWN otherwise, naming the containers that are not. Unlike readiness, this is about the workloads,
- * not about hostlet: a container can be unhealthy while hostlet has converged.
+ * not about hostlet: a container can be unhealthy while hostlet has converged. With {@code hostlet.api.token-file} set,
+ * it counts them instead, since health needs no token.
  */
 @HealthGroup("containers")
 public class ContainersHealth implements HealthCheck {
 
-    private final Reconciler reconciler;
+    /**
+     * Health needs no token, but with one set the API's content is for its holders: a count instead of the names
+     * (which say what runs on the host), as status under the token tells them.
+     */
+    static final String NAMES_HIDDEN = " (names in /api/v1/status, with the API token)";
 
-    public ContainersHealth(Reconciler reconciler) {
+    private final Reconciler reconciler;
+    private final boolean namesHidden;
+
+    public ContainersHealth(Reconciler reconciler, HostletConfig config) {
         this.reconciler = reconciler;
+        this.namesHidden = config.api().tokenFile().isPresent();
     }
 
     @Override
@@ -43,10 +53,10 @@ public class ContainersHealth implements HealthCheck {
                 .withData("desired", wanted.size())
                 .withData("healthy", wanted.size() - notRunning.size() - notHealthy.size());
         if (!notRunning.isEmpty()) {
-            b.withData("notRunning", String.join(", ", notRunning));
+            b.withData("notRunning", namesHidden ? notRunning.size() + NAMES_HIDDEN : String.join(", ", notRunning));
         }
         if (!notHealthy.isEmpty()) {
-            b.withData("notHealthy", String.join(", ", notHealthy));
+            b.withData("notHealthy", namesHidden ? notHealthy.size() + NAMES_HIDDEN : String.join(", ", notHealthy));
         }
         if (s.lastReconcile() == null) {
             b.withData("reason", "no reconcile pass yet");

@@ -175,6 +175,11 @@ class ApiSafetyIT {
             assertThat(c.path("crashLoop").has("logTail")).as("%s", c).isFalse();
         });
         assertThat(authorizedStatus().toString()).doesNotContain("the-output-of-a-crash");
+
+        HttpResponse<String> health = send("GET", "/q/health/group/containers", null, new byte[0]);
+        assertThat(health.statusCode()).as("DOWN: one crash-loops").isEqualTo(503);
+        assertThat(health.body()).as("with a token set, health (open to all) names no container")
+                .contains("\"notRunning\"").contains("names in /api/v1/status").doesNotContain(name);
     }
 
     @Test
