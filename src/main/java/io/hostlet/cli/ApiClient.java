@@ -157,13 +157,13 @@ final class ApiClient {
         try {
             JsonNode n = JSON.readTree(body);
             if (n != null && n.hasNonNull("error")) {
-                return n.get("error").asText();
+                return Text.printable(n.get("error").asText());
             }
         } catch (IOException e) {
             // not JSON: the text itself
         }
         String first = body.strip().lines().findFirst().orElse("");
-        return first.length() > 200 ? first.substring(0, 200) + "..." : first;
+        return Text.printable(first.length() > 200 ? first.substring(0, 200) + "..." : first);
     }
 
     private static String drain(InputStream in) {

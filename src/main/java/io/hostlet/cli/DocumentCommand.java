@@ -48,7 +48,8 @@ abstract class DocumentCommand implements Callable<Integer> {
         if (output == OutputFormat.json) {
             out.println(api.getText(path(), "application/json", whenMissing()));
         } else {
-            out.print(render(api.getJson(path(), whenMissing())));
+            // what the server relays (file names, messages, names) never reaches the terminal as control characters
+            out.print(render(Text.printable(api.getJson(path(), whenMissing()))));
         }
         return 0;
     }

@@ -93,6 +93,6 @@ final class EventsCommand implements Callable<Integer> {
     }
 
     private void print(JsonNode e, PrintWriter out) throws IOException {
-        out.println(output == OutputFormat.json ? JSON.writeValueAsString(e) : Text.event(e));
+        out.println(output == OutputFormat.json ? JSON.writeValueAsString(e) : Text.event(Text.printable(e)));
     }
 }

@@ -35,7 +35,7 @@ final class RetryCommand implements Callable<Integer> {
     public Integer call() {
         JsonNode answer = server.client(ctx).postJson("/containers/" + ApiClient.encode(name) + "/retry",
                 "no container " + name);
-        spec.commandLine().getOut().println(name + ": " + answer.path("result").asText("retry asked for"));
+        spec.commandLine().getOut().println(Text.printable(name + ": " + answer.path("result").asText("retry asked for")));
         return 0;
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +96,38 @@ class ClientCommandsTest {
                 not converged: 1 container not running
                 """);
         assertThat(r.err()).isEmpty();
+    }
+
+    /**
+     * A file name, a container name and a message can hold anything a manifest author or a container wrote: the
+     * table and the event lines show their control characters written out, never as escape sequences.
+     */
+    @Test
+    void statusAndEventsNeverPrintControlCharactersTheServerRelays() {
+        String esc = "\\u001b";
+        server.json("/api/v1/status", """
+                {"converged": false, "reason": "clear%1$s[2J", "containers": [
+                  {"name": "web%1$s]0;pwned%2$s", "phase": "Running", "restarts": 0, "image": "busybox:1",
+                   "source": "x%1$s[31mred.yaml"}],
+                 "manifestErrors": [{"file": "evil\\u009b2J.yaml\\nfake.yaml:1:1: ok", "line": 1, "column": 2,
+                   "message": "bad %1$s[8mhidden \\u202etxt.exe"}]}""".formatted(esc, "\\u0007"));
+        server.json("/api/v1/events", """
+                {"events": [{"seq": 1, "time": "2026-12-01T11:55:00Z", "kind": "crashed", "name": "web%1$s[2K",
+                  "message": "died: %1$s[1A%1$s[2Kall good\\r"}]}""".formatted(esc));
+
+        Run status = run("status");
+        Run events = run("events");
+
+        for (Run r : List.of(status, events)) {
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out().chars().filter(c -> c != '\n' && (Character.isISOControl(c) || c == 0x202e)))
+                    .as("control characters in %s", r.out()).isEmpty();
+        }
+        assertThat(status.out()).contains("web\\x1b]0;pwned\\x07", "x\\x1b[31mred.yaml", "evil\\x9b2J.yaml",
+                "bad \\x1b[8mhidden \\u202etxt.exe", "not converged: clear\\x1b[2J");
+        assertThat(status.out()).as("a line break in a file name makes no line of its own")
+                .doesNotContain("\nfake.yaml");
+        assertThat(events.out()).contains("web\\x1b[2K", "died: \\x1b[1A\\x1b[2Kall good\\x0d");
     }
 
     @Test
