@@ -41,15 +41,22 @@ public final class RequestGuard {
     }
 
     /**
-     * @param extraHosts the configured host names or addresses served besides the loopback ones (no port; an IPv6
-     *                   address with or without brackets); case does not matter
+     * @param extraHosts the configured host names or addresses served besides the loopback ones (a port, if written,
+     *                   is ignored; an IPv6 address with or without brackets); case does not matter
      */
     public RequestGuard(Collection<String> extraHosts) {
         Set<String> s = new TreeSet<>(LOOPBACK);
         for (String h : extraHosts) {
             String n = normal(h);
-            if (!n.isEmpty()) {
-                s.add(n.contains(":") && !n.startsWith("[") ? "[" + n + "]" : n);
+            if (n.isEmpty()) {
+                continue;
+            }
+            if (n.contains(":") && !n.startsWith("[") && n.indexOf(':') != n.lastIndexOf(':')) {
+                n = "[" + n + "]"; // an IPv6 address without brackets
+            }
+            String name = hostName(n); // a port written after the name matches any port, like none
+            if (name != null) {
+                s.add(name);
             }
         }
         this.hosts = Set.copyOf(s);

@@ -60,6 +60,8 @@ class RequestGuardTest {
     void servesTheLoopbackNamesAndTheConfiguredOnes() {
         assertThat(new RequestGuard(List.of()).hosts()).containsExactlyInAnyOrder("localhost", "127.0.0.1", "[::1]");
         assertThat(GUARD.hosts()).contains("hostlet.example.com", "192.168.1.5", "[fd00::5]");
+        assertThat(new RequestGuard(List.of("proxy.lan:8443", "[fd00::7]:1", " ", "::2")).hosts())
+                .as("a port written in the setting matches any port").contains("proxy.lan", "[fd00::7]", "[::2]");
     }
 
     @Test
