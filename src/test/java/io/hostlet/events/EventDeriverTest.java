@@ -1,5 +1,6 @@
 package io.hostlet.events;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.engine.EngineException;
 import io.hostlet.execute.Outcome;
@@ -132,7 +133,7 @@ class EventDeriverTest {
     }
 
     static ContainerManifest manifest(String name, String image, String file) {
-        return new ContainerManifest(name, Map.of(), ContainerSpec.ofImage(image), new SourceRef(file, 1));
+        return new ContainerManifest(name, Map.of(), Specs.spec(image).build(), new SourceRef(file, 1));
     }
 
     static Containers.Builder observedContainer(String name, String id) {
@@ -371,10 +372,8 @@ class EventDeriverTest {
     void noMessageCarriesAnEnvValue() {
         EventDeriver d = new EventDeriver();
         d.next(Pass.converged().report(1, T0));
-        ContainerSpec base = ContainerSpec.ofImage("busybox:1");
-        ContainerSpec withSecret = new ContainerSpec(base.image(), base.imagePullPolicy(), List.of(), List.of(), null,
-                null, List.of(new ContainerSpec.EnvVar("PASSWORD", "hunter2")), List.of(), List.of(), List.of(),
-                base.restartPolicy(), base.resources(), base.stopGracePeriod());
+        ContainerSpec withSecret = Specs.spec("busybox:1").env(List.of(new ContainerSpec.EnvVar("PASSWORD", "hunter2")))
+                .build();
         Step.NewContainer nc = new Step.NewContainer(new ContainerManifest("web", Map.of(), withSecret,
                 new SourceRef("web.yaml", 1)), "h3", Map.of(), PullMode.IF_MISSING, List.of(), List.of());
         List<Event> events = d.next(Pass.converged()

@@ -1,9 +1,9 @@
 package io.hostlet.execute;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.engine.EngineException;
 import io.hostlet.engine.FakeEngine;
 import io.hostlet.manifest.ContainerManifest;
-import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.SourceRef;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.PullMode;
@@ -71,7 +71,7 @@ class ExecutorTest {
     }
 
     static Step.CreateContainer create(String name, PullMode pull, String... networks) {
-        ContainerManifest m = new ContainerManifest(name, Map.of(), ContainerSpec.ofImage("busybox:1"),
+        ContainerManifest m = new ContainerManifest(name, Map.of(), Specs.spec("busybox:1").build(),
                 new SourceRef(name + ".yaml", 1));
         return new Step.CreateContainer(new Step.NewContainer(m, "h", Map.of("io.hostlet.name", name), pull,
                 java.util.Arrays.stream(networks).map(Target::network).toList(), List.of()), "not found");
@@ -186,7 +186,7 @@ class ExecutorTest {
     }
 
     static Step.RecreateContainer recreate() {
-        ContainerManifest m = new ContainerManifest("web", Map.of(), ContainerSpec.ofImage("busybox:1"),
+        ContainerManifest m = new ContainerManifest("web", Map.of(), Specs.spec("busybox:1").build(),
                 new SourceRef("web.yaml", 1));
         return new Step.RecreateContainer("id-old", java.time.Duration.ofSeconds(7), new Step.NewContainer(m, "h",
                 Map.of("io.hostlet.name", "web"), PullMode.IF_MISSING, List.of(),

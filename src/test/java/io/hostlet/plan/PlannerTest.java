@@ -1,5 +1,6 @@
 package io.hostlet.plan;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.observed.Containers;
 import io.hostlet.observed.Labels;
@@ -68,18 +69,13 @@ class PlannerTest {
     }
 
     static ContainerManifest manifest(String name, String image, String file, String... networks) {
-        ContainerSpec base = ContainerSpec.ofImage(image);
-        ContainerSpec spec = new ContainerSpec(base.image(), base.imagePullPolicy(), List.of(), List.of("sleep", "1000"),
-                null, null, List.of(), List.of(), List.of(), List.of(networks), RestartPolicy.Always, base.resources(),
-                Duration.ofSeconds(3));
+        ContainerSpec spec = Specs.spec(image).args(List.of("sleep", "1000")).networks(List.of(networks))
+                .stopGracePeriod(Duration.ofSeconds(3)).build();
         return new ContainerManifest(name, Map.of(), spec, new SourceRef(file, 1));
     }
 
     static ContainerManifest withRestartPolicy(ContainerManifest m, RestartPolicy p) {
-        ContainerSpec s = m.spec();
-        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(), p, s.resources(),
-                s.stopGracePeriod()), m.source());
+        return Specs.with(m, s -> s.restartPolicy(p));
     }
 
     static ObservedContainer running(ContainerManifest m, String id) {
@@ -264,10 +260,7 @@ class PlannerTest {
     }
 
     static ContainerManifest withEnv(ContainerManifest m, String token) {
-        ContainerSpec s = m.spec();
-        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), List.of(new ContainerSpec.EnvVar("TOKEN", token)), s.ports(),
-                s.volumes(), s.networks(), s.restartPolicy(), s.resources(), s.stopGracePeriod()), m.source());
+        return Specs.with(m, s -> s.env(List.of(new ContainerSpec.EnvVar("TOKEN", token))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -315,10 +308,7 @@ class PlannerTest {
                 io.hostlet.manifest.PullPolicy.Never, PullMode.NEVER).entrySet()) {
             World w = converged();
             ContainerManifest m = w.desired.get("web");
-            ContainerSpec s = m.spec();
-            w.desired.put("web", new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), c.getKey(),
-                    s.command(), s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(),
-                    s.restartPolicy(), s.resources(), s.stopGracePeriod()), m.source()));
+            w.desired.put("web", Specs.with(m, s -> s.imagePullPolicy(c.getKey())));
             w.observed.removeIf(o -> o.managedName().equals("web"));
 
             Step.CreateContainer create = (Step.CreateContainer) w.plan().phases().get(2).steps().get(0);

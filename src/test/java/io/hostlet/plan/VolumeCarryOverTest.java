@@ -1,5 +1,6 @@
 package io.hostlet.plan;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.observed.AnonymousVolume;
@@ -21,10 +22,7 @@ class VolumeCarryOverTest {
     static final String B = "b".repeat(64);
 
     static ContainerManifest withVolumes(ContainerManifest m, List<ContainerSpec.VolumeMount> volumes) {
-        ContainerSpec s = m.spec();
-        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), s.env(), s.ports(), volumes, s.networks(), s.restartPolicy(),
-                s.resources(), s.stopGracePeriod()), m.source());
+        return Specs.with(m, s -> s.volumes(volumes));
     }
 
     static ObservedContainer withAnonymous(ObservedContainer c, AnonymousVolume... vs) {

@@ -1,5 +1,6 @@
 package io.hostlet.status;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.engine.FakeEngine;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.engine.Engine;
@@ -7,9 +8,7 @@ import io.hostlet.observed.LastRun;
 import io.hostlet.observed.ObservedContainer;
 import io.hostlet.observed.ObservedState;
 import io.hostlet.manifest.ContainerManifest;
-import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.RestartPolicy;
-import io.hostlet.manifest.SourceRef;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Step;
 import io.hostlet.plan.Target;
@@ -35,10 +34,7 @@ class CrashReportsTest {
     /** An engine that only answers the two crash-report calls, and records them. */
 
     static ContainerManifest manifest(String name, RestartPolicy policy) {
-        ContainerSpec s = ContainerSpec.ofImage("busybox:1");
-        return new ContainerManifest(name, Map.of(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(), policy,
-                s.resources(), s.stopGracePeriod()), new SourceRef(name + ".yaml", 1));
+        return Specs.manifest(name, Specs.spec("busybox:1").restartPolicy(policy));
     }
 
     static ObservedContainer observed(String name, ObservedContainer.State state, Integer exit) {
