@@ -69,13 +69,23 @@ class PassCostHarness {
         Plan first = Planner.plan(desired, ObservedState.listed(List.of(), Map.of()), Map.of(), now, ImageGc.OFF,
                 origin, guard);
         List<ObservedContainer> containers = new ArrayList<>();
-        for (Step s : first.steps()) {
-            if (s instanceof Step.CreateContainer c) {
+        Step.Visitor<Void> running = new Step.Partial<>() {
+            @Override
+            public Void visitCreateContainer(Step.CreateContainer c) {
                 containers.add(new ObservedContainer("id-" + c.container().manifest().name(),
                         c.container().manifest().name(), c.container().manifest().spec().image(),
                         c.container().labels(), ObservedContainer.State.RUNNING, null, now, List.of("bridge"),
                         ObservedContainer.Health.NONE, "sha256:abc"));
+                return null;
             }
+
+            @Override
+            protected Void otherwise(Step s) {
+                return null;
+            }
+        };
+        for (Step s : first.steps()) {
+            s.accept(running);
         }
         ObservedState observed = ObservedState.listed(containers, Map.of());
         StatusBuilder statusBuilder = new StatusBuilder(new FakeEngine(), false);
