@@ -49,8 +49,6 @@ public final class EventDeriver {
      */
     static final Duration RECOVERED_AFTER = Duration.ofSeconds(60);
 
-    private static final String SPEC_CHANGED = "spec changed: ";
-
     /** The report before this one; null before the first. */
     private PassReport previous;
     /** The last report in which the engine answered (containers are compared with it); null before one. */
@@ -212,9 +210,8 @@ public final class EventDeriver {
             String image = c.manifest().spec().image();
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("image", image);
-            if (c.cause().startsWith(SPEC_CHANGED)) {
-                // the planner names the changed fields (env by variable name, never by value)
-                d.put("fields", List.of(c.cause().substring(SPEC_CHANGED.length()).split(", ")));
+            if (!c.changed().isEmpty()) {
+                d.put("fields", c.changed()); // the planner names them (env by variable name, never by value)
             }
             d.put("cause", c.cause());
             d.put("previousId", c.oldId());

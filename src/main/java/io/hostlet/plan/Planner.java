@@ -39,18 +39,18 @@ import java.util.TreeSet;
  */
 public final class Planner {
 
-    /** How the cause of a {@link Step.Wait} for a step in flight begins (status tells such waits apart by it). */
-    public static final String IN_PROGRESS = "in progress: ";
+    /** How the cause of a {@link Step.Wait} for a step in flight begins. */
+    static final String IN_PROGRESS = "in progress: ";
 
     /** How the cause of a {@link Step.Wait} for an update's health gate begins (see {@link UpdateGate}). */
-    public static final String GATE = "update gate: ";
+    static final String GATE = "update gate: ";
 
     private Planner() {
     }
 
     /** Whether {@code s} waits for a step of an earlier pass that is still running. */
     public static boolean inProgress(Step s) {
-        return s instanceof Step.Wait w && w.until() == null && w.cause().startsWith(IN_PROGRESS);
+        return s instanceof Step.Wait w && w.reason() == Step.Wait.Reason.IN_PROGRESS;
     }
 
     /**
@@ -187,7 +187,8 @@ public final class Planner {
                         containerSteps.add(new Step.RemoveContainer(c.id(), name, grace(c), "manifest removed"));
                         removedIds.add(c.id());
                     } else {
-                        containerSteps.add(new Step.Wait(Target.container(name), null, "manifest removed; waiting for "
+                        containerSteps.add(new Step.Wait(Target.container(name), Step.Wait.Reason.REMOVAL_ORDER, null,
+                                "manifest removed; waiting for "
                                 + String.join(", ", dependents) + " (which depend on it) to be removed first"));
                     }
                 }
@@ -233,16 +234,16 @@ public final class Planner {
                     .orElse(null);
         }
         if (running != null) {
-            return new Step.Wait(s.target(), null, waitCause(running));
+            return new Step.Wait(s.target(), Step.Wait.Reason.IN_PROGRESS, null, waitCause(running));
         }
         Backoff b = backoffs.get(s.target());
         if (b != null && b.holds(s.gateHash(), now)) {
-            return new Step.Wait(s.target(), b.notBefore(), b.reason());
+            return new Step.Wait(s.target(), Step.Wait.Reason.BACKOFF, b.notBefore(), b.reason());
         }
         // A container that needs a new container waits while its image is backing off: one failing pull per image.
         Backoff ib = !s.makesContainer() ? null : backoffs.get(Target.image(s.neededImage()));
         if (ib != null && now.isBefore(ib.notBefore())) {
-            return new Step.Wait(s.target(), ib.notBefore(), ib.reason());
+            return new Step.Wait(s.target(), Step.Wait.Reason.IMAGE_BACKOFF, ib.notBefore(), ib.reason());
         }
         return s;
     }
@@ -335,11 +336,11 @@ public final class Planner {
             step = new Step.CreateContainer(newContainer(m, hash, origin, null), "not found");
         } else if (!hash.equals(keep.specHash()) && !refused) {
             List<String> changed = SpecLabel.changes(m, keep.labels().get(Labels.SPEC), origin.labelKey());
-            step = replace(m, hash, keep, nextName, origin, "spec changed: " + String.join(", ", changed));
+            step = replace(m, hash, keep, nextName, origin, "spec changed: " + String.join(", ", changed), changed);
         } else if (m.spec().imagePullPolicy() == PullPolicy.Always && image != null && image.current()
                 && keep.imageId() != null && !keep.imageId().equals(image.localId()) && !refused) {
             step = replace(m, hash, keep, nextName, origin,
-                    "image " + m.spec().image() + " updated to " + shortDigest(image.registryDigest()));
+                    "image " + m.spec().image() + " updated to " + shortDigest(image.registryDigest()), List.of());
         } else {
             step = switch (keep.state()) {
                 case CREATED -> new Step.StartContainer(keep.id(), m.name(), keptHash(keep, hash), false,
@@ -365,7 +366,8 @@ public final class Planner {
                     .map(Dependency::describe).toList();
             if (!unmet.isEmpty()) {
                 // No timer: the dependency's start, health_status or die event asks for the next pass.
-                step = new Step.Wait(step.target(), null, "waiting for " + String.join(", ", unmet));
+                step = new Step.Wait(step.target(), Step.Wait.Reason.DEPENDENCY, null,
+                        "waiting for " + String.join(", ", unmet));
             }
         }
         if (step != null) {
@@ -379,7 +381,7 @@ public final class Planner {
      * recreate, which removes the old one at the end of its swap.
      */
     private static Step replace(ContainerManifest m, String hash, ObservedContainer old, String nextName, Origin origin,
-                                String cause) {
+                                String cause, List<String> changed) {
         UpdatePolicy policy = m.spec().update();
         Step.NewContainer made = newContainer(m, hash, origin, old);
         String rollbackTo = policy.rollback() ? (old.specHash() == null ? "" : old.specHash()) : null;
@@ -388,7 +390,7 @@ public final class Planner {
             return new Step.StartBeside(made, nextName, old.id(), rollbackTo == null ? "" : rollbackTo,
                     cause + " (StartFirst)");
         }
-        return new Step.RecreateContainer(old.id(), grace(old), made, nextName, cause, rollbackTo);
+        return new Step.RecreateContainer(old.id(), grace(old), made, nextName, cause, rollbackTo, changed);
     }
 
     /**
@@ -424,7 +426,7 @@ public final class Planner {
         int restarts = updates.engineRestarts().getOrDefault(fresh.id(), 0);
         UpdateGate.Verdict v = UpdateGate.judge(fresh, m.spec(), u, restarts, now);
         if (v instanceof UpdateGate.Pending p) {
-            return new Step.Wait(t, p.until(), GATE + "waiting for " + p.waitingFor() + " (until "
+            return new Step.Wait(t, Step.Wait.Reason.UPDATE_GATE, p.until(), GATE + "waiting for " + p.waitingFor() + " (until "
                     + u.clock().plus(m.spec().update().progressDeadline()) + ")");
         }
         boolean oldHasName = old != null && old.name().equals(m.name());

@@ -226,19 +226,25 @@ public sealed interface Step {
      *       the new is removed and the old started again (same id), and the step fails with the reason.</li>
      * </ol>
      * A crash anywhere leaves a state the planner recognises on the next pass ({@link ResumeReplacement},
-     * {@link AdoptReplacement}, or removing the replacement).
+     * {@link AdoptReplacement}, or removing the replacement). {@code changed} names the spec fields that differ (env
+     * by variable name, never by value; see {@link io.hostlet.manifest.SpecLabel}); empty when the spec did not
+     * change (a new image digest).
      */
     record RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String replacementName,
-                             String cause, String rollbackTo) implements MakesContainer {
+                             String cause, String rollbackTo, List<String> changed) implements MakesContainer {
+        public RecreateContainer {
+            changed = changed == null ? List.of() : List.copyOf(changed);
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visitRecreateContainer(this);
         }
 
-        /** An ungated recreate: the old container is removed at the end of the swap. */
+        /** An ungated recreate that changes no named field (e.g. a new image digest). */
         public RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String replacementName,
                                  String cause) {
-            this(oldId, oldGrace, container, replacementName, cause, null);
+            this(oldId, oldGrace, container, replacementName, cause, null, List.of());
         }
 
         /** What the old container is called between the swap and its removal (see {@link Ownership#retiredName}). */
@@ -515,10 +521,36 @@ public sealed interface Step {
     }
 
     /**
-     * Nothing to do for now: the target is backing off until {@code until}, or (with {@code until} null) it waits
-     * for other containers, which engine events or the resync will show. Kept in the plan for status and wake-up.
+     * Nothing to do for now, for {@code reason}: the target is backing off until {@code until}, or (with {@code until}
+     * null) it waits for other containers or steps, which engine events or the resync will show. Kept in the plan for
+     * status and wake-up; {@code cause} says the same in words.
      */
-    record Wait(Target target, Instant until, String cause) implements Step {
+    record Wait(Target target, Reason reason, Instant until, String cause) implements Step {
+        /** Why a target waits; status and events tell waits apart by it, never by their cause's words. */
+        public enum Reason {
+            /** The target's own backoff after failures ({@code until} set). */
+            BACKOFF,
+            /** A new container waits while its image's pull is backing off ({@code until} set). */
+            IMAGE_BACKOFF,
+            /** A step of an earlier pass on the target, or on the image it needs, still runs. */
+            IN_PROGRESS,
+            /** An update's new container is being judged by its gate ({@code until}: the next look). */
+            UPDATE_GATE,
+            /** The container's {@code dependsOn} are not met yet. */
+            DEPENDENCY,
+            /** A removed manifest's container waits for the containers that depend on it to be removed first. */
+            REMOVAL_ORDER;
+
+            /** Whether it waits out a backoff after failures (until a time), rather than for something else. */
+            public boolean backsOff() {
+                return this == BACKOFF || this == IMAGE_BACKOFF;
+            }
+        }
+
+        public Wait {
+            java.util.Objects.requireNonNull(reason, "reason");
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.visitWait(this);

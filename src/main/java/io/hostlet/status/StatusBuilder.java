@@ -161,8 +161,8 @@ public final class StatusBuilder {
                         + (refused.revision() == null ? "" : " (revision " + refused.revision() + ")")
                         + " is not tried again until the manifest changes or a retry is asked for (hostlet retry "
                         + name + ")" + (step == refused ? "" : "; " + step.action() + ": " + step.cause());
-            } else if (seen.is(Situation.WAIT) && step.cause().startsWith(Planner.GATE)) {
-                phase = c == null ? Phase.Pending : phaseOf(c);
+            } else if (seen.waits(Step.Wait.Reason.UPDATE_GATE)) {
+                phase = WaitPhase.of(seen.reason(), c == null ? null : phaseOf(c), m != null, null);
                 message = step.cause();
             } else if (desired.heldNames().contains(name)) {
                 phase = Phase.Conflict;
@@ -173,22 +173,15 @@ public final class StatusBuilder {
             } else if (seen.is(Situation.HOLD)) {
                 phase = c == null ? Phase.Pending : phaseOf(c);
                 message = "not removed: " + step.cause();
-            } else if (seen.is(Situation.WAIT) && seen.until() == null) {
-                // waiting for other containers (start order), not backing off
-                phase = m == null ? Phase.Removing : Phase.Pending;
-                message = step.cause();
             } else if (seen.is(Situation.WAIT)) {
                 BackoffBook.Entry e = book.entry(target);
                 if (e == null && image != null) {
                     e = book.entry(Target.image(image)); // waiting for its image's pull backoff
                 }
-                phase = e == null ? Phase.Pending : switch (e.cause()) {
-                    case RESTART -> Phase.CrashLoopBackOff;
-                    case IMAGE -> Phase.ImagePullBackOff;
-                    case CONFLICT -> Phase.Conflict;
-                    case FAILURE -> Phase.Failed;
-                };
-                message = (c != null && c.health() == ObservedContainer.Health.UNHEALTHY ? "unhealthy; " : "")
+                phase = WaitPhase.of(seen.reason(), c == null ? null : phaseOf(c), m != null,
+                        e == null ? null : e.cause());
+                message = !seen.reason().backsOff() ? step.cause() // waiting for other containers or steps
+                        : (c != null && c.health() == ObservedContainer.Health.UNHEALTHY ? "unhealthy; " : "")
                         + step.cause() + "; next try at " + seen.until();
             } else if (seen.is(Situation.REMOVE) && m == null) {
                 phase = Phase.Removing;
@@ -307,9 +300,12 @@ public final class StatusBuilder {
     /** What a target's last step says about it, as far as its phase and message go. */
     enum Situation { NONE, ACTION, PULL, STOP, REMOVE, HOLD, ROLLED_BACK, WAIT }
 
-    /** A target's {@link Situation}, with the time a {@link Step.Wait} waits until (null for others and open waits). */
-    record Seen(Situation situation, Instant until) {
-        static final Seen NONE = new Seen(Situation.NONE, null);
+    /**
+     * A target's {@link Situation}, with the reason and time of a {@link Step.Wait} (null for other steps; the time is
+     * null for open waits too).
+     */
+    record Seen(Situation situation, Step.Wait.Reason reason, Instant until) {
+        static final Seen NONE = new Seen(Situation.NONE, null, null);
 
         /** What {@code step} (null: the target has none) says. */
         static Seen of(Step step) {
@@ -319,10 +315,14 @@ public final class StatusBuilder {
         boolean is(Situation s) {
             return situation == s;
         }
+
+        boolean waits(Step.Wait.Reason r) {
+            return reason == r;
+        }
     }
 
     private static final Step.Visitor<Seen> SITUATION = new Step.Visitor<>() {
-        private final Seen action = new Seen(Situation.ACTION, null);
+        private final Seen action = new Seen(Situation.ACTION, null, null);
 
         @Override
         public Seen visitCreateNetwork(Step.CreateNetwork s) {
@@ -336,7 +336,7 @@ public final class StatusBuilder {
 
         @Override
         public Seen visitPullImage(Step.PullImage s) {
-            return new Seen(Situation.PULL, null);
+            return new Seen(Situation.PULL, null, null);
         }
 
         @Override
@@ -371,7 +371,7 @@ public final class StatusBuilder {
 
         @Override
         public Seen visitRolledBack(Step.RolledBack s) {
-            return new Seen(Situation.ROLLED_BACK, null);
+            return new Seen(Situation.ROLLED_BACK, null, null);
         }
 
         @Override
@@ -396,22 +396,22 @@ public final class StatusBuilder {
 
         @Override
         public Seen visitStopContainer(Step.StopContainer s) {
-            return new Seen(Situation.STOP, null);
+            return new Seen(Situation.STOP, null, null);
         }
 
         @Override
         public Seen visitRemoveContainer(Step.RemoveContainer s) {
-            return new Seen(Situation.REMOVE, null);
+            return new Seen(Situation.REMOVE, null, null);
         }
 
         @Override
         public Seen visitHoldRemoval(Step.HoldRemoval s) {
-            return new Seen(Situation.HOLD, null);
+            return new Seen(Situation.HOLD, null, null);
         }
 
         @Override
         public Seen visitWait(Step.Wait s) {
-            return new Seen(Situation.WAIT, s.until());
+            return new Seen(Situation.WAIT, s.reason(), s.until());
         }
     };
 

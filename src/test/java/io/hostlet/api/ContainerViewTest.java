@@ -47,7 +47,7 @@ class ContainerViewTest {
     void thePlanViewNamesEachStepAndRendersTheText() {
         Plan plan = Plan.of(new Plan.Phase(Plan.Kind.CONTAINERS, List.of(
                 new Step.RemoveContainer("id1", "old", Duration.ofSeconds(1), "no manifest"),
-                new Step.Wait(Target.container("web"), null, "waiting for db to be healthy"))));
+                new Step.Wait(Target.container("web"), Step.Wait.Reason.DEPENDENCY, null, "waiting for db to be healthy"))));
 
         PlanResource.PlanView v = PlanResource.PlanView.of(new PlanPreview(4, "act", Instant.EPOCH, plan));
 

@@ -178,7 +178,8 @@ class EventDeriverTest {
                         Pass.converged(),
                         Pass.converged().observe("web", b -> b.id("id-web2")).outcome(new Step.RecreateContainer(
                                 "id-web", Duration.ofSeconds(10), newContainer("web", "busybox:2"),
-                                "web.next-0123abcd", "spec changed: env MODE, image")),
+                                "web.next-0123abcd", "spec changed: env MODE, image", null,
+                                List.of("env MODE", "image"))),
                         "recreated web: recreated: spec changed: env MODE, image", "started web: started"),
                 row("a container seen running that exited: exited with its code",
                         Pass.converged(),
@@ -194,7 +195,7 @@ class EventDeriverTest {
                 row("an exit while a replacement stops it on purpose: not an exit",
                         Pass.converged(),
                         Pass.converged().observe("web", b -> b.state(EXITED).exitCode(137))
-                                .step(new Step.Wait(Target.container("web"), null,
+                                .step(new Step.Wait(Target.container("web"), Step.Wait.Reason.IN_PROGRESS, null,
                                         "in progress: RecreateContainer web (spec changed: image)"))),
                 row("hostlet started it again: started and restarted with the cause",
                         Pass.converged().observe("web", b -> b.state(EXITED).exitCode(1)),
@@ -288,7 +289,8 @@ class EventDeriverTest {
         EventDeriver d = new EventDeriver();
         d.next(Pass.converged().report(1, T0));
         Event e = d.next(Pass.converged().outcome(new Step.RecreateContainer("id-web", Duration.ofSeconds(10),
-                newContainer("web", "busybox:2"), "web.next-0123abcd", "spec changed: env MODE, image"))
+                newContainer("web", "busybox:2"), "web.next-0123abcd", "spec changed: env MODE, image", null,
+                List.of("env MODE", "image")))
                 .report(2, T1)).get(0);
         assertThat(e.kind()).isEqualTo(EventKind.RECREATED);
         assertThat(e.details()).containsEntry("fields", List.of("env MODE", "image"));
@@ -378,7 +380,7 @@ class EventDeriverTest {
                 new SourceRef("web.yaml", 1)), "h3", Map.of(), PullMode.IF_MISSING, List.of(), List.of());
         List<Event> events = d.next(Pass.converged()
                 .outcome(new Step.RecreateContainer("id-web", Duration.ofSeconds(1), nc, "web.next-0123abcd",
-                        "spec changed: env PASSWORD"))
+                        "spec changed: env PASSWORD", null, List.of("env PASSWORD")))
                 .outcome(new Step.CreateContainer(nc, "not found")).report(2, T1));
         assertThat(events).isNotEmpty().allSatisfy(e -> {
             assertThat(e.message()).doesNotContain("hunter2");

@@ -118,7 +118,7 @@ class ExecutorTest {
         Plan plan = Plan.of(
                 new Plan.Phase(Plan.Kind.CREATE_NETWORKS, List.of(new Step.CreateNetwork("app", Map.of(), "not found"))),
                 new Plan.Phase(Plan.Kind.CONTAINERS, List.of(create("web", PullMode.IF_MISSING, "app"),
-                        new Step.Wait(Target.container("db"), null, "waiting for web"))));
+                        new Step.Wait(Target.container("db"), Step.Wait.Reason.DEPENDENCY, null, "waiting for web"))));
 
         List<Outcome> outcomes = new Executor(engine, pool, pool, 1).run(plan);
 
@@ -285,7 +285,7 @@ class ExecutorTest {
         SwapEngine engine = new SwapEngine();
         Step.RecreateContainer r = recreate();
         Step.RecreateContainer gated = new Step.RecreateContainer(r.oldId(), r.oldGrace(), r.container(),
-                r.replacementName(), r.cause(), "h-old");
+                r.replacementName(), r.cause(), "h-old", r.changed());
 
         assertThat(run(engine, gated)).allMatch(Outcome::ok);
         assertThat(engine.calls).containsExactly("create web.next-0123abcd volumes [vol1]", "stop id-old 7s",

@@ -105,7 +105,7 @@ class CrashReportsTest {
         HostStatus s = new CrashReports(engine, true).enrich(status(web), desired(manifest("web", RestartPolicy.Always)),
                 ObservedState.listed(List.of(observed("web", ObservedContainer.State.EXITED, 137)), Map.of()),
                 Plan.of(new Plan.Phase(Plan.Kind.CONTAINERS,
-                        List.of(new Step.Wait(Target.container("web"), NOW.plusSeconds(5), "back-off 20s")))), NOW);
+                        List.of(new Step.Wait(Target.container("web"), Step.Wait.Reason.BACKOFF, NOW.plusSeconds(5), "back-off 20s")))), NOW);
 
         ContainerStatus.CrashLoop loop = s.containers().get(0).crashLoop();
         assertThat(loop.restarts()).as("hostlet's 2 and the engine's 1").isEqualTo(3);
