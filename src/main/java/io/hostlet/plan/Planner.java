@@ -54,54 +54,19 @@ public final class Planner {
     }
 
     /**
-     * The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows and
-     * containers as {@code guard} allows (what the loop runs); what it creates is labelled as {@code origin}'s.
+     * The plan that moves the observed state towards the desired one (see {@link PlanInput} for each input): images
+     * are removed as its {@code gc} allows and containers as its {@code guard} allows; what it creates is labelled as
+     * its {@code origin}'s. The one entry of the planner.
      */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs, Instant now,
-                            ImageGc gc, Origin origin, PruneGuard guard) {
-        return plan(desired, observed, backoffs, Map.of(), now, gc, origin, guard);
-    }
-
-    /**
-     * The plan the loop runs while the steps in {@code inFlight} (by target; started by earlier passes and not finished)
-     * run beside it: a step for a target in flight, or a container step needing an image being pulled, becomes a
-     * {@link Step.Wait} "in progress" without a timer (the step's end asks for a pass); images and networks are removed
-     * only while nothing is in flight, so no removal races a create.
-     */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
-                            Map<Target, Step> inFlight, Instant now, ImageGc gc, Origin origin, PruneGuard guard) {
-        return plan(desired, observed, backoffs, inFlight, Updates.NONE, now, gc, origin, guard);
-    }
-
-    /**
-     * As {@link #plan(DesiredState, ObservedState, Map, Map, Instant, ImageGc, Origin, PruneGuard)}, with the updates in
-     * progress and refused (see {@link Updates}): what the loop runs.
-     */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
-                            Map<Target, Step> inFlight, Updates updates, Instant now, ImageGc gc, Origin origin,
-                            PruneGuard guard) {
+    public static Plan plan(PlanInput in) {
+        Plan decided = decide(in.desired(), in.observed(), in.backoffs(), in.inFlight(), in.updates(), in.now(), in.gc(),
+                in.origin());
         // The guard judges the plan's removals as a whole, after they are decided: kept apart from the decisions.
-        return guard.apply(plan(desired, observed, backoffs, inFlight, updates, now, gc, origin), desired, observed);
+        return in.guard() == null ? decided : in.guard().apply(decided, in.desired(), in.observed());
     }
 
-    /**
-     * The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows and
-     * every container it decides to remove (no {@link PruneGuard}); what it creates is labelled as {@code origin}'s.
-     */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs, Instant now,
-                            ImageGc gc, Origin origin) {
-        return plan(desired, observed, backoffs, Map.of(), now, gc, origin);
-    }
-
-    /** As {@link #plan(DesiredState, ObservedState, Map, Map, Instant, ImageGc, Origin, PruneGuard)}, unguarded. */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
-                            Map<Target, Step> inFlight, Instant now, ImageGc gc, Origin origin) {
-        return plan(desired, observed, backoffs, inFlight, Updates.NONE, now, gc, origin);
-    }
-
-    /** As {@link #plan(DesiredState, ObservedState, Map, Map, Updates, Instant, ImageGc, Origin, PruneGuard)}, unguarded. */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
-                            Map<Target, Step> inFlight, Updates updates, Instant now, ImageGc gc, Origin origin) {
+    private static Plan decide(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
+                               Map<Target, Step> inFlight, Updates updates, Instant now, ImageGc gc, Origin origin) {
         List<Step> networkCreates = new ArrayList<>();
         List<Step> containerSteps = new ArrayList<>();
         List<Step> networkRemovals = new ArrayList<>();

@@ -73,8 +73,8 @@ class ImageKindPlannerTest {
         }
 
         Plan plan() {
-            return Planner.plan(desired(), observedState(), backoffs, NOW, new ImageGc(prune, GRACE, pulled),
-                    PlannerTest.ORIGIN);
+            return Planner.plan(PlanInput.builder(desired(), observedState(), NOW, PlannerTest.ORIGIN)
+                    .backoffs(backoffs).gc(new ImageGc(prune, GRACE, pulled)).build());
         }
     }
 
@@ -331,7 +331,8 @@ class ImageKindPlannerTest {
     @Test
     void gcOffPlansNoRemovals() {
         World w = converged();
-        assertThat(Planner.plan(w.desired(), w.observedState(), w.backoffs, NOW, ImageGc.OFF, PlannerTest.ORIGIN)
+        assertThat(Planner.plan(PlanInput.builder(w.desired(), w.observedState(), NOW, PlannerTest.ORIGIN)
+                .backoffs(w.backoffs).build())
                 .render()).isEmpty();
     }
 

@@ -43,8 +43,8 @@ class ImagePlannerTest {
         Plan plan() {
             io.hostlet.desired.DesiredState d = new io.hostlet.desired.DesiredState(w.desired, w.heldFiles, w.heldNames,
                     List.of(), true, null);
-            return Planner.plan(d, new ObservedState(w.observed, w.networks, checks, null), w.backoffs, NOW, ImageGc.OFF,
-                    PlannerTest.ORIGIN);
+            return Planner.plan(PlanInput.builder(d, new ObservedState(w.observed, w.networks, checks, null), NOW,
+                    PlannerTest.ORIGIN).backoffs(w.backoffs).build());
         }
     }
 

@@ -58,8 +58,8 @@ class PlannerTest {
 
         Plan plan() {
             DesiredState d = new DesiredState(desired, heldFiles, heldNames, List.of(), complete, complete ? null : "folder missing");
-            return Planner.plan(d, ObservedState.listed(observed, networks), backoffs, Map.of(), updates, now,
-                    ImageGc.OFF, ORIGIN);
+            return Planner.plan(PlanInput.builder(d, ObservedState.listed(observed, networks), now, ORIGIN)
+                    .backoffs(backoffs).updates(updates).build());
         }
 
         World replaceObserved(String name, UnaryOperator<ObservedContainer> f) {
@@ -252,8 +252,9 @@ class PlannerTest {
         labels.put(Labels.SPEC, io.hostlet.manifest.SpecLabel.write(before, key));
         old = Containers.from(old).labels(labels).exitCode(null).health(ObservedContainer.Health.NONE).imageId(null).build();
         DesiredState d = new DesiredState(Map.of("web", after), Set.of(), Set.of(), List.of(), true, null);
-        String plan = Planner.plan(d, ObservedState.listed(List.of(old), Map.of()), Map.of(), NOW, ImageGc.OFF,
+        String plan = Planner.plan(PlanInput.builder(d, ObservedState.listed(List.of(old), Map.of()), NOW,
                 new Origin("test", null, key))
+                .build())
                 .render();
         assertThat(plan).isEqualTo("#1 container:web, RecreateContainer, spec changed: env TOKEN\n");
         assertThat(labels.get(Labels.SPEC)).doesNotContain("s3cr3t");
@@ -284,8 +285,9 @@ class PlannerTest {
         DesiredState d = new DesiredState(w.desired, Set.of(), Set.of(), List.of(), true, null);
 
         io.hostlet.manifest.LabelKey key = io.hostlet.manifest.LabelKey.random();
-        Plan plan = Planner.plan(d, ObservedState.listed(w.observed, w.networks), w.backoffs, NOW, ImageGc.OFF,
-                new Origin("test", "abc123", key));
+        Plan plan = Planner.plan(PlanInput.builder(d, ObservedState.listed(w.observed, w.networks), NOW,
+                new Origin("test", "abc123", key))
+                .backoffs(w.backoffs).build());
 
         assertThat(plan.phases()).extracting(p -> p.kind() + " " + p.steps().size()).containsExactly(
                 "CREATE_NETWORKS 1", "PULL_IMAGES 0", "CONTAINERS 1", "REMOVE_IMAGES 0", "REMOVE_NETWORKS 0");

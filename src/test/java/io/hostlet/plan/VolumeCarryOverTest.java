@@ -60,8 +60,8 @@ class VolumeCarryOverTest {
         ContainerManifest after = PlannerTest.manifest("web", "busybox:2", "web.yaml");
         ObservedContainer old = withAnonymous(PlannerTest.running(before, "id-web"), new AnonymousVolume(A, "/data"));
         DesiredState d = new DesiredState(Map.of("web", after), Set.of(), Set.of(), List.of(), true, null);
-        Plan plan = Planner.plan(d, ObservedState.listed(List.of(old), Map.of()), Map.of(), PlannerTest.NOW, ImageGc.OFF,
-                PlannerTest.ORIGIN);
+        Plan plan = Planner.plan(PlanInput.builder(d, ObservedState.listed(List.of(old), Map.of()), PlannerTest.NOW,
+                PlannerTest.ORIGIN).build());
         assertThat(plan.render()).isEqualTo("#1 container:web, RecreateContainer, spec changed: image\n");
         assertThat(((Step.RecreateContainer) plan.actions().get(0)).container().carriedVolumes())
                 .containsExactly(new AnonymousVolume(A, "/data"));
