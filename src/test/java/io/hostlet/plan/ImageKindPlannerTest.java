@@ -274,15 +274,29 @@ class ImageKindPlannerTest {
         containers.desired.putAll(w.containers);
         containers.observed.addAll(w.observed);
         PlanProperties.apply(containers, w.checks, plan); // pulls leave the registry check current
-        for (Step s : plan.actions()) {
-            if (s instanceof Step.PullImage p) {
+        Step.Visitor<Void> images = new Step.Partial<>() {
+            @Override
+            public Void visitPullImage(Step.PullImage p) {
                 String id = w.checks.get(p.image()).localId();
                 w.local.put(p.image(), id);
                 w.pulled.add(new PulledImage(p.image(), id, NOW, null));
-            } else if (s instanceof Step.RemoveImage r) {
+                return null;
+            }
+
+            @Override
+            public Void visitRemoveImage(Step.RemoveImage r) {
                 w.local.remove(r.image());
                 w.pulled.removeIf(p -> p.reference().equals(r.image()));
+                return null;
             }
+
+            @Override
+            protected Void otherwise(Step s) {
+                return null; // containers and networks: PlanProperties.apply above
+            }
+        };
+        for (Step s : plan.actions()) {
+            s.accept(images);
         }
         w.observed.clear();
         w.observed.addAll(containers.observed);
