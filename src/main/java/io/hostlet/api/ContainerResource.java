@@ -232,10 +232,15 @@ public class ContainerResource {
         HealthCheck h = s.healthcheck();
         HealthCheck hc = h == null || h.exec() == null ? h
                 : new HealthCheck(hidden(h.exec()), h.http(), h.interval(), h.timeout(), h.retries(), h.startPeriod());
-        return new ContainerSpec(s.image(), s.imagePullPolicy(), hidden(s.command()), hidden(s.args()), s.workingDir(),
-                s.user(), s.env().stream().map(e -> new ContainerSpec.EnvVar(e.name(), REDACTED)).toList(), s.ports(),
-                s.volumes(), s.networks(), s.restartPolicy(), s.resources(), s.stopGracePeriod(), hc,
-                s.restartOnUnhealthy(), s.dependsOn()).withSources(s.sources()); // each content shows as <redacted>
+        // Runtime, suspend and update are left at their defaults here, as this view has always shown them.
+        return ContainerSpec.builder(s.image()).imagePullPolicy(s.imagePullPolicy()).command(hidden(s.command()))
+                .args(hidden(s.args())).workingDir(s.workingDir()).user(s.user())
+                .env(s.env().stream().map(e -> new ContainerSpec.EnvVar(e.name(), REDACTED)).toList())
+                .ports(s.ports()).volumes(s.volumes()).networks(s.networks()).restartPolicy(s.restartPolicy())
+                .resources(s.resources()).stopGracePeriod(s.stopGracePeriod()).healthcheck(hc)
+                .restartOnUnhealthy(s.restartOnUnhealthy()).dependsOn(s.dependsOn())
+                .sources(s.sources()) // each content shows as <redacted>
+                .build();
     }
 
     static final String REDACTED = "<redacted>";

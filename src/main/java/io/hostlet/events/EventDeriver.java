@@ -49,8 +49,6 @@ public final class EventDeriver {
      */
     static final Duration RECOVERED_AFTER = Duration.ofSeconds(60);
 
-    private static final String SPEC_CHANGED = "spec changed: ";
-
     /** The report before this one; null before the first. */
     private PassReport previous;
     /** The last report in which the engine answered (containers are compared with it); null before one. */
@@ -166,8 +164,7 @@ public final class EventDeriver {
         String name = step.target().name();
         for (Outcome.Pull p : o.pulls()) {
             if (p.afterId() != null) {
-                String digest = step instanceof Step.PullImage pi && pi.registryDigest() != null
-                        ? pi.registryDigest() : p.afterId();
+                String digest = step.registryDigest() != null ? step.registryDigest() : p.afterId();
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("image", p.image());
                 d.put("digest", digest);
@@ -182,61 +179,154 @@ public final class EventDeriver {
             failure(at, o, out);
             return;
         }
-        if (step instanceof Step.CreateContainer c) {
+        step.accept(new Told(at, name, r, out));
+    }
+
+    /** The events of one successful step, by kind. */
+    private final class Told implements Step.Visitor<Void> {
+        private final Instant at;
+        private final String name;
+        private final PassReport r;
+        private final List<Event> out;
+
+        Told(Instant at, String name, PassReport r, List<Event> out) {
+            this.at = at;
+            this.name = name;
+            this.r = r;
+            this.out = out;
+        }
+
+        @Override
+        public Void visitCreateContainer(Step.CreateContainer c) {
             String image = c.manifest().spec().image();
             out.add(Event.of(at, EventKind.CREATED, name, "created (image " + image + ")",
-                    details("image", image, "target", step.target().toString())));
+                    details("image", image, "target", c.target().toString())));
             started(at, name, image, out);
-        } else if (step instanceof Step.RecreateContainer c) {
+            return null;
+        }
+
+        @Override
+        public Void visitRecreateContainer(Step.RecreateContainer c) {
             String image = c.manifest().spec().image();
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("image", image);
-            if (c.cause().startsWith(SPEC_CHANGED)) {
-                // the planner names the changed fields (env by variable name, never by value)
-                d.put("fields", List.of(c.cause().substring(SPEC_CHANGED.length()).split(", ")));
+            if (!c.changed().isEmpty()) {
+                d.put("fields", c.changed()); // the planner names them (env by variable name, never by value)
             }
             d.put("cause", c.cause());
             d.put("previousId", c.oldId());
             out.add(Event.of(at, EventKind.RECREATED, name, "recreated: " + c.cause(), d));
             started(at, name, image, out);
-        } else if (step instanceof Step.ResumeReplacement s) {
+            return null;
+        }
+
+        @Override
+        public Void visitResumeReplacement(Step.ResumeReplacement s) {
             out.add(Event.of(at, EventKind.RECREATED, name, "recreated: finished an interrupted replacement",
                     details("image", s.image(), "cause", s.cause(), "previousId", s.oldId())));
             started(at, name, s.image(), out);
-        } else if (step instanceof Step.StartBeside s) {
+            return null;
+        }
+
+        @Override
+        public Void visitStartBeside(Step.StartBeside s) {
             out.add(Event.of(at, EventKind.STARTED, name, "started " + s.replacementName() + " beside the old container"
                     + " (StartFirst): " + s.cause(), details("image", s.manifest().spec().image(), "cause", s.cause())));
-        } else if (step instanceof Step.FinishUpdate s && !s.newName().equals(s.name())) {
-            // StartFirst: the swap happens now (StopFirst's was told as recreated when it happened)
-            out.add(Event.of(at, EventKind.RECREATED, name, "recreated: " + s.cause(),
-                    details("cause", s.cause(), "previousId", s.oldId())));
-        } else if (step instanceof Step.AdoptReplacement s) {
+            return null;
+        }
+
+        @Override
+        public Void visitAdoptReplacement(Step.AdoptReplacement s) {
             out.add(Event.of(at, EventKind.RECREATED, name, "recreated: adopted the replacement "
                     + s.replacementName(), details("cause", s.cause())));
             if (s.start()) {
                 started(at, name, null, out);
             }
-        } else if (step instanceof Step.StartContainer s) {
+            return null;
+        }
+
+        @Override
+        public Void visitStartContainer(Step.StartContainer s) {
             started(at, name, null, out);
             if (s.restart()) {
                 restartedByHostlet(at, name, s.cause(), r, out);
             }
-        } else if (step instanceof Step.RestartContainer s) {
+            return null;
+        }
+
+        @Override
+        public Void visitRestartContainer(Step.RestartContainer s) {
             restartedByHostlet(at, name, s.cause(), r, out);
-        } else if (step instanceof Step.RemoveContainer s) {
+            return null;
+        }
+
+        @Override
+        public Void visitRemoveContainer(Step.RemoveContainer s) {
             out.add(Event.of(at, EventKind.REMOVED, name, "removed: " + s.cause(),
-                    details("target", step.target().toString(), "cause", s.cause())));
-        } else if (step instanceof Step.CreateNetwork) {
+                    details("target", s.target().toString(), "cause", s.cause())));
+            return null;
+        }
+
+        @Override
+        public Void visitCreateNetwork(Step.CreateNetwork s) {
             out.add(Event.of(at, EventKind.CREATED, name, "network created",
-                    details("target", step.target().toString())));
-        } else if (step instanceof Step.RemoveNetwork s) {
+                    details("target", s.target().toString())));
+            return null;
+        }
+
+        @Override
+        public Void visitRemoveNetwork(Step.RemoveNetwork s) {
             out.add(Event.of(at, EventKind.REMOVED, name, "network removed: " + s.cause(),
-                    details("target", step.target().toString(), "cause", s.cause())));
-        } else if (step instanceof Step.RemoveImage s) {
+                    details("target", s.target().toString(), "cause", s.cause())));
+            return null;
+        }
+
+        @Override
+        public Void visitRemoveImage(Step.RemoveImage s) {
             out.add(Event.of(at, EventKind.PRUNED, name, "image removed: " + s.cause(),
                     details("image", s.image(), "imageId", s.imageId(), "cause", s.cause())));
+            return null;
         }
-        // PullImage is told by its pull above; HoldRemoval and Wait are notes, not actions (holds: see held)
+
+        @Override
+        public Void visitPullImage(Step.PullImage s) {
+            return null; // told by its pull in outcome()
+        }
+
+        @Override
+        public Void visitFinishUpdate(Step.FinishUpdate s) {
+            if (!s.newName().equals(s.name())) {
+                // StartFirst: the swap happens now (StopFirst's was told as recreated when it happened)
+                out.add(Event.of(at, EventKind.RECREATED, name, "recreated: " + s.cause(),
+                        details("cause", s.cause(), "previousId", s.oldId())));
+            }
+            return null;
+        }
+
+        @Override
+        public Void visitRollBack(Step.RollBack s) {
+            return null; // no event
+        }
+
+        @Override
+        public Void visitRolledBack(Step.RolledBack s) {
+            return null; // a note, not an action
+        }
+
+        @Override
+        public Void visitStopContainer(Step.StopContainer s) {
+            return null; // no event
+        }
+
+        @Override
+        public Void visitHoldRemoval(Step.HoldRemoval s) {
+            return null; // a note, not an action (holds: see held)
+        }
+
+        @Override
+        public Void visitWait(Step.Wait s) {
+            return null; // a note, not an action
+        }
     }
 
     private static void started(Instant at, String name, String image, List<Event> out) {
@@ -348,8 +438,7 @@ public final class EventDeriver {
     private static Map<String, String> holds(PassReport r) {
         Map<String, String> out = new TreeMap<>();
         if (r.plan() != null) {
-            r.plan().steps().stream().filter(s -> s instanceof Step.HoldRemoval)
-                    .forEach(s -> out.put(s.target().toString(), s.cause()));
+            r.plan().holds().forEach(s -> out.put(s.target().toString(), s.cause()));
         }
         return out;
     }

@@ -221,7 +221,21 @@ public final class Executor {
 
     /** The engine calls of one step: the one place that tells steps apart. */
     private void perform(Step s, Run run, List<Outcome.Pull> pulls) {
-        if (s instanceof Step.CreateNetwork n) {
+        s.accept(new Perform(run, pulls));
+    }
+
+    /** The engine calls of each kind of step; a note ({@link Step#isAction()} false) has none and is not run. */
+    private final class Perform implements Step.Visitor<Void> {
+        private final Run run;
+        private final List<Outcome.Pull> pulls;
+
+        Perform(Run run, List<Outcome.Pull> pulls) {
+            this.run = run;
+            this.pulls = pulls;
+        }
+
+        @Override
+        public Void visitCreateNetwork(Step.CreateNetwork n) {
             try {
                 engine.createNetwork(n.name(), n.labels());
             } catch (EngineException e) {
@@ -229,14 +243,26 @@ public final class Executor {
                         "a network named " + n.name() + " exists and is not managed by hostlet; it is left alone", e);
             }
             LOG.infof("created network %s (%s)", n.name(), n.cause());
-        } else if (s instanceof Step.PullImage p) {
+            return null;
+        }
+
+        @Override
+        public Void visitPullImage(Step.PullImage p) {
             pullOnce(p.image(), run, pulls);
             LOG.infof("pulled %s (%s)", p.image(), p.cause());
-        } else if (s instanceof Step.CreateContainer c) {
+            return null;
+        }
+
+        @Override
+        public Void visitCreateContainer(Step.CreateContainer c) {
             String id = create(c.container(), c.manifest().name(), run, pulls);
             startOrRemove(id);
             LOG.infof("created %s (%s)", c.manifest().name(), c.cause());
-        } else if (s instanceof Step.RecreateContainer r) {
+            return null;
+        }
+
+        @Override
+        public Void visitRecreateContainer(Step.RecreateContainer r) {
             // The replacement exists before the old container is touched: a failed pull or create leaves it serving.
             String newId = create(r.container(), r.replacementName(), run, pulls);
             swap(r.oldId(), r.oldGrace(), newId, r.replacementName(), r.retiredName(), r.manifest().name(), !r.keepOld());
@@ -246,17 +272,29 @@ public final class Executor {
                 LOG.infof("kept the old container of %s, stopped, until the new one passes its gate",
                         r.manifest().name());
             }
-        } else if (s instanceof Step.StartBeside b) {
+            return null;
+        }
+
+        @Override
+        public Void visitStartBeside(Step.StartBeside b) {
             // Without the name's alias: no client reaches it before it passed its gate (FinishUpdate gives it then).
             String newId = create(b.container(), b.replacementName(), run, pulls, false);
             startOrRemove(newId);
             LOG.infof("started %s beside %s (%s); the old one serves until the new one passes its gate",
                     b.replacementName(), b.manifest().name(), b.cause());
-        } else if (s instanceof Step.ResumeReplacement rr) {
+            return null;
+        }
+
+        @Override
+        public Void visitResumeReplacement(Step.ResumeReplacement rr) {
             swap(rr.oldId(), rr.oldGrace(), rr.newId(), rr.replacementName(), rr.retiredName(), rr.name(),
                     !rr.keepOld());
             LOG.infof("finished the replacement of %s (%s)", rr.name(), rr.cause());
-        } else if (s instanceof Step.FinishUpdate f) {
+            return null;
+        }
+
+        @Override
+        public Void visitFinishUpdate(Step.FinishUpdate f) {
             for (String net : f.aliasNetworks()) {
                 // the new one is not in the name's DNS yet, so its rejoin breaks nothing; the old one still answers
                 engine.rejoinNetwork(f.newId(), net, List.of(f.name()));
@@ -278,7 +316,11 @@ public final class Executor {
                 engine.removeContainer(f.oldId());
             }
             LOG.infof("updated %s (%s)", f.name(), f.cause());
-        } else if (s instanceof Step.RollBack rb) {
+            return null;
+        }
+
+        @Override
+        public Void visitRollBack(Step.RollBack rb) {
             if (rb.newId() != null) {
                 engine.stopContainer(rb.newId(), rb.newGrace());
                 engine.removeContainer(rb.newId());
@@ -290,33 +332,75 @@ public final class Executor {
                 engine.startContainer(rb.oldId());
             }
             LOG.warnf("rolled back %s (%s)", rb.name(), rb.cause());
-        } else if (s instanceof Step.AdoptReplacement a) {
+            return null;
+        }
+
+        @Override
+        public Void visitAdoptReplacement(Step.AdoptReplacement a) {
             engine.renameContainer(a.id(), a.name());
             if (a.start()) {
                 engine.startContainer(a.id());
             }
             LOG.infof("renamed %s to %s (%s)", a.replacementName(), a.name(), a.cause());
-        } else if (s instanceof Step.StartContainer st) {
+            return null;
+        }
+
+        @Override
+        public Void visitStartContainer(Step.StartContainer st) {
             engine.startContainer(st.id());
             LOG.infof("%s %s (%s)", st.restart() ? "restarted" : "started", st.name(), st.cause());
-        } else if (s instanceof Step.RestartContainer rs) {
+            return null;
+        }
+
+        @Override
+        public Void visitRestartContainer(Step.RestartContainer rs) {
             engine.stopContainer(rs.id(), rs.grace());
             engine.startContainer(rs.id());
             LOG.infof("restarted %s (%s)", rs.name(), rs.cause());
-        } else if (s instanceof Step.StopContainer sc) {
+            return null;
+        }
+
+        @Override
+        public Void visitStopContainer(Step.StopContainer sc) {
             engine.stopContainer(sc.id(), sc.grace());
             LOG.infof("stopped %s (%s)", sc.name(), sc.cause());
-        } else if (s instanceof Step.RemoveContainer rm) {
+            return null;
+        }
+
+        @Override
+        public Void visitRemoveContainer(Step.RemoveContainer rm) {
             engine.stopContainer(rm.id(), rm.grace());
             engine.removeContainer(rm.id());
             LOG.infof("removed %s (%s)", rm.name(), rm.cause());
-        } else if (s instanceof Step.RemoveImage r) {
+            return null;
+        }
+
+        @Override
+        public Void visitRemoveImage(Step.RemoveImage r) {
             engine.removeImage(r.image(), r.imageId());
             LOG.infof("removed image %s (%s)", r.image(), r.cause());
-        } else if (s instanceof Step.RemoveNetwork r) {
+            return null;
+        }
+
+        @Override
+        public Void visitRemoveNetwork(Step.RemoveNetwork r) {
             engine.removeNetwork(r.id());
             LOG.infof("removed network %s (%s)", r.name(), r.cause());
-        } else {
+            return null;
+        }
+
+        @Override
+        public Void visitRolledBack(Step.RolledBack s) {
+            throw new IllegalArgumentException("nothing to do for " + s);
+        }
+
+        @Override
+        public Void visitHoldRemoval(Step.HoldRemoval s) {
+            throw new IllegalArgumentException("nothing to do for " + s);
+        }
+
+        @Override
+        public Void visitWait(Step.Wait s) {
             throw new IllegalArgumentException("nothing to do for " + s);
         }
     }

@@ -141,27 +141,27 @@ final class ContainerDocument {
         FileSources sources = new FileSources(envFromFiles, envFrom(spec.get("envFrom")),
                 mountedFiles(spec.get("files"), "spec.files", FILE), mountedFiles(spec.get("secrets"), "spec.secrets", SECRET));
         checkMountedFiles(spec, sources, volumes, runtime);
-        return new ContainerSpec(
-                image,
-                pull,
-                r.stringList(spec.get("command"), "spec.command"),
-                r.stringList(spec.get("args"), "spec.args"),
-                absolutePath(spec.get("workingDir"), "spec.workingDir"),
-                r.text(spec.get("user"), "spec.user"),
-                env,
-                ports,
-                volumes,
-                networks(spec.get("networks")),
-                restart == null ? RestartPolicy.Always : restart,
-                resources(spec.get("resources")),
-                stopGracePeriod(spec.get("stopGracePeriod")),
-                health,
-                Boolean.TRUE.equals(restartOnUnhealthy),
-                dependsOn(spec.get("dependsOn")),
-                runtime,
-                Boolean.TRUE.equals(suspend),
-                sources,
-                update);
+        return ContainerSpec.builder(image)
+                .imagePullPolicy(pull)
+                .command(r.stringList(spec.get("command"), "spec.command"))
+                .args(r.stringList(spec.get("args"), "spec.args"))
+                .workingDir(absolutePath(spec.get("workingDir"), "spec.workingDir"))
+                .user(r.text(spec.get("user"), "spec.user"))
+                .env(env)
+                .ports(ports)
+                .volumes(volumes)
+                .networks(networks(spec.get("networks")))
+                .restartPolicy(restart == null ? RestartPolicy.Always : restart)
+                .resources(resources(spec.get("resources")))
+                .stopGracePeriod(stopGracePeriod(spec.get("stopGracePeriod")))
+                .healthcheck(health)
+                .restartOnUnhealthy(Boolean.TRUE.equals(restartOnUnhealthy))
+                .dependsOn(dependsOn(spec.get("dependsOn")))
+                .runtime(runtime)
+                .suspend(Boolean.TRUE.equals(suspend))
+                .sources(sources)
+                .update(update)
+                .build();
     }
 
     /** {@code spec.update}, defaults filled in; StartFirst with a fixed host port is an error (both would claim it). */

@@ -56,22 +56,29 @@ public record ContainerSpec(
         networks = List.copyOf(networks);
     }
 
-    /** A spec that takes nothing from files ({@link FileSources#NONE}), with the default {@link UpdatePolicy}. */
-    public ContainerSpec(String image, PullPolicy imagePullPolicy, List<String> command, List<String> args,
-                         String workingDir, String user, List<EnvVar> env, List<PortMapping> ports,
-                         List<VolumeMount> volumes, List<String> networks, RestartPolicy restartPolicy,
-                         Resources resources, Duration stopGracePeriod, HealthCheck healthcheck,
-                         boolean restartOnUnhealthy, List<Dependency> dependsOn, RuntimeSpec runtime, boolean suspend) {
-        this(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks, restartPolicy,
-                resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend, FileSources.NONE,
-                UpdatePolicy.DEFAULT);
+    /**
+     * A builder with every field but the image at its default: no command, args, env, ports, volumes or networks,
+     * {@link RestartPolicy#Always}, {@link Resources#NONE}, {@link #DEFAULT_STOP_GRACE}, no health check or
+     * dependencies, {@link RuntimeSpec#NONE}, not suspended, {@link FileSources#NONE}, {@link UpdatePolicy#DEFAULT},
+     * and the pull policy {@link PullPolicy#defaultFor the image implies} (set when the builder is made: changing the
+     * image later keeps it).
+     */
+    public static Builder builder(String image) {
+        return new Builder().image(image).imagePullPolicy(image == null ? null : PullPolicy.defaultFor(image));
+    }
+
+    /** A builder starting from every field of this spec, to make a variation of it. */
+    public Builder toBuilder() {
+        return new Builder().image(image).imagePullPolicy(imagePullPolicy).command(command).args(args)
+                .workingDir(workingDir).user(user).env(env).ports(ports).volumes(volumes).networks(networks)
+                .restartPolicy(restartPolicy).resources(resources).stopGracePeriod(stopGracePeriod)
+                .healthcheck(healthcheck).restartOnUnhealthy(restartOnUnhealthy).dependsOn(dependsOn).runtime(runtime)
+                .suspend(suspend).sources(sources).update(update);
     }
 
     /** This spec with {@code s} as its sources (the desired-state reader fills in their contents). */
     public ContainerSpec withSources(FileSources s) {
-        return new ContainerSpec(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks,
-                restartPolicy, resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend, s,
-                update);
+        return toBuilder().sources(s).build();
     }
 
     /** The container's environment: {@link #env} with what {@link #sources} adds (see {@link FileSources#environment}). */
@@ -81,34 +88,142 @@ public record ContainerSpec(
 
     /** The same spec with {@code u} as its update policy. */
     public ContainerSpec withUpdate(UpdatePolicy u) {
-        return new ContainerSpec(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks,
-                restartPolicy, resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend,
-                sources, u);
+        return toBuilder().update(u).build();
     }
 
-    /** A spec with the host-facing fields at their defaults ({@link RuntimeSpec#NONE}), not suspended. */
-    public ContainerSpec(String image, PullPolicy imagePullPolicy, List<String> command, List<String> args,
-                         String workingDir, String user, List<EnvVar> env, List<PortMapping> ports,
-                         List<VolumeMount> volumes, List<String> networks, RestartPolicy restartPolicy,
-                         Resources resources, Duration stopGracePeriod, HealthCheck healthcheck,
-                         boolean restartOnUnhealthy, List<Dependency> dependsOn) {
-        this(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks, restartPolicy,
-                resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, RuntimeSpec.NONE, false);
-    }
+    /**
+     * Names the fields of a {@link ContainerSpec} instead of passing twenty positionally, so that a new field touches
+     * only the record, this builder and the places that use it. Each setter replaces the field's value.
+     */
+    public static final class Builder {
+        private String image;
+        private PullPolicy imagePullPolicy;
+        private List<String> command = List.of();
+        private List<String> args = List.of();
+        private String workingDir;
+        private String user;
+        private List<EnvVar> env = List.of();
+        private List<PortMapping> ports = List.of();
+        private List<VolumeMount> volumes = List.of();
+        private List<String> networks = List.of();
+        private RestartPolicy restartPolicy = RestartPolicy.Always;
+        private Resources resources = Resources.NONE;
+        private Duration stopGracePeriod = DEFAULT_STOP_GRACE;
+        private HealthCheck healthcheck;
+        private boolean restartOnUnhealthy;
+        private List<Dependency> dependsOn = List.of();
+        private RuntimeSpec runtime = RuntimeSpec.NONE;
+        private boolean suspend;
+        private FileSources sources = FileSources.NONE;
+        private UpdatePolicy update = UpdatePolicy.DEFAULT;
 
-    /** A spec without health check ({@code healthcheck} null, {@code restartOnUnhealthy} false) and without dependencies. */
-    public ContainerSpec(String image, PullPolicy imagePullPolicy, List<String> command, List<String> args,
-                         String workingDir, String user, List<EnvVar> env, List<PortMapping> ports,
-                         List<VolumeMount> volumes, List<String> networks, RestartPolicy restartPolicy,
-                         Resources resources, Duration stopGracePeriod) {
-        this(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes, networks, restartPolicy,
-                resources, stopGracePeriod, null, false, List.of());
-    }
+        private Builder() {
+        }
 
-    /** A spec with only an image and every other field at its default; handy for tests and examples. */
-    public static ContainerSpec ofImage(String image) {
-        return new ContainerSpec(image, PullPolicy.defaultFor(image), List.of(), List.of(), null, null, List.of(),
-                List.of(), List.of(), List.of(), RestartPolicy.Always, Resources.NONE, DEFAULT_STOP_GRACE);
+        public Builder image(String v) {
+            image = v;
+            return this;
+        }
+
+        public Builder imagePullPolicy(PullPolicy v) {
+            imagePullPolicy = v;
+            return this;
+        }
+
+        public Builder command(List<String> v) {
+            command = v;
+            return this;
+        }
+
+        public Builder args(List<String> v) {
+            args = v;
+            return this;
+        }
+
+        public Builder workingDir(String v) {
+            workingDir = v;
+            return this;
+        }
+
+        public Builder user(String v) {
+            user = v;
+            return this;
+        }
+
+        public Builder env(List<EnvVar> v) {
+            env = v;
+            return this;
+        }
+
+        public Builder ports(List<PortMapping> v) {
+            ports = v;
+            return this;
+        }
+
+        public Builder volumes(List<VolumeMount> v) {
+            volumes = v;
+            return this;
+        }
+
+        public Builder networks(List<String> v) {
+            networks = v;
+            return this;
+        }
+
+        public Builder restartPolicy(RestartPolicy v) {
+            restartPolicy = v;
+            return this;
+        }
+
+        public Builder resources(Resources v) {
+            resources = v;
+            return this;
+        }
+
+        public Builder stopGracePeriod(Duration v) {
+            stopGracePeriod = v;
+            return this;
+        }
+
+        public Builder healthcheck(HealthCheck v) {
+            healthcheck = v;
+            return this;
+        }
+
+        public Builder restartOnUnhealthy(boolean v) {
+            restartOnUnhealthy = v;
+            return this;
+        }
+
+        public Builder dependsOn(List<Dependency> v) {
+            dependsOn = v;
+            return this;
+        }
+
+        public Builder runtime(RuntimeSpec v) {
+            runtime = v;
+            return this;
+        }
+
+        public Builder suspend(boolean v) {
+            suspend = v;
+            return this;
+        }
+
+        public Builder sources(FileSources v) {
+            sources = v;
+            return this;
+        }
+
+        public Builder update(UpdatePolicy v) {
+            update = v;
+            return this;
+        }
+
+        public ContainerSpec build() {
+            return new ContainerSpec(image, imagePullPolicy, command, args, workingDir, user, env, ports, volumes,
+                    networks, restartPolicy, resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend, sources, update);
+        }
     }
 
     /** One environment variable. */

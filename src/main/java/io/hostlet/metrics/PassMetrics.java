@@ -226,6 +226,18 @@ public class PassMetrics implements PassListener {
         if (o.step().neededImage() == null) {
             return false;
         }
-        return o.step() instanceof Step.PullImage || o.error().kind() == EngineException.Kind.PULL_FAILED;
+        return o.step().accept(IS_PULL) || o.error().kind() == EngineException.Kind.PULL_FAILED;
     }
+
+    private static final Step.Visitor<Boolean> IS_PULL = new Step.Partial<>() {
+        @Override
+        public Boolean visitPullImage(Step.PullImage s) {
+            return true;
+        }
+
+        @Override
+        protected Boolean otherwise(Step s) {
+            return false;
+        }
+    };
 }

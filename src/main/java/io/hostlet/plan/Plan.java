@@ -84,8 +84,22 @@ public record Plan(List<Phase> phases) {
 
     /** The earliest time a backing-off target may be tried again. */
     public Optional<Instant> nextWakeUp() {
-        return steps().stream().filter(s -> s instanceof Step.Wait).map(s -> ((Step.Wait) s).until())
-                .filter(Objects::nonNull).min(Instant::compareTo);
+        return waits().stream().map(Step.Wait::until).filter(Objects::nonNull).min(Instant::compareTo);
+    }
+
+    /** The {@link Step.Wait} notes, in order: what is backing off or waiting for others. */
+    public List<Step.Wait> waits() {
+        return steps().stream().filter(s -> s instanceof Step.Wait).map(s -> (Step.Wait) s).toList();
+    }
+
+    /** The {@link Step.RolledBack} notes, in order: the specs refused after a failed update gate. */
+    public List<Step.RolledBack> rolledBack() {
+        return steps().stream().filter(s -> s instanceof Step.RolledBack).map(s -> (Step.RolledBack) s).toList();
+    }
+
+    /** The {@link Step.HoldRemoval} notes, in order: the removals the prune guard refused. */
+    public List<Step.HoldRemoval> holds() {
+        return steps().stream().filter(s -> s instanceof Step.HoldRemoval).map(s -> (Step.HoldRemoval) s).toList();
     }
 
     /** One line per step, e.g. {@code #1 container:web, CreateContainer, not found}. */

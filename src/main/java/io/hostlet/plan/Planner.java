@@ -39,69 +39,34 @@ import java.util.TreeSet;
  */
 public final class Planner {
 
-    /** How the cause of a {@link Step.Wait} for a step in flight begins (status tells such waits apart by it). */
-    public static final String IN_PROGRESS = "in progress: ";
+    /** How the cause of a {@link Step.Wait} for a step in flight begins. */
+    static final String IN_PROGRESS = "in progress: ";
 
     /** How the cause of a {@link Step.Wait} for an update's health gate begins (see {@link UpdateGate}). */
-    public static final String GATE = "update gate: ";
+    static final String GATE = "update gate: ";
 
     private Planner() {
     }
 
     /** Whether {@code s} waits for a step of an earlier pass that is still running. */
     public static boolean inProgress(Step s) {
-        return s instanceof Step.Wait w && w.until() == null && w.cause().startsWith(IN_PROGRESS);
+        return s instanceof Step.Wait w && w.reason() == Step.Wait.Reason.IN_PROGRESS;
     }
 
     /**
-     * The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows and
-     * containers as {@code guard} allows (what the loop runs); what it creates is labelled as {@code origin}'s.
+     * The plan that moves the observed state towards the desired one (see {@link PlanInput} for each input): images
+     * are removed as its {@code gc} allows and containers as its {@code guard} allows; what it creates is labelled as
+     * its {@code origin}'s. The one entry of the planner.
      */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs, Instant now,
-                            ImageGc gc, Origin origin, PruneGuard guard) {
-        return plan(desired, observed, backoffs, Map.of(), now, gc, origin, guard);
-    }
-
-    /**
-     * The plan the loop runs while the steps in {@code inFlight} (by target; started by earlier passes and not finished)
-     * run beside it: a step for a target in flight, or a container step needing an image being pulled, becomes a
-     * {@link Step.Wait} "in progress" without a timer (the step's end asks for a pass); images and networks are removed
-     * only while nothing is in flight, so no removal races a create.
-     */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
-                            Map<Target, Step> inFlight, Instant now, ImageGc gc, Origin origin, PruneGuard guard) {
-        return plan(desired, observed, backoffs, inFlight, Updates.NONE, now, gc, origin, guard);
-    }
-
-    /**
-     * As {@link #plan(DesiredState, ObservedState, Map, Map, Instant, ImageGc, Origin, PruneGuard)}, with the updates in
-     * progress and refused (see {@link Updates}): what the loop runs.
-     */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
-                            Map<Target, Step> inFlight, Updates updates, Instant now, ImageGc gc, Origin origin,
-                            PruneGuard guard) {
+    public static Plan plan(PlanInput in) {
+        Plan decided = decide(in.desired(), in.observed(), in.backoffs(), in.inFlight(), in.updates(), in.now(), in.gc(),
+                in.origin());
         // The guard judges the plan's removals as a whole, after they are decided: kept apart from the decisions.
-        return guard.apply(plan(desired, observed, backoffs, inFlight, updates, now, gc, origin), desired, observed);
+        return in.guard() == null ? decided : in.guard().apply(decided, in.desired(), in.observed());
     }
 
-    /**
-     * The plan that moves {@code observed} towards {@code desired}, removing unused images as {@code gc} allows and
-     * every container it decides to remove (no {@link PruneGuard}); what it creates is labelled as {@code origin}'s.
-     */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs, Instant now,
-                            ImageGc gc, Origin origin) {
-        return plan(desired, observed, backoffs, Map.of(), now, gc, origin);
-    }
-
-    /** As {@link #plan(DesiredState, ObservedState, Map, Map, Instant, ImageGc, Origin, PruneGuard)}, unguarded. */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
-                            Map<Target, Step> inFlight, Instant now, ImageGc gc, Origin origin) {
-        return plan(desired, observed, backoffs, inFlight, Updates.NONE, now, gc, origin);
-    }
-
-    /** As {@link #plan(DesiredState, ObservedState, Map, Map, Updates, Instant, ImageGc, Origin, PruneGuard)}, unguarded. */
-    public static Plan plan(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
-                            Map<Target, Step> inFlight, Updates updates, Instant now, ImageGc gc, Origin origin) {
+    private static Plan decide(DesiredState desired, ObservedState observed, Map<Target, Backoff> backoffs,
+                               Map<Target, Step> inFlight, Updates updates, Instant now, ImageGc gc, Origin origin) {
         List<Step> networkCreates = new ArrayList<>();
         List<Step> containerSteps = new ArrayList<>();
         List<Step> networkRemovals = new ArrayList<>();
@@ -187,7 +152,8 @@ public final class Planner {
                         containerSteps.add(new Step.RemoveContainer(c.id(), name, grace(c), "manifest removed"));
                         removedIds.add(c.id());
                     } else {
-                        containerSteps.add(new Step.Wait(Target.container(name), null, "manifest removed; waiting for "
+                        containerSteps.add(new Step.Wait(Target.container(name), Step.Wait.Reason.REMOVAL_ORDER, null,
+                                "manifest removed; waiting for "
                                 + String.join(", ", dependents) + " (which depend on it) to be removed first"));
                     }
                 }
@@ -233,16 +199,16 @@ public final class Planner {
                     .orElse(null);
         }
         if (running != null) {
-            return new Step.Wait(s.target(), null, waitCause(running));
+            return new Step.Wait(s.target(), Step.Wait.Reason.IN_PROGRESS, null, waitCause(running));
         }
         Backoff b = backoffs.get(s.target());
         if (b != null && b.holds(s.gateHash(), now)) {
-            return new Step.Wait(s.target(), b.notBefore(), b.reason());
+            return new Step.Wait(s.target(), Step.Wait.Reason.BACKOFF, b.notBefore(), b.reason());
         }
         // A container that needs a new container waits while its image is backing off: one failing pull per image.
         Backoff ib = !s.makesContainer() ? null : backoffs.get(Target.image(s.neededImage()));
         if (ib != null && now.isBefore(ib.notBefore())) {
-            return new Step.Wait(s.target(), ib.notBefore(), ib.reason());
+            return new Step.Wait(s.target(), Step.Wait.Reason.IMAGE_BACKOFF, ib.notBefore(), ib.reason());
         }
         return s;
     }
@@ -335,11 +301,11 @@ public final class Planner {
             step = new Step.CreateContainer(newContainer(m, hash, origin, null), "not found");
         } else if (!hash.equals(keep.specHash()) && !refused) {
             List<String> changed = SpecLabel.changes(m, keep.labels().get(Labels.SPEC), origin.labelKey());
-            step = replace(m, hash, keep, nextName, origin, "spec changed: " + String.join(", ", changed));
+            step = replace(m, hash, keep, nextName, origin, "spec changed: " + String.join(", ", changed), changed);
         } else if (m.spec().imagePullPolicy() == PullPolicy.Always && image != null && image.current()
                 && keep.imageId() != null && !keep.imageId().equals(image.localId()) && !refused) {
             step = replace(m, hash, keep, nextName, origin,
-                    "image " + m.spec().image() + " updated to " + shortDigest(image.registryDigest()));
+                    "image " + m.spec().image() + " updated to " + shortDigest(image.registryDigest()), List.of());
         } else {
             step = switch (keep.state()) {
                 case CREATED -> new Step.StartContainer(keep.id(), m.name(), keptHash(keep, hash), false,
@@ -365,7 +331,8 @@ public final class Planner {
                     .map(Dependency::describe).toList();
             if (!unmet.isEmpty()) {
                 // No timer: the dependency's start, health_status or die event asks for the next pass.
-                step = new Step.Wait(step.target(), null, "waiting for " + String.join(", ", unmet));
+                step = new Step.Wait(step.target(), Step.Wait.Reason.DEPENDENCY, null,
+                        "waiting for " + String.join(", ", unmet));
             }
         }
         if (step != null) {
@@ -379,7 +346,7 @@ public final class Planner {
      * recreate, which removes the old one at the end of its swap.
      */
     private static Step replace(ContainerManifest m, String hash, ObservedContainer old, String nextName, Origin origin,
-                                String cause) {
+                                String cause, List<String> changed) {
         UpdatePolicy policy = m.spec().update();
         Step.NewContainer made = newContainer(m, hash, origin, old);
         String rollbackTo = policy.rollback() ? (old.specHash() == null ? "" : old.specHash()) : null;
@@ -388,7 +355,7 @@ public final class Planner {
             return new Step.StartBeside(made, nextName, old.id(), rollbackTo == null ? "" : rollbackTo,
                     cause + " (StartFirst)");
         }
-        return new Step.RecreateContainer(old.id(), grace(old), made, nextName, cause, rollbackTo);
+        return new Step.RecreateContainer(old.id(), grace(old), made, nextName, cause, rollbackTo, changed);
     }
 
     /**
@@ -424,7 +391,7 @@ public final class Planner {
         int restarts = updates.engineRestarts().getOrDefault(fresh.id(), 0);
         UpdateGate.Verdict v = UpdateGate.judge(fresh, m.spec(), u, restarts, now);
         if (v instanceof UpdateGate.Pending p) {
-            return new Step.Wait(t, p.until(), GATE + "waiting for " + p.waitingFor() + " (until "
+            return new Step.Wait(t, Step.Wait.Reason.UPDATE_GATE, p.until(), GATE + "waiting for " + p.waitingFor() + " (until "
                     + u.clock().plus(m.spec().update().progressDeadline()) + ")");
         }
         boolean oldHasName = old != null && old.name().equals(m.name());

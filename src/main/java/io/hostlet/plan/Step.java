@@ -22,6 +22,12 @@ public sealed interface Step {
     /** Why the planner chose it, in words for a person. */
     String cause();
 
+    /**
+     * Calls the {@code visitor}'s method for this step's kind. Consumers tell steps apart through this, not by
+     * {@code instanceof}: a new kind of step then fails to compile until each consumer says what it does with it.
+     */
+    <R> R accept(Visitor<R> visitor);
+
     /** The step's kind as shown in a rendered plan. */
     default String action() {
         return getClass().getSimpleName();
@@ -53,6 +59,11 @@ public sealed interface Step {
         return null;
     }
 
+    /** The registry digest a pull expects (see {@link PullImage}); null for every other step. */
+    default String registryDigest() {
+        return null;
+    }
+
     /** Whether success means a container (re)started after it had run, which counts against its backoff. */
     default boolean isRestart() {
         return false;
@@ -79,6 +90,11 @@ public sealed interface Step {
 
     /** Create a managed bridge network carrying {@code labels}. */
     record CreateNetwork(String name, Map<String, String> labels, String cause) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitCreateNetwork(this);
+        }
+
         public CreateNetwork {
             labels = Map.copyOf(labels);
         }
@@ -90,6 +106,11 @@ public sealed interface Step {
 
     /** Remove a managed network no desired container needs. */
     record RemoveNetwork(String name, String id, String cause) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitRemoveNetwork(this);
+        }
+
         public Target target() {
             return Target.network(name);
         }
@@ -101,6 +122,16 @@ public sealed interface Step {
      * image once per pass.
      */
     record PullImage(String image, String registryDigest, String cause) implements Step {
+        @Override
+        public String registryDigest() {
+            return registryDigest;
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitPullImage(this);
+        }
+
         public Target target() {
             return Target.image(image);
         }
@@ -122,6 +153,11 @@ public sealed interface Step {
      * reference, without force, and only while the reference still names {@code imageId}.
      */
     record RemoveImage(String image, String imageId, String cause) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitRemoveImage(this);
+        }
+
         public Target target() {
             return Target.image(image);
         }
@@ -170,6 +206,10 @@ public sealed interface Step {
 
     /** Create and start a container; a container that fails to start is removed again. */
     record CreateContainer(NewContainer container, String cause) implements MakesContainer {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitCreateContainer(this);
+        }
     }
 
     /**
@@ -186,14 +226,25 @@ public sealed interface Step {
      *       the new is removed and the old started again (same id), and the step fails with the reason.</li>
      * </ol>
      * A crash anywhere leaves a state the planner recognises on the next pass ({@link ResumeReplacement},
-     * {@link AdoptReplacement}, or removing the replacement).
+     * {@link AdoptReplacement}, or removing the replacement). {@code changed} names the spec fields that differ (env
+     * by variable name, never by value; see {@link io.hostlet.manifest.SpecLabel}); empty when the spec did not
+     * change (a new image digest).
      */
     record RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String replacementName,
-                             String cause, String rollbackTo) implements MakesContainer {
-        /** An ungated recreate: the old container is removed at the end of the swap. */
+                             String cause, String rollbackTo, List<String> changed) implements MakesContainer {
+        public RecreateContainer {
+            changed = changed == null ? List.of() : List.copyOf(changed);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitRecreateContainer(this);
+        }
+
+        /** An ungated recreate that changes no named field (e.g. a new image digest). */
         public RecreateContainer(String oldId, Duration oldGrace, NewContainer container, String replacementName,
                                  String cause) {
-            this(oldId, oldGrace, container, replacementName, cause, null);
+            this(oldId, oldGrace, container, replacementName, cause, null, List.of());
         }
 
         /** What the old container is called between the swap and its removal (see {@link Ownership#retiredName}). */
@@ -218,6 +269,10 @@ public sealed interface Step {
      */
     record StartBeside(NewContainer container, String replacementName, String oldId, String rollbackTo, String cause)
             implements MakesContainer {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitStartBeside(this);
+        }
     }
 
     /**
@@ -238,6 +293,11 @@ public sealed interface Step {
     record FinishUpdate(String name, String specHash, String newId, String newName, String oldId, Duration oldGrace,
                         String retireOldTo, String cause, List<String> aliasNetworks, List<String> oldNetworks,
                         Duration drain) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitFinishUpdate(this);
+        }
+
         public FinishUpdate {
             aliasNetworks = aliasNetworks == null ? List.of() : List.copyOf(aliasNetworks);
             oldNetworks = oldNetworks == null ? List.of() : List.copyOf(oldNetworks);
@@ -269,6 +329,11 @@ public sealed interface Step {
      */
     record RollBack(String name, String failedHash, String reason, String revision, String newId, Duration newGrace,
                     String oldId, String restoreOldFrom, boolean startOld, String cause) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitRollBack(this);
+        }
+
         public Target target() {
             return Target.container(name);
         }
@@ -284,6 +349,11 @@ public sealed interface Step {
      * or an operator asks for a retry; the container runs its previous spec. For status and events.
      */
     record RolledBack(Target target, String failedHash, String reason, Instant at, String revision) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitRolledBack(this);
+        }
+
         public String cause() {
             return "rolled back: " + reason;
         }
@@ -304,6 +374,11 @@ public sealed interface Step {
      */
     record ResumeReplacement(String oldId, Duration oldGrace, String newId, String name, String replacementName,
                              String specHash, String image, String cause, boolean keepOld) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitResumeReplacement(this);
+        }
+
         /** A resume whose old container is removed at its end (the update is not gated). */
         public ResumeReplacement(String oldId, Duration oldGrace, String newId, String name, String replacementName,
                                  String specHash, String image, String cause) {
@@ -343,6 +418,11 @@ public sealed interface Step {
      */
     record AdoptReplacement(String id, String name, String replacementName, boolean start, String specHash,
                             String cause) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitAdoptReplacement(this);
+        }
+
         public Target target() {
             return Target.container(name);
         }
@@ -355,6 +435,11 @@ public sealed interface Step {
 
     /** Start an existing container; {@code restart} when it had exited, which counts against its backoff. */
     record StartContainer(String id, String name, String specHash, boolean restart, String cause) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitStartContainer(this);
+        }
+
         public Target target() {
             return Target.container(name);
         }
@@ -375,6 +460,11 @@ public sealed interface Step {
      * {@code restartOnUnhealthy}. Counts against its backoff like a restart after a crash.
      */
     record RestartContainer(String id, String name, Duration grace, String specHash, String cause) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitRestartContainer(this);
+        }
+
         public Target target() {
             return Target.container(name);
         }
@@ -392,6 +482,11 @@ public sealed interface Step {
 
     /** Stop (with grace) a managed container and keep it: its manifest asks for {@code suspend: true}. */
     record StopContainer(String id, String name, Duration grace, String cause) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitStopContainer(this);
+        }
+
         public Target target() {
             return Target.container(name);
         }
@@ -399,6 +494,11 @@ public sealed interface Step {
 
     /** Stop (with grace) and remove a managed container. */
     record RemoveContainer(String id, String name, Duration grace, String cause) implements Step {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitRemoveContainer(this);
+        }
+
         public Target target() {
             return Target.container(name);
         }
@@ -410,19 +510,201 @@ public sealed interface Step {
      */
     record HoldRemoval(Target target, String cause) implements Step {
         @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitHoldRemoval(this);
+        }
+
+        @Override
         public boolean isAction() {
             return false;
         }
     }
 
     /**
-     * Nothing to do for now: the target is backing off until {@code until}, or (with {@code until} null) it waits
-     * for other containers, which engine events or the resync will show. Kept in the plan for status and wake-up.
+     * Nothing to do for now, for {@code reason}: the target is backing off until {@code until}, or (with {@code until}
+     * null) it waits for other containers or steps, which engine events or the resync will show. Kept in the plan for
+     * status and wake-up; {@code cause} says the same in words.
      */
-    record Wait(Target target, Instant until, String cause) implements Step {
+    record Wait(Target target, Reason reason, Instant until, String cause) implements Step {
+        /** Why a target waits; status and events tell waits apart by it, never by their cause's words. */
+        public enum Reason {
+            /** The target's own backoff after failures ({@code until} set). */
+            BACKOFF,
+            /** A new container waits while its image's pull is backing off ({@code until} set). */
+            IMAGE_BACKOFF,
+            /** A step of an earlier pass on the target, or on the image it needs, still runs. */
+            IN_PROGRESS,
+            /** An update's new container is being judged by its gate ({@code until}: the next look). */
+            UPDATE_GATE,
+            /** The container's {@code dependsOn} are not met yet. */
+            DEPENDENCY,
+            /** A removed manifest's container waits for the containers that depend on it to be removed first. */
+            REMOVAL_ORDER;
+
+            /** Whether it waits out a backoff after failures (until a time), rather than for something else. */
+            public boolean backsOff() {
+                return this == BACKOFF || this == IMAGE_BACKOFF;
+            }
+        }
+
+        public Wait {
+            java.util.Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitWait(this);
+        }
+
         @Override
         public boolean isAction() {
             return false;
+        }
+    }
+
+    /**
+     * One method per kind of step, for consumers that tell steps apart (the executor, recorder, status and events):
+     * adding a kind adds a method here, and each consumer must then handle it to compile.
+     *
+     * @param <R> what the consumer makes of a step
+     */
+    interface Visitor<R> {
+        R visitCreateNetwork(CreateNetwork s);
+
+        R visitRemoveNetwork(RemoveNetwork s);
+
+        R visitPullImage(PullImage s);
+
+        R visitRemoveImage(RemoveImage s);
+
+        R visitCreateContainer(CreateContainer s);
+
+        R visitRecreateContainer(RecreateContainer s);
+
+        R visitStartBeside(StartBeside s);
+
+        R visitFinishUpdate(FinishUpdate s);
+
+        R visitRollBack(RollBack s);
+
+        R visitRolledBack(RolledBack s);
+
+        R visitResumeReplacement(ResumeReplacement s);
+
+        R visitAdoptReplacement(AdoptReplacement s);
+
+        R visitStartContainer(StartContainer s);
+
+        R visitRestartContainer(RestartContainer s);
+
+        R visitStopContainer(StopContainer s);
+
+        R visitRemoveContainer(RemoveContainer s);
+
+        R visitHoldRemoval(HoldRemoval s);
+
+        R visitWait(Wait s);
+    }
+
+    /**
+     * A visitor for a question about a few kinds of step, where every other kind (a new one included) has the same
+     * answer, {@link #otherwise}. The consumers that act on every kind (executor, recorder, status, events) implement
+     * {@link Visitor} in full instead, so that a new kind makes them say what it means.
+     *
+     * @param <R> the answer
+     */
+    abstract class Partial<R> implements Visitor<R> {
+        /** The answer for a kind this visitor does not name. */
+        protected abstract R otherwise(Step s);
+
+        @Override
+        public R visitCreateNetwork(CreateNetwork s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitRemoveNetwork(RemoveNetwork s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitPullImage(PullImage s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitRemoveImage(RemoveImage s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitCreateContainer(CreateContainer s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitRecreateContainer(RecreateContainer s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitStartBeside(StartBeside s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitFinishUpdate(FinishUpdate s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitRollBack(RollBack s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitRolledBack(RolledBack s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitResumeReplacement(ResumeReplacement s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitAdoptReplacement(AdoptReplacement s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitStartContainer(StartContainer s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitRestartContainer(RestartContainer s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitStopContainer(StopContainer s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitRemoveContainer(RemoveContainer s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitHoldRemoval(HoldRemoval s) {
+            return otherwise(s);
+        }
+
+        @Override
+        public R visitWait(Wait s) {
+            return otherwise(s);
         }
     }
 }

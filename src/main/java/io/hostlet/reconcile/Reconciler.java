@@ -17,6 +17,7 @@ import io.hostlet.observe.RestartCounts;
 import io.hostlet.observed.ObservedState;
 import io.hostlet.plan.Origin;
 import io.hostlet.plan.Plan;
+import io.hostlet.plan.PlanInput;
 import io.hostlet.plan.Planner;
 import io.hostlet.plan.Step;
 import io.hostlet.plan.Target;
@@ -334,9 +335,10 @@ public class Reconciler {
                     DesiredState desired = source.read();
                     ObservedState observed = observer.preview(desired);
                     Instant now = clock.instant();
-                    Plan plan = Planner.plan(desired, observed, recorder.backoffs(), inFlight,
-                            recorder.updates(Map.of()), now, recorder.imageGc(),
-                            new Origin(config.instance(), source.info().commit(), labelKey), pruneGuard);
+                    Plan plan = Planner.plan(PlanInput.builder(desired, observed, now,
+                            new Origin(config.instance(), source.info().commit(), labelKey))
+                            .backoffs(recorder.backoffs()).inFlight(inFlight).updates(recorder.updates(Map.of()))
+                            .gc(recorder.imageGc()).guard(pruneGuard).build());
                     preview = new PlanPreview(passes, config.mode().name(), now, plan);
                 } catch (RuntimeException e) {
                     failed = e;
@@ -393,8 +395,10 @@ public class Reconciler {
                 LOG.infof("retry of %s asked for: its refused spec is tried again", name);
             }
         }
-        Plan plan = Planner.plan(desired, observed, recorder.backoffs(), inFlight, recorder.updates(engineRestarts), now,
-                recorder.imageGc(), new Origin(config.instance(), sourceInfo.commit(), labelKey), pruneGuard);
+        Plan plan = Planner.plan(PlanInput.builder(desired, observed, now,
+                new Origin(config.instance(), sourceInfo.commit(), labelKey))
+                .backoffs(recorder.backoffs()).inFlight(inFlight).updates(recorder.updates(engineRestarts))
+                .gc(recorder.imageGc()).guard(pruneGuard).build());
         if (act && plan.hasActions()) {
             recorder.started(plan.actions(), now); // before they run: a crash mid-update finds its record
             observer.engineChanged(); // the steps change the engine: the next pass must look

@@ -90,13 +90,7 @@ public final class Recorder {
      */
     public void started(Iterable<Step> actions, Instant now) {
         for (Step s : actions) {
-            if (s instanceof Step.RecreateContainer r && r.keepOld()) {
-                updates.began(new Updates.InProgress(r.manifest().name(), r.container().specHash(), r.rollbackTo(),
-                        r.oldId(), now, null));
-            } else if (s instanceof Step.StartBeside b && b.rollbackTo() != null) {
-                updates.began(new Updates.InProgress(b.manifest().name(), b.container().specHash(), b.rollbackTo(),
-                        b.oldId(), now, null));
-            }
+            s.accept(bookings).begin(now);
         }
     }
 
@@ -136,15 +130,9 @@ public final class Recorder {
         for (Outcome o : outcomes) {
             Step s = o.step();
             o.pulls().forEach(p -> pulled.pulled(p.image(), p.beforeId(), p.afterId(), now));
-            if (s instanceof Step.RemoveImage r) {
-                if (o.ok()) {
-                    pulled.removed(r.image());
-                } else if (o.error().kind() == EngineException.Kind.CONFLICT) {
-                    pulled.refused(r.image(), now);
-                    continue; // refused (in use, or re-pointed): the record restarted its grace; no backoff needed
-                }
+            if (!s.accept(bookings).record(o, now)) {
+                continue;
             }
-            update(o, now);
             String image = s.neededImage();
             if (image != null && o.ok()) {
                 imageChanged.accept(image); // the local image may have changed
@@ -169,30 +157,174 @@ public final class Recorder {
         }
     }
 
-    /** What a step's outcome means for the record of updates. */
-    private void update(Outcome o, Instant now) {
-        Step s = o.step();
-        boolean gated = s instanceof Step.RecreateContainer r && r.keepOld() || s instanceof Step.StartBeside;
-        if (gated) {
-            Step.MakesContainer mc = (Step.MakesContainer) s;
-            String name = mc.manifest().name();
-            if (o.ok()) {
-                updates.newStarted(name, mc.container().specHash(), now);
-            } else if (o.error().kind() == EngineException.Kind.FAILED) {
-                // The new container was made but would not start; the executor left the old one serving (its undo).
-                // Image errors are not refused: a registry that is down is retried with backoff (ImagePullBackOff),
-                // and the old container serves meanwhile; an unreachable engine or a foreign name is not the spec's.
-                updates.rolledBack(new Updates.Refusal(name, mc.container().specHash(),
-                        "the new container could not be made or started: " + o.error().getMessage(), now,
-                        mc.container().labels().get(Labels.REVISION)));
-            }
-        } else if (s instanceof Step.ResumeReplacement rr && rr.keepOld() && o.ok()) {
-            updates.newStarted(rr.name(), rr.specHash(), now);
-        } else if (s instanceof Step.FinishUpdate f && o.ok()) {
-            updates.passed(f.name(), f.specHash());
-        } else if (s instanceof Step.RollBack rb && o.ok()) {
-            updates.rolledBack(new Updates.Refusal(rb.name(), rb.failedHash(), rb.reason(), now, rb.revision()));
+    /**
+     * What one step means for the records beside the backoff book: the updates it begins (booked before it runs) and
+     * what its outcome books (update gates, refusals, pulled images).
+     */
+    private interface Booking {
+        Booking NONE = new Booking() {
+        };
+
+        /** Books, before the step runs at {@code now}, the update it begins. */
+        default void begin(Instant now) {
         }
+
+        /** Books the step's outcome {@code o}; false when its backoff is not to be booked either. */
+        default boolean record(Outcome o, Instant now) {
+            return true;
+        }
+    }
+
+    /** The booking of each kind of step. */
+    private final Step.Visitor<Booking> bookings = new Step.Visitor<>() {
+        @Override
+        public Booking visitRecreateContainer(Step.RecreateContainer r) {
+            return r.keepOld() ? gated(r, r.rollbackTo(), r.oldId(), true) : Booking.NONE;
+        }
+
+        @Override
+        public Booking visitStartBeside(Step.StartBeside b) {
+            // every StartBeside is gated; only one with a spec to roll back to is booked as begun
+            return gated(b, b.rollbackTo(), b.oldId(), b.rollbackTo() != null);
+        }
+
+        @Override
+        public Booking visitResumeReplacement(Step.ResumeReplacement rr) {
+            return !rr.keepOld() ? Booking.NONE : onSuccess(now -> updates.newStarted(rr.name(), rr.specHash(), now));
+        }
+
+        @Override
+        public Booking visitFinishUpdate(Step.FinishUpdate f) {
+            return onSuccess(now -> updates.passed(f.name(), f.specHash()));
+        }
+
+        @Override
+        public Booking visitRollBack(Step.RollBack rb) {
+            return onSuccess(now -> updates.rolledBack(new Updates.Refusal(rb.name(), rb.failedHash(), rb.reason(), now,
+                    rb.revision())));
+        }
+
+        @Override
+        public Booking visitRemoveImage(Step.RemoveImage r) {
+            return new Booking() {
+                @Override
+                public boolean record(Outcome o, Instant now) {
+                    if (o.ok()) {
+                        pulled.removed(r.image());
+                    } else if (o.error().kind() == EngineException.Kind.CONFLICT) {
+                        pulled.refused(r.image(), now);
+                        return false; // refused (in use, or re-pointed): the record restarted its grace; no backoff
+                    }
+                    return true;
+                }
+            };
+        }
+
+        @Override
+        public Booking visitCreateNetwork(Step.CreateNetwork s) {
+            return Booking.NONE;
+        }
+
+        @Override
+        public Booking visitRemoveNetwork(Step.RemoveNetwork s) {
+            return Booking.NONE;
+        }
+
+        @Override
+        public Booking visitPullImage(Step.PullImage s) {
+            return Booking.NONE;
+        }
+
+        @Override
+        public Booking visitCreateContainer(Step.CreateContainer s) {
+            return Booking.NONE;
+        }
+
+        @Override
+        public Booking visitRolledBack(Step.RolledBack s) {
+            return Booking.NONE;
+        }
+
+        @Override
+        public Booking visitAdoptReplacement(Step.AdoptReplacement s) {
+            return Booking.NONE;
+        }
+
+        @Override
+        public Booking visitStartContainer(Step.StartContainer s) {
+            return Booking.NONE;
+        }
+
+        @Override
+        public Booking visitRestartContainer(Step.RestartContainer s) {
+            return Booking.NONE;
+        }
+
+        @Override
+        public Booking visitStopContainer(Step.StopContainer s) {
+            return Booking.NONE;
+        }
+
+        @Override
+        public Booking visitRemoveContainer(Step.RemoveContainer s) {
+            return Booking.NONE;
+        }
+
+        @Override
+        public Booking visitHoldRemoval(Step.HoldRemoval s) {
+            return Booking.NONE;
+        }
+
+        @Override
+        public Booking visitWait(Step.Wait s) {
+            return Booking.NONE;
+        }
+    };
+
+    /** A booking that only acts when the step succeeded. */
+    private static Booking onSuccess(Consumer<Instant> booked) {
+        return new Booking() {
+            @Override
+            public boolean record(Outcome o, Instant now) {
+                if (o.ok()) {
+                    booked.accept(now);
+                }
+                return true;
+            }
+        };
+    }
+
+    /**
+     * A gated update's new container: booked as begun (when {@code begins}) before it runs, then as started, or
+     * refused when it was made but would not start.
+     */
+    private Booking gated(Step.MakesContainer mc, String rollbackTo, String oldId, boolean begins) {
+        String name = mc.manifest().name();
+        return new Booking() {
+            @Override
+            public void begin(Instant now) {
+                if (begins) {
+                    updates.began(new Updates.InProgress(name, mc.container().specHash(), rollbackTo, oldId, now,
+                            null));
+                }
+            }
+
+            @Override
+            public boolean record(Outcome o, Instant now) {
+                if (o.ok()) {
+                    updates.newStarted(name, mc.container().specHash(), now);
+                } else if (o.error().kind() == EngineException.Kind.FAILED) {
+                    // The new container was made but would not start; the executor left the old one serving (its
+                    // undo). Image errors are not refused: a registry that is down is retried with backoff
+                    // (ImagePullBackOff), and the old container serves meanwhile; an unreachable engine or a foreign
+                    // name is not the spec's.
+                    updates.rolledBack(new Updates.Refusal(name, mc.container().specHash(),
+                            "the new container could not be made or started: " + o.error().getMessage(), now,
+                            mc.container().labels().get(Labels.REVISION)));
+                }
+                return true;
+            }
+        };
     }
 
     private static boolean isImageError(EngineException e) {

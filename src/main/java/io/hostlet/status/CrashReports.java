@@ -65,8 +65,8 @@ public final class CrashReports {
         Map<String, ObservedContainer> byId = new HashMap<>();
         observed.containers().forEach(c -> byId.put(c.id(), c));
         Map<Target, Instant> backoffUntil = new HashMap<>();
-        for (Step s : plan.steps()) {
-            if (s instanceof Step.Wait w && w.until() != null) {
+        for (Step.Wait w : plan.waits()) {
+            if (w.until() != null) {
                 backoffUntil.put(w.target(), w.until());
             }
         }

@@ -131,10 +131,8 @@ public final class StatusBuilder {
         Map<Target, Step.RolledBack> rolledBack = new HashMap<>();
         for (Step s : plan.steps()) {
             steps.merge(s.target(), s, (a, b) -> b); // a container's last step is the one that tells its fate
-            if (s instanceof Step.RolledBack r) {
-                rolledBack.put(r.target(), r);
-            }
         }
+        plan.rolledBack().forEach(r -> rolledBack.put(r.target(), r));
         TreeSet<String> names = new TreeSet<>(desired.containers().keySet());
         names.addAll(desired.heldNames());
         names.addAll(byName.keySet());
@@ -145,6 +143,7 @@ public final class StatusBuilder {
             ContainerManifest m = desired.containers().get(name);
             ObservedContainer c = byName.get(name);
             Step step = steps.get(target);
+            Seen seen = Seen.of(step);
             int restarts = book.restarts(target);
             String image = m != null ? m.spec().image() : c != null ? c.image() : null;
             String file = m != null ? m.source().file() : c != null ? c.source() : null;
@@ -153,7 +152,7 @@ public final class StatusBuilder {
             String message = null;
             Step.RolledBack refused = rolledBack.get(target);
             ContainerStatus.RolledBack rollback = null;
-            if (refused != null && !(step instanceof Step.Wait w0 && Planner.inProgress(w0))) {
+            if (refused != null && !Planner.inProgress(step)) {
                 // The previous spec runs (looked after as usual); the manifest's spec waits for a change or a retry.
                 phase = Phase.RolledBack;
                 rollback = new ContainerStatus.RolledBack(refused.failedHash(), refused.reason(), refused.at(),
@@ -162,36 +161,29 @@ public final class StatusBuilder {
                         + (refused.revision() == null ? "" : " (revision " + refused.revision() + ")")
                         + " is not tried again until the manifest changes or a retry is asked for (hostlet retry "
                         + name + ")" + (step == refused ? "" : "; " + step.action() + ": " + step.cause());
-            } else if (step instanceof Step.Wait w && w.cause().startsWith(Planner.GATE)) {
-                phase = c == null ? Phase.Pending : phaseOf(c);
-                message = w.cause();
+            } else if (seen.waits(Step.Wait.Reason.UPDATE_GATE)) {
+                phase = WaitPhase.of(seen.reason(), c == null ? null : phaseOf(c), m != null, null);
+                message = step.cause();
             } else if (desired.heldNames().contains(name)) {
                 phase = Phase.Conflict;
                 message = "defined by more than one manifest; left as it is until that is fixed";
-            } else if (m != null && m.spec().suspend() && (step == null || step instanceof Step.StopContainer)) {
+            } else if (m != null && m.spec().suspend() && (step == null || seen.is(Situation.STOP))) {
                 phase = Phase.Suspended;
                 message = step == null ? "suspended (spec.suspend)" : "suspended (spec.suspend); stopping";
-            } else if (step instanceof Step.HoldRemoval) {
+            } else if (seen.is(Situation.HOLD)) {
                 phase = c == null ? Phase.Pending : phaseOf(c);
                 message = "not removed: " + step.cause();
-            } else if (step instanceof Step.Wait w && w.until() == null) {
-                // waiting for other containers (start order), not backing off
-                phase = m == null ? Phase.Removing : Phase.Pending;
-                message = w.cause();
-            } else if (step instanceof Step.Wait w) {
+            } else if (seen.is(Situation.WAIT)) {
                 BackoffBook.Entry e = book.entry(target);
                 if (e == null && image != null) {
                     e = book.entry(Target.image(image)); // waiting for its image's pull backoff
                 }
-                phase = e == null ? Phase.Pending : switch (e.cause()) {
-                    case RESTART -> Phase.CrashLoopBackOff;
-                    case IMAGE -> Phase.ImagePullBackOff;
-                    case CONFLICT -> Phase.Conflict;
-                    case FAILURE -> Phase.Failed;
-                };
-                message = (c != null && c.health() == ObservedContainer.Health.UNHEALTHY ? "unhealthy; " : "")
-                        + w.cause() + "; next try at " + w.until();
-            } else if (step instanceof Step.RemoveContainer && m == null) {
+                phase = WaitPhase.of(seen.reason(), c == null ? null : phaseOf(c), m != null,
+                        e == null ? null : e.cause());
+                message = !seen.reason().backsOff() ? step.cause() // waiting for other containers or steps
+                        : (c != null && c.health() == ObservedContainer.Health.UNHEALTHY ? "unhealthy; " : "")
+                        + step.cause() + "; next try at " + seen.until();
+            } else if (seen.is(Situation.REMOVE) && m == null) {
                 phase = Phase.Removing;
                 message = step.cause();
             } else if (step != null) {
@@ -236,8 +228,7 @@ public final class StatusBuilder {
                 .map(i -> i.name() + " (" + i.phase() + ")").toList();
         boolean converged = desired.complete() && plan.steps().isEmpty() && stuck == 0 && imagesMissing.isEmpty();
         String reason = null;
-        String held = plan.steps().stream().filter(s -> s instanceof Step.HoldRemoval).map(Step::cause).findFirst()
-                .orElse(null);
+        String held = plan.holds().stream().map(Step::cause).findFirst().orElse(null);
         if (!desired.complete()) {
             reason = desired.problem();
         } else if (held != null) {
@@ -250,7 +241,7 @@ public final class StatusBuilder {
             reason = rolledBack.size() + " container(s) rolled back: " + String.join(", ", rolledBack.keySet().stream()
                     .map(Target::name).sorted().toList()) + " (the manifest's spec failed its update gate)";
         } else if (!plan.steps().isEmpty()) {
-            long ordered = plan.steps().stream().filter(s -> s instanceof Step.Wait w && w.until() == null).count();
+            long ordered = plan.waits().stream().filter(w -> w.until() == null).count();
             reason = ordered == plan.steps().size()
                     ? ordered + " container(s) waiting for others (dependsOn)"
                     : plan.steps().size() + " container(s), image(s) or network(s) backing off or waiting";
@@ -277,17 +268,18 @@ public final class StatusBuilder {
             }
             String id = observed.localImages() == null ? null : observed.localImages().idOf(m.image());
             Step step = steps.get(Target.image(m.image()));
+            Seen seen = Seen.of(step);
             ImageStatus.Phase phase;
             String message = null;
-            if (step instanceof Step.PullImage) {
+            if (seen.is(Situation.PULL)) {
                 phase = ImageStatus.Phase.Pulling;
                 message = step.cause();
             } else if (Planner.inProgress(step) && step.target().equals(Target.image(m.image()))) {
                 phase = ImageStatus.Phase.Pulling; // its pull, started by an earlier pass, still runs
                 message = step.cause();
-            } else if (step instanceof Step.Wait w && w.until() != null) {
+            } else if (seen.is(Situation.WAIT) && seen.until() != null) {
                 phase = ImageStatus.Phase.ImagePullBackOff;
-                message = w.cause() + "; next try at " + w.until();
+                message = step.cause() + "; next try at " + seen.until();
             } else if (id != null) {
                 phase = ImageStatus.Phase.Present;
             } else if (observed.localImages() == null) {
@@ -304,6 +296,124 @@ public final class StatusBuilder {
         }
         return out;
     }
+
+    /** What a target's last step says about it, as far as its phase and message go. */
+    enum Situation { NONE, ACTION, PULL, STOP, REMOVE, HOLD, ROLLED_BACK, WAIT }
+
+    /**
+     * A target's {@link Situation}, with the reason and time of a {@link Step.Wait} (null for other steps; the time is
+     * null for open waits too).
+     */
+    record Seen(Situation situation, Step.Wait.Reason reason, Instant until) {
+        static final Seen NONE = new Seen(Situation.NONE, null, null);
+
+        /** What {@code step} (null: the target has none) says. */
+        static Seen of(Step step) {
+            return step == null ? NONE : step.accept(SITUATION);
+        }
+
+        boolean is(Situation s) {
+            return situation == s;
+        }
+
+        boolean waits(Step.Wait.Reason r) {
+            return reason == r;
+        }
+    }
+
+    private static final Step.Visitor<Seen> SITUATION = new Step.Visitor<>() {
+        private final Seen action = new Seen(Situation.ACTION, null, null);
+
+        @Override
+        public Seen visitCreateNetwork(Step.CreateNetwork s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitRemoveNetwork(Step.RemoveNetwork s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitPullImage(Step.PullImage s) {
+            return new Seen(Situation.PULL, null, null);
+        }
+
+        @Override
+        public Seen visitRemoveImage(Step.RemoveImage s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitCreateContainer(Step.CreateContainer s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitRecreateContainer(Step.RecreateContainer s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitStartBeside(Step.StartBeside s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitFinishUpdate(Step.FinishUpdate s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitRollBack(Step.RollBack s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitRolledBack(Step.RolledBack s) {
+            return new Seen(Situation.ROLLED_BACK, null, null);
+        }
+
+        @Override
+        public Seen visitResumeReplacement(Step.ResumeReplacement s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitAdoptReplacement(Step.AdoptReplacement s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitStartContainer(Step.StartContainer s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitRestartContainer(Step.RestartContainer s) {
+            return action;
+        }
+
+        @Override
+        public Seen visitStopContainer(Step.StopContainer s) {
+            return new Seen(Situation.STOP, null, null);
+        }
+
+        @Override
+        public Seen visitRemoveContainer(Step.RemoveContainer s) {
+            return new Seen(Situation.REMOVE, null, null);
+        }
+
+        @Override
+        public Seen visitHoldRemoval(Step.HoldRemoval s) {
+            return new Seen(Situation.HOLD, null, null);
+        }
+
+        @Override
+        public Seen visitWait(Step.Wait s) {
+            return new Seen(Situation.WAIT, s.reason(), s.until());
+        }
+    };
 
     private static String shortHash(String h) {
         return h == null ? "?" : h.length() > 12 ? h.substring(0, 12) : h;

@@ -1,5 +1,6 @@
 package io.hostlet.api;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.HealthCheck;
 import io.hostlet.manifest.RestartPolicy;
@@ -20,13 +21,13 @@ class ContainerViewTest {
 
     @Test
     void theSpecShowsNoEnvValueNorCommandButKeepsTheRest() {
-        ContainerSpec s = ContainerSpec.ofImage("busybox:1");
-        ContainerSpec spec = new ContainerSpec(s.image(), s.imagePullPolicy(), List.of("/bin/sh"),
-                List.of("-c", "curl -H 'Authorization: Bearer abc123' x"), "/srv", "1000", List.of(
-                new ContainerSpec.EnvVar("TOKEN", "abc123"), new ContainerSpec.EnvVar("MODE", "prod")),
-                List.of(new ContainerSpec.PortMapping(80, 8080, ContainerSpec.Protocol.TCP, null)), List.of(),
-                List.of("app"), RestartPolicy.Always, s.resources(), Duration.ofSeconds(3),
-                new HealthCheck(List.of("check", "--token=abc123"), null, null, null, 3, null), true, List.of());
+        ContainerSpec spec = Specs.spec("busybox:1").command(List.of("/bin/sh"))
+                .args(List.of("-c", "curl -H 'Authorization: Bearer abc123' x")).workingDir("/srv").user("1000")
+                .env(List.of(new ContainerSpec.EnvVar("TOKEN", "abc123"), new ContainerSpec.EnvVar("MODE", "prod")))
+                .ports(List.of(new ContainerSpec.PortMapping(80, 8080, ContainerSpec.Protocol.TCP, null)))
+                .networks(List.of("app")).restartPolicy(RestartPolicy.Always).stopGracePeriod(Duration.ofSeconds(3))
+                .healthcheck(new HealthCheck(List.of("check", "--token=abc123"), null, null, null, 3, null))
+                .restartOnUnhealthy(true).build();
 
         ContainerSpec r = ContainerResource.redacted(spec);
 
@@ -46,7 +47,7 @@ class ContainerViewTest {
     void thePlanViewNamesEachStepAndRendersTheText() {
         Plan plan = Plan.of(new Plan.Phase(Plan.Kind.CONTAINERS, List.of(
                 new Step.RemoveContainer("id1", "old", Duration.ofSeconds(1), "no manifest"),
-                new Step.Wait(Target.container("web"), null, "waiting for db to be healthy"))));
+                new Step.Wait(Target.container("web"), Step.Wait.Reason.DEPENDENCY, null, "waiting for db to be healthy"))));
 
         PlanResource.PlanView v = PlanResource.PlanView.of(new PlanPreview(4, "act", Instant.EPOCH, plan));
 

@@ -6,9 +6,9 @@ import io.hostlet.engine.FakeEngine;
 import io.hostlet.manifest.LabelKey;
 import io.hostlet.observed.ObservedContainer;
 import io.hostlet.observed.ObservedState;
-import io.hostlet.plan.ImageGc;
 import io.hostlet.plan.Origin;
 import io.hostlet.plan.Plan;
+import io.hostlet.plan.PlanInput;
 import io.hostlet.plan.Planner;
 import io.hostlet.plan.PruneGuard;
 import io.hostlet.plan.Step;
@@ -66,16 +66,26 @@ class PassCostHarness {
         PruneGuard guard = new PruneGuard(false, 0.5);
         BackoffBook book = new BackoffBook();
         Instant now = Instant.parse("2026-11-30T00:00:00Z");
-        Plan first = Planner.plan(desired, ObservedState.listed(List.of(), Map.of()), Map.of(), now, ImageGc.OFF,
-                origin, guard);
+        Plan first = Planner.plan(PlanInput.builder(desired, ObservedState.listed(List.of(), Map.of()), now, origin)
+                .guard(guard).build());
         List<ObservedContainer> containers = new ArrayList<>();
-        for (Step s : first.steps()) {
-            if (s instanceof Step.CreateContainer c) {
+        Step.Visitor<Void> running = new Step.Partial<>() {
+            @Override
+            public Void visitCreateContainer(Step.CreateContainer c) {
                 containers.add(new ObservedContainer("id-" + c.container().manifest().name(),
                         c.container().manifest().name(), c.container().manifest().spec().image(),
                         c.container().labels(), ObservedContainer.State.RUNNING, null, now, List.of("bridge"),
                         ObservedContainer.Health.NONE, "sha256:abc"));
+                return null;
             }
+
+            @Override
+            protected Void otherwise(Step s) {
+                return null;
+            }
+        };
+        for (Step s : first.steps()) {
+            s.accept(running);
         }
         ObservedState observed = ObservedState.listed(containers, Map.of());
         StatusBuilder statusBuilder = new StatusBuilder(new FakeEngine(), false);
@@ -89,7 +99,7 @@ class PassCostHarness {
             DesiredState d = source.read();
             long t1 = THREADS.getCurrentThreadCpuTime();
             readUser[r] = THREADS.getCurrentThreadUserTime() - u0;
-            Plan p = Planner.plan(d, observed, Map.of(), Map.of(), now, ImageGc.OFF, origin, guard);
+            Plan p = Planner.plan(PlanInput.builder(d, observed, now, origin).guard(guard).build());
             long t2 = THREADS.getCurrentThreadCpuTime();
             statusBuilder.afterPass(d, source.info(), observed, p, book, now, () -> null);
             long t3 = THREADS.getCurrentThreadCpuTime();

@@ -1,5 +1,6 @@
 package io.hostlet.events;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.engine.EngineException;
 import io.hostlet.execute.Outcome;
@@ -132,7 +133,7 @@ class EventDeriverTest {
     }
 
     static ContainerManifest manifest(String name, String image, String file) {
-        return new ContainerManifest(name, Map.of(), ContainerSpec.ofImage(image), new SourceRef(file, 1));
+        return new ContainerManifest(name, Map.of(), Specs.spec(image).build(), new SourceRef(file, 1));
     }
 
     static Containers.Builder observedContainer(String name, String id) {
@@ -177,7 +178,8 @@ class EventDeriverTest {
                         Pass.converged(),
                         Pass.converged().observe("web", b -> b.id("id-web2")).outcome(new Step.RecreateContainer(
                                 "id-web", Duration.ofSeconds(10), newContainer("web", "busybox:2"),
-                                "web.next-0123abcd", "spec changed: env MODE, image")),
+                                "web.next-0123abcd", "spec changed: env MODE, image", null,
+                                List.of("env MODE", "image"))),
                         "recreated web: recreated: spec changed: env MODE, image", "started web: started"),
                 row("a container seen running that exited: exited with its code",
                         Pass.converged(),
@@ -193,7 +195,7 @@ class EventDeriverTest {
                 row("an exit while a replacement stops it on purpose: not an exit",
                         Pass.converged(),
                         Pass.converged().observe("web", b -> b.state(EXITED).exitCode(137))
-                                .step(new Step.Wait(Target.container("web"), null,
+                                .step(new Step.Wait(Target.container("web"), Step.Wait.Reason.IN_PROGRESS, null,
                                         "in progress: RecreateContainer web (spec changed: image)"))),
                 row("hostlet started it again: started and restarted with the cause",
                         Pass.converged().observe("web", b -> b.state(EXITED).exitCode(1)),
@@ -287,7 +289,8 @@ class EventDeriverTest {
         EventDeriver d = new EventDeriver();
         d.next(Pass.converged().report(1, T0));
         Event e = d.next(Pass.converged().outcome(new Step.RecreateContainer("id-web", Duration.ofSeconds(10),
-                newContainer("web", "busybox:2"), "web.next-0123abcd", "spec changed: env MODE, image"))
+                newContainer("web", "busybox:2"), "web.next-0123abcd", "spec changed: env MODE, image", null,
+                List.of("env MODE", "image")))
                 .report(2, T1)).get(0);
         assertThat(e.kind()).isEqualTo(EventKind.RECREATED);
         assertThat(e.details()).containsEntry("fields", List.of("env MODE", "image"));
@@ -371,15 +374,13 @@ class EventDeriverTest {
     void noMessageCarriesAnEnvValue() {
         EventDeriver d = new EventDeriver();
         d.next(Pass.converged().report(1, T0));
-        ContainerSpec base = ContainerSpec.ofImage("busybox:1");
-        ContainerSpec withSecret = new ContainerSpec(base.image(), base.imagePullPolicy(), List.of(), List.of(), null,
-                null, List.of(new ContainerSpec.EnvVar("PASSWORD", "hunter2")), List.of(), List.of(), List.of(),
-                base.restartPolicy(), base.resources(), base.stopGracePeriod());
+        ContainerSpec withSecret = Specs.spec("busybox:1").env(List.of(new ContainerSpec.EnvVar("PASSWORD", "hunter2")))
+                .build();
         Step.NewContainer nc = new Step.NewContainer(new ContainerManifest("web", Map.of(), withSecret,
                 new SourceRef("web.yaml", 1)), "h3", Map.of(), PullMode.IF_MISSING, List.of(), List.of());
         List<Event> events = d.next(Pass.converged()
                 .outcome(new Step.RecreateContainer("id-web", Duration.ofSeconds(1), nc, "web.next-0123abcd",
-                        "spec changed: env PASSWORD"))
+                        "spec changed: env PASSWORD", null, List.of("env PASSWORD")))
                 .outcome(new Step.CreateContainer(nc, "not found")).report(2, T1));
         assertThat(events).isNotEmpty().allSatisfy(e -> {
             assertThat(e.message()).doesNotContain("hunter2");

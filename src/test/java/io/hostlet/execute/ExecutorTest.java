@@ -1,9 +1,9 @@
 package io.hostlet.execute;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.engine.EngineException;
 import io.hostlet.engine.FakeEngine;
 import io.hostlet.manifest.ContainerManifest;
-import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.SourceRef;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.PullMode;
@@ -71,7 +71,7 @@ class ExecutorTest {
     }
 
     static Step.CreateContainer create(String name, PullMode pull, String... networks) {
-        ContainerManifest m = new ContainerManifest(name, Map.of(), ContainerSpec.ofImage("busybox:1"),
+        ContainerManifest m = new ContainerManifest(name, Map.of(), Specs.spec("busybox:1").build(),
                 new SourceRef(name + ".yaml", 1));
         return new Step.CreateContainer(new Step.NewContainer(m, "h", Map.of("io.hostlet.name", name), pull,
                 java.util.Arrays.stream(networks).map(Target::network).toList(), List.of()), "not found");
@@ -118,7 +118,7 @@ class ExecutorTest {
         Plan plan = Plan.of(
                 new Plan.Phase(Plan.Kind.CREATE_NETWORKS, List.of(new Step.CreateNetwork("app", Map.of(), "not found"))),
                 new Plan.Phase(Plan.Kind.CONTAINERS, List.of(create("web", PullMode.IF_MISSING, "app"),
-                        new Step.Wait(Target.container("db"), null, "waiting for web"))));
+                        new Step.Wait(Target.container("db"), Step.Wait.Reason.DEPENDENCY, null, "waiting for web"))));
 
         List<Outcome> outcomes = new Executor(engine, pool, pool, 1).run(plan);
 
@@ -186,7 +186,7 @@ class ExecutorTest {
     }
 
     static Step.RecreateContainer recreate() {
-        ContainerManifest m = new ContainerManifest("web", Map.of(), ContainerSpec.ofImage("busybox:1"),
+        ContainerManifest m = new ContainerManifest("web", Map.of(), Specs.spec("busybox:1").build(),
                 new SourceRef("web.yaml", 1));
         return new Step.RecreateContainer("id-old", java.time.Duration.ofSeconds(7), new Step.NewContainer(m, "h",
                 Map.of("io.hostlet.name", "web"), PullMode.IF_MISSING, List.of(),
@@ -285,7 +285,7 @@ class ExecutorTest {
         SwapEngine engine = new SwapEngine();
         Step.RecreateContainer r = recreate();
         Step.RecreateContainer gated = new Step.RecreateContainer(r.oldId(), r.oldGrace(), r.container(),
-                r.replacementName(), r.cause(), "h-old");
+                r.replacementName(), r.cause(), "h-old", r.changed());
 
         assertThat(run(engine, gated)).allMatch(Outcome::ok);
         assertThat(engine.calls).containsExactly("create web.next-0123abcd volumes [vol1]", "stop id-old 7s",

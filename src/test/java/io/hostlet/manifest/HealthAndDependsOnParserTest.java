@@ -7,7 +7,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +58,7 @@ class HealthAndDependsOnParserTest {
         assertThat(s.healthcheck()).isNull();
         assertThat(s.restartOnUnhealthy()).isFalse();
         assertThat(s.dependsOn()).isEmpty();
-        assertThat(s).isEqualTo(ContainerSpec.ofImage("busybox:1"));
+        assertThat(s).isEqualTo(Specs.spec("busybox:1").build());
     }
 
     @Test
@@ -113,10 +112,8 @@ class HealthAndDependsOnParserTest {
     // ---- spec hash ----
 
     private static ContainerManifest withHealth(HealthCheck h, boolean restartOnUnhealthy, List<Dependency> deps) {
-        ContainerSpec s = ContainerSpec.ofImage("busybox:1");
-        return new ContainerManifest("web", Map.of(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(), s.restartPolicy(),
-                s.resources(), s.stopGracePeriod(), h, restartOnUnhealthy, deps), new SourceRef("web.yaml", 1));
+        return Specs.manifest("web", Specs.spec("busybox:1").healthcheck(h).restartOnUnhealthy(restartOnUnhealthy)
+                .dependsOn(deps));
     }
 
     @Test

@@ -77,11 +77,14 @@ class ManifestParserTest {
 
     @Test
     void parsesTheFullExampleIntoTheExpectedManifest() {
-        ContainerSpec spec = new ContainerSpec("nginx:1.27-alpine", PullPolicy.IfNotPresent, List.of("/bin/sh"),
-                List.of("-c", "exec httpd -f -p 80"), "/srv", "1000:1000", List.of(new EnvVar("MODE", "prod")),
-                List.of(new PortMapping(80, 8080, Protocol.TCP, "127.0.0.1")),
-                List.of(new VolumeMount("data", null, "/data", false), new VolumeMount(null, "/srv/site", "/site", true)),
-                List.of("app"), RestartPolicy.Always, new Resources(256L * 1024 * 1024, 0.5), Duration.ofSeconds(10));
+        ContainerSpec spec = Specs.spec("nginx:1.27-alpine").imagePullPolicy(PullPolicy.IfNotPresent)
+                .command(List.of("/bin/sh")).args(List.of("-c", "exec httpd -f -p 80")).workingDir("/srv")
+                .user("1000:1000").env(List.of(new EnvVar("MODE", "prod")))
+                .ports(List.of(new PortMapping(80, 8080, Protocol.TCP, "127.0.0.1")))
+                .volumes(List.of(new VolumeMount("data", null, "/data", false),
+                        new VolumeMount(null, "/srv/site", "/site", true)))
+                .networks(List.of("app")).restartPolicy(RestartPolicy.Always)
+                .resources(new Resources(256L * 1024 * 1024, 0.5)).stopGracePeriod(Duration.ofSeconds(10)).build();
 
         assertThat(single(FULL_EXAMPLE)).isEqualTo(
                 new ContainerManifest("web", Map.of("tier", "frontend"), spec, new SourceRef("team/web.yaml", 1)));
@@ -89,14 +92,14 @@ class ManifestParserTest {
 
     @Test
     void givesAbsentFieldsTheirDefaults() {
-        assertThat(single(withSpec()).spec()).isEqualTo(ContainerSpec.ofImage("nginx:1.27"));
+        assertThat(single(withSpec()).spec()).isEqualTo(Specs.spec("nginx:1.27").build());
         assertThat(single(withSpec()).labels()).isEmpty();
     }
 
     @Test
     void treatsFieldsWrittenAsNullAsAbsent() {
         assertThat(single(withSpec("command:", "workingDir: ~", "resources: null")).spec())
-                .isEqualTo(ContainerSpec.ofImage("nginx:1.27"));
+                .isEqualTo(Specs.spec("nginx:1.27").build());
     }
 
     @ParameterizedTest(name = "{0} defaults to {1}")

@@ -15,18 +15,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SpecHashTest {
 
     static ContainerManifest minimal() {
-        return new ContainerManifest("web", Map.of(), ContainerSpec.ofImage("busybox:1"), new SourceRef("web.yaml", 1));
+        return new ContainerManifest("web", Map.of(), Specs.spec("busybox:1").build(), new SourceRef("web.yaml", 1));
     }
 
     static ContainerManifest full() {
-        ContainerSpec spec = new ContainerSpec("nginx:1.27-alpine", PullPolicy.IfNotPresent, List.of("/bin/sh"),
-                List.of("-c", "exec httpd -f -p 80"), "/srv", "1000:1000",
-                List.of(new ContainerSpec.EnvVar("MODE", "prod"), new ContainerSpec.EnvVar("A", "1")),
-                List.of(new ContainerSpec.PortMapping(80, 8080, ContainerSpec.Protocol.TCP, "127.0.0.1")),
-                List.of(new ContainerSpec.VolumeMount("data", null, "/data", false),
-                        new ContainerSpec.VolumeMount(null, "/srv/site", "/site", true)),
-                List.of("app"), RestartPolicy.OnFailure, new ContainerSpec.Resources(268435456L, 0.5),
-                Duration.ofSeconds(10));
+        ContainerSpec spec = Specs.spec("nginx:1.27-alpine").imagePullPolicy(PullPolicy.IfNotPresent)
+                .command(List.of("/bin/sh")).args(List.of("-c", "exec httpd -f -p 80")).workingDir("/srv")
+                .user("1000:1000")
+                .env(List.of(new ContainerSpec.EnvVar("MODE", "prod"), new ContainerSpec.EnvVar("A", "1")))
+                .ports(List.of(new ContainerSpec.PortMapping(80, 8080, ContainerSpec.Protocol.TCP, "127.0.0.1")))
+                .volumes(List.of(new ContainerSpec.VolumeMount("data", null, "/data", false),
+                        new ContainerSpec.VolumeMount(null, "/srv/site", "/site", true)))
+                .networks(List.of("app")).restartPolicy(RestartPolicy.OnFailure)
+                .resources(new ContainerSpec.Resources(268435456L, 0.5)).stopGracePeriod(Duration.ofSeconds(10))
+                .build();
         return new ContainerManifest("web", Map.of("tier", "frontend"), spec, new SourceRef("web.yaml", 1));
     }
 
@@ -51,9 +53,8 @@ class SpecHashTest {
     void fieldsThatNeedNoRecreateAreLeftOut() {
         ContainerManifest m = minimal();
         ContainerSpec s = m.spec();
-        ContainerSpec other = new ContainerSpec(s.image(), PullPolicy.Never, s.command(), s.args(), s.workingDir(),
-                s.user(), s.env(), s.ports(), s.volumes(), s.networks(), s.restartPolicy(), s.resources(),
-                Duration.ofMinutes(2));
+        ContainerSpec other = s.toBuilder().imagePullPolicy(PullPolicy.Never).stopGracePeriod(Duration.ofMinutes(2))
+                .build();
         assertThat(SpecHash.of(new ContainerManifest("web", Map.of(), other, new SourceRef("elsewhere.yaml", 9))))
                 .isEqualTo(SpecHash.of(m));
     }
@@ -62,13 +63,9 @@ class SpecHashTest {
     void orderOfEnvDoesNotMatterButValuesDo() {
         ContainerManifest a = full();
         ContainerSpec s = a.spec();
-        ContainerSpec reordered = new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(), s.args(), s.workingDir(),
-                s.user(), List.of(s.env().get(1), s.env().get(0)), s.ports(), s.volumes(), s.networks(), s.restartPolicy(),
-                s.resources(), s.stopGracePeriod());
+        ContainerSpec reordered = s.toBuilder().env(List.of(s.env().get(1), s.env().get(0))).build();
         assertThat(SpecHash.of(new ContainerManifest("web", a.labels(), reordered, a.source()))).isEqualTo(SpecHash.of(a));
-        ContainerSpec changed = new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(), s.args(), s.workingDir(),
-                s.user(), List.of(new ContainerSpec.EnvVar("MODE", "dev")), s.ports(), s.volumes(), s.networks(),
-                s.restartPolicy(), s.resources(), s.stopGracePeriod());
+        ContainerSpec changed = s.toBuilder().env(List.of(new ContainerSpec.EnvVar("MODE", "dev"))).build();
         ContainerManifest c = new ContainerManifest("web", a.labels(), changed, a.source());
         assertThat(SpecHash.of(c)).isNotEqualTo(SpecHash.of(a));
         assertThat(SpecHash.changedFields(c, SpecHash.canonical(a))).containsExactly("env");

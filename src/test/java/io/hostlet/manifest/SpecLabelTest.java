@@ -15,8 +15,8 @@ class SpecLabelTest {
 
     static ContainerManifest web(List<ContainerSpec.EnvVar> env, List<String> command, List<String> args, String image) {
         ContainerSpec f = SpecHashTest.full().spec();
-        ContainerSpec s = new ContainerSpec(image, f.imagePullPolicy(), command, args, f.workingDir(), f.user(), env,
-                f.ports(), f.volumes(), f.networks(), f.restartPolicy(), f.resources(), Duration.ofSeconds(10));
+        ContainerSpec s = f.toBuilder().image(image).command(command).args(args).env(env)
+                .stopGracePeriod(Duration.ofSeconds(10)).build();
         return new ContainerManifest("web", Map.of("tier", "frontend"), s, new SourceRef("web.yaml", 1));
     }
 
@@ -110,9 +110,8 @@ class SpecLabelTest {
         HealthCheck hc = new HealthCheck(List.of("wget", "-q", "http://admin:" + password + "@127.0.0.1/"), null,
                 Duration.ofSeconds(5), HealthCheck.DEFAULT_TIMEOUT, HealthCheck.DEFAULT_RETRIES,
                 HealthCheck.DEFAULT_START_PERIOD);
-        return new ContainerManifest("web", Map.of(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(), s.restartPolicy(),
-                s.resources(), s.stopGracePeriod(), hc, false, List.of()), new SourceRef("web.yaml", 1));
+        return new ContainerManifest("web", Map.of(), s.toBuilder().healthcheck(hc).restartOnUnhealthy(false)
+                .dependsOn(List.of()).build(), new SourceRef("web.yaml", 1));
     }
 
     @Test

@@ -161,7 +161,7 @@ class PassMetricsTest {
     void finishedStepsAreCountedByKindAndResult() {
         Step start = new Step.StartContainer("id1", "web", "h", true, "exited");
         Step remove = new Step.RemoveContainer("id2", "old", Duration.ofSeconds(10), "no manifest");
-        Step wait = new Step.Wait(io.hostlet.plan.Target.container("x"), null, "waits for db");
+        Step wait = new Step.Wait(io.hostlet.plan.Target.container("x"), Step.Wait.Reason.DEPENDENCY, null, "waits for db");
         metrics.passEnded(report(status(true, List.of()), List.of(ok(start), ok(start), failed(remove,
                 EngineException.Kind.FAILED), ok(wait)), null));
 

@@ -1,12 +1,12 @@
 package io.hostlet.plan;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.observed.Containers;
 import io.hostlet.observed.Labels;
 import io.hostlet.observed.ObservedContainer;
 import io.hostlet.observed.ObservedContainer.Health;
 import io.hostlet.observed.ObservedContainer.State;
 import io.hostlet.manifest.ContainerManifest;
-import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.Dependency;
 import io.hostlet.manifest.Dependency.Condition;
 import io.hostlet.manifest.HealthCheck;
@@ -42,10 +42,7 @@ class HealthAndOrderPlannerTest {
             3, Duration.ZERO);
 
     static ContainerManifest with(ContainerManifest m, HealthCheck h, boolean restartOnUnhealthy, Dependency... deps) {
-        ContainerSpec s = m.spec();
-        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(), s.restartPolicy(),
-                s.resources(), s.stopGracePeriod(), h, restartOnUnhealthy, List.of(deps)), m.source());
+        return Specs.with(m, s -> s.healthcheck(h).restartOnUnhealthy(restartOnUnhealthy).dependsOn(List.of(deps)));
     }
 
     static Dependency on(String name, Condition c) {
@@ -192,10 +189,7 @@ class HealthAndOrderPlannerTest {
     }
 
     static ContainerManifest withPolicy(ContainerManifest m, io.hostlet.manifest.RestartPolicy p) {
-        ContainerSpec s = m.spec();
-        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(), p, s.resources(),
-                s.stopGracePeriod(), s.healthcheck(), s.restartOnUnhealthy(), s.dependsOn()), m.source());
+        return Specs.with(m, s -> s.restartPolicy(p));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -73,8 +73,8 @@ class ImageKindPlannerTest {
         }
 
         Plan plan() {
-            return Planner.plan(desired(), observedState(), backoffs, NOW, new ImageGc(prune, GRACE, pulled),
-                    PlannerTest.ORIGIN);
+            return Planner.plan(PlanInput.builder(desired(), observedState(), NOW, PlannerTest.ORIGIN)
+                    .backoffs(backoffs).gc(new ImageGc(prune, GRACE, pulled)).build());
         }
     }
 
@@ -274,15 +274,29 @@ class ImageKindPlannerTest {
         containers.desired.putAll(w.containers);
         containers.observed.addAll(w.observed);
         PlanProperties.apply(containers, w.checks, plan); // pulls leave the registry check current
-        for (Step s : plan.actions()) {
-            if (s instanceof Step.PullImage p) {
+        Step.Visitor<Void> images = new Step.Partial<>() {
+            @Override
+            public Void visitPullImage(Step.PullImage p) {
                 String id = w.checks.get(p.image()).localId();
                 w.local.put(p.image(), id);
                 w.pulled.add(new PulledImage(p.image(), id, NOW, null));
-            } else if (s instanceof Step.RemoveImage r) {
+                return null;
+            }
+
+            @Override
+            public Void visitRemoveImage(Step.RemoveImage r) {
                 w.local.remove(r.image());
                 w.pulled.removeIf(p -> p.reference().equals(r.image()));
+                return null;
             }
+
+            @Override
+            protected Void otherwise(Step s) {
+                return null; // containers and networks: PlanProperties.apply above
+            }
+        };
+        for (Step s : plan.actions()) {
+            s.accept(images);
         }
         w.observed.clear();
         w.observed.addAll(containers.observed);
@@ -331,7 +345,8 @@ class ImageKindPlannerTest {
     @Test
     void gcOffPlansNoRemovals() {
         World w = converged();
-        assertThat(Planner.plan(w.desired(), w.observedState(), w.backoffs, NOW, ImageGc.OFF, PlannerTest.ORIGIN)
+        assertThat(Planner.plan(PlanInput.builder(w.desired(), w.observedState(), NOW, PlannerTest.ORIGIN)
+                .backoffs(w.backoffs).build())
                 .render()).isEmpty();
     }
 

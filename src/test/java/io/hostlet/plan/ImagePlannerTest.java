@@ -1,9 +1,9 @@
 package io.hostlet.plan;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.observed.ImageCheck;
 import io.hostlet.observed.ObservedState;
 import io.hostlet.manifest.ContainerManifest;
-import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.PullPolicy;
 import io.hostlet.plan.PlannerTest.World;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,10 +32,7 @@ class ImagePlannerTest {
     static final String NEW_DIGEST = "sha256:2222222222222222222222222222";
 
     static ContainerManifest withPolicy(ContainerManifest m, PullPolicy p) {
-        ContainerSpec s = m.spec();
-        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), p, s.command(), s.args(),
-                s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(), s.restartPolicy(),
-                s.resources(), s.stopGracePeriod(), s.healthcheck(), s.restartOnUnhealthy(), s.dependsOn()), m.source());
+        return Specs.with(m, s -> s.imagePullPolicy(p));
     }
 
     /** The world plus the image checks the planner sees. */
@@ -46,8 +43,8 @@ class ImagePlannerTest {
         Plan plan() {
             io.hostlet.desired.DesiredState d = new io.hostlet.desired.DesiredState(w.desired, w.heldFiles, w.heldNames,
                     List.of(), true, null);
-            return Planner.plan(d, new ObservedState(w.observed, w.networks, checks, null), w.backoffs, NOW, ImageGc.OFF,
-                    PlannerTest.ORIGIN);
+            return Planner.plan(PlanInput.builder(d, new ObservedState(w.observed, w.networks, checks, null), NOW,
+                    PlannerTest.ORIGIN).backoffs(w.backoffs).build());
         }
     }
 

@@ -18,8 +18,8 @@ class InFlightPlannerTest {
 
     static Plan plan(PlannerTest.World w, Map<Target, Step> inFlight) {
         DesiredState d = new DesiredState(w.desired, Set.of(), Set.of(), List.of(), true, null);
-        return Planner.plan(d, ObservedState.listed(w.observed, w.networks), w.backoffs, inFlight, NOW, ImageGc.OFF,
-                ORIGIN);
+        return Planner.plan(PlanInput.builder(d, ObservedState.listed(w.observed, w.networks), NOW, ORIGIN)
+                .backoffs(w.backoffs).inFlight(inFlight).build());
     }
 
     static final Step PULL = new Step.PullImage("busybox:1", "sha256:x", "the registry's digest moved to sha256:x");

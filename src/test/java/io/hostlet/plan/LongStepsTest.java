@@ -154,7 +154,7 @@ class LongStepsTest {
     }
 
     private static Plan plan(DesiredState desired, List<ObservedContainer> observed, Executor executor) {
-        return Planner.plan(desired, ObservedState.listed(observed, Map.of()), Map.of(), executor.inFlight(), NOW,
-                ImageGc.OFF, ORIGIN, PruneGuard.DEFAULT);
+        return Planner.plan(PlanInput.builder(desired, ObservedState.listed(observed, Map.of()), NOW, ORIGIN)
+                .inFlight(executor.inFlight()).guard(PruneGuard.DEFAULT).build());
     }
 }

@@ -78,59 +78,146 @@ final class PlanProperties {
         int n = 0;
         for (Step s : plan.actions()) {
             String newId = "id-new-" + (++n) + "-" + s.target();
-            if (s instanceof Step.CreateNetwork c) {
-                w.networks.put(c.name(), "net-" + c.name());
-            } else if (s instanceof Step.RemoveNetwork r) {
-                w.networks.remove(r.name());
-            } else if (s instanceof Step.PullImage p) {
-                ImageCheck c = checks.get(p.image());
-                String digest = p.registryDigest() != null ? p.registryDigest()
-                        : c != null && c.registryDigest() != null ? c.registryDigest() : "sha256:pulled-" + p.image();
-                checks.put(p.image(), new ImageCheck(p.image(), digest, digest, true));
-            } else if (s instanceof Step.RemoveImage r) {
-                checks.remove(r.image());
-            } else if (s instanceof Step.CreateContainer c) {
-                w.observed.add(started(c.manifest(), newId, checks));
-            } else if (s instanceof Step.RecreateContainer r) {
-                retireOrRemove(w, r.oldId(), r.retiredName(), r.keepOld() && w.recordsUpdates);
-                w.observed.add(started(r.manifest(), newId, checks));
-            } else if (s instanceof Step.StartBeside b) {
-                w.observed.add(io.hostlet.observed.Containers.from(started(b.manifest(), newId, checks))
-                        .name(b.replacementName()).build());
-            } else if (s instanceof Step.FinishUpdate f) {
-                if (f.retireOldTo() != null) {
-                    renamed(w, f.oldId(), f.retireOldTo());
-                }
-                renamed(w, f.newId(), f.name());
-                w.observed.removeIf(c -> c.id().equals(f.oldId()));
-            } else if (s instanceof Step.RollBack rb) {
-                w.observed.removeIf(c -> c.id().equals(rb.newId()));
-                if (rb.oldId() != null) {
-                    renamed(w, rb.oldId(), rb.name());
-                    if (rb.startOld()) {
-                        restarted(w, rb.oldId());
-                    }
-                }
-            } else if (s instanceof Step.ResumeReplacement rr) {
-                retireOrRemove(w, rr.oldId(), rr.retiredName(), rr.keepOld() && w.recordsUpdates);
-                renamed(w, rr.newId(), rr.name());
-                if (w.observed.stream().anyMatch(c -> c.id().equals(rr.newId()) && c.state() != State.RUNNING)) {
-                    restarted(w, rr.newId()); // starting a running container changes nothing
-                }
-            } else if (s instanceof Step.AdoptReplacement a) {
-                renamed(w, a.id(), a.name());
-                if (a.start()) {
-                    restarted(w, a.id());
-                }
-            } else if (s instanceof Step.StartContainer st) {
-                restarted(w, st.id());
-            } else if (s instanceof Step.RestartContainer rs) {
-                restarted(w, rs.id());
-            } else if (s instanceof Step.RemoveContainer r) {
-                w.observed.removeIf(c -> c.id().equals(r.id()));
-            } else {
-                throw new IllegalArgumentException("no simulation for " + s);
+            s.accept(new Simulated(w, checks, newId));
+        }
+    }
+
+    /** What the engine holds after one step, by kind of step; a kind without a simulation fails the test. */
+    private static final class Simulated implements Step.Visitor<Void> {
+        private final World w;
+        private final Map<String, ImageCheck> checks;
+        private final String newId;
+
+        Simulated(World w, Map<String, ImageCheck> checks, String newId) {
+            this.w = w;
+            this.checks = checks;
+            this.newId = newId;
+        }
+
+        @Override
+        public Void visitCreateNetwork(Step.CreateNetwork c) {
+            w.networks.put(c.name(), "net-" + c.name());
+            return null;
+        }
+
+        @Override
+        public Void visitRemoveNetwork(Step.RemoveNetwork r) {
+            w.networks.remove(r.name());
+            return null;
+        }
+
+        @Override
+        public Void visitPullImage(Step.PullImage p) {
+            ImageCheck c = checks.get(p.image());
+            String digest = p.registryDigest() != null ? p.registryDigest()
+                    : c != null && c.registryDigest() != null ? c.registryDigest() : "sha256:pulled-" + p.image();
+            checks.put(p.image(), new ImageCheck(p.image(), digest, digest, true));
+            return null;
+        }
+
+        @Override
+        public Void visitRemoveImage(Step.RemoveImage r) {
+            checks.remove(r.image());
+            return null;
+        }
+
+        @Override
+        public Void visitCreateContainer(Step.CreateContainer c) {
+            w.observed.add(started(c.manifest(), newId, checks));
+            return null;
+        }
+
+        @Override
+        public Void visitRecreateContainer(Step.RecreateContainer r) {
+            retireOrRemove(w, r.oldId(), r.retiredName(), r.keepOld() && w.recordsUpdates);
+            w.observed.add(started(r.manifest(), newId, checks));
+            return null;
+        }
+
+        @Override
+        public Void visitStartBeside(Step.StartBeside b) {
+            w.observed.add(io.hostlet.observed.Containers.from(started(b.manifest(), newId, checks))
+                    .name(b.replacementName()).build());
+            return null;
+        }
+
+        @Override
+        public Void visitFinishUpdate(Step.FinishUpdate f) {
+            if (f.retireOldTo() != null) {
+                renamed(w, f.oldId(), f.retireOldTo());
             }
+            renamed(w, f.newId(), f.name());
+            w.observed.removeIf(c -> c.id().equals(f.oldId()));
+            return null;
+        }
+
+        @Override
+        public Void visitRollBack(Step.RollBack rb) {
+            w.observed.removeIf(c -> c.id().equals(rb.newId()));
+            if (rb.oldId() != null) {
+                renamed(w, rb.oldId(), rb.name());
+                if (rb.startOld()) {
+                    restarted(w, rb.oldId());
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public Void visitResumeReplacement(Step.ResumeReplacement rr) {
+            retireOrRemove(w, rr.oldId(), rr.retiredName(), rr.keepOld() && w.recordsUpdates);
+            renamed(w, rr.newId(), rr.name());
+            if (w.observed.stream().anyMatch(c -> c.id().equals(rr.newId()) && c.state() != State.RUNNING)) {
+                restarted(w, rr.newId()); // starting a running container changes nothing
+            }
+            return null;
+        }
+
+        @Override
+        public Void visitAdoptReplacement(Step.AdoptReplacement a) {
+            renamed(w, a.id(), a.name());
+            if (a.start()) {
+                restarted(w, a.id());
+            }
+            return null;
+        }
+
+        @Override
+        public Void visitStartContainer(Step.StartContainer st) {
+            restarted(w, st.id());
+            return null;
+        }
+
+        @Override
+        public Void visitRestartContainer(Step.RestartContainer rs) {
+            restarted(w, rs.id());
+            return null;
+        }
+
+        @Override
+        public Void visitRemoveContainer(Step.RemoveContainer r) {
+            w.observed.removeIf(c -> c.id().equals(r.id()));
+            return null;
+        }
+
+        @Override
+        public Void visitRolledBack(Step.RolledBack s) {
+            throw new IllegalArgumentException("no simulation for " + s);
+        }
+
+        @Override
+        public Void visitStopContainer(Step.StopContainer s) {
+            throw new IllegalArgumentException("no simulation for " + s);
+        }
+
+        @Override
+        public Void visitHoldRemoval(Step.HoldRemoval s) {
+            throw new IllegalArgumentException("no simulation for " + s);
+        }
+
+        @Override
+        public Void visitWait(Step.Wait s) {
+            throw new IllegalArgumentException("no simulation for " + s);
         }
     }
 

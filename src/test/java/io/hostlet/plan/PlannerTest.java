@@ -1,5 +1,6 @@
 package io.hostlet.plan;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.observed.Containers;
 import io.hostlet.observed.Labels;
@@ -57,8 +58,8 @@ class PlannerTest {
 
         Plan plan() {
             DesiredState d = new DesiredState(desired, heldFiles, heldNames, List.of(), complete, complete ? null : "folder missing");
-            return Planner.plan(d, ObservedState.listed(observed, networks), backoffs, Map.of(), updates, now,
-                    ImageGc.OFF, ORIGIN);
+            return Planner.plan(PlanInput.builder(d, ObservedState.listed(observed, networks), now, ORIGIN)
+                    .backoffs(backoffs).updates(updates).build());
         }
 
         World replaceObserved(String name, UnaryOperator<ObservedContainer> f) {
@@ -68,18 +69,13 @@ class PlannerTest {
     }
 
     static ContainerManifest manifest(String name, String image, String file, String... networks) {
-        ContainerSpec base = ContainerSpec.ofImage(image);
-        ContainerSpec spec = new ContainerSpec(base.image(), base.imagePullPolicy(), List.of(), List.of("sleep", "1000"),
-                null, null, List.of(), List.of(), List.of(), List.of(networks), RestartPolicy.Always, base.resources(),
-                Duration.ofSeconds(3));
+        ContainerSpec spec = Specs.spec(image).args(List.of("sleep", "1000")).networks(List.of(networks))
+                .stopGracePeriod(Duration.ofSeconds(3)).build();
         return new ContainerManifest(name, Map.of(), spec, new SourceRef(file, 1));
     }
 
     static ContainerManifest withRestartPolicy(ContainerManifest m, RestartPolicy p) {
-        ContainerSpec s = m.spec();
-        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(), p, s.resources(),
-                s.stopGracePeriod()), m.source());
+        return Specs.with(m, s -> s.restartPolicy(p));
     }
 
     static ObservedContainer running(ContainerManifest m, String id) {
@@ -256,18 +252,16 @@ class PlannerTest {
         labels.put(Labels.SPEC, io.hostlet.manifest.SpecLabel.write(before, key));
         old = Containers.from(old).labels(labels).exitCode(null).health(ObservedContainer.Health.NONE).imageId(null).build();
         DesiredState d = new DesiredState(Map.of("web", after), Set.of(), Set.of(), List.of(), true, null);
-        String plan = Planner.plan(d, ObservedState.listed(List.of(old), Map.of()), Map.of(), NOW, ImageGc.OFF,
+        String plan = Planner.plan(PlanInput.builder(d, ObservedState.listed(List.of(old), Map.of()), NOW,
                 new Origin("test", null, key))
+                .build())
                 .render();
         assertThat(plan).isEqualTo("#1 container:web, RecreateContainer, spec changed: env TOKEN\n");
         assertThat(labels.get(Labels.SPEC)).doesNotContain("s3cr3t");
     }
 
     static ContainerManifest withEnv(ContainerManifest m, String token) {
-        ContainerSpec s = m.spec();
-        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), List.of(new ContainerSpec.EnvVar("TOKEN", token)), s.ports(),
-                s.volumes(), s.networks(), s.restartPolicy(), s.resources(), s.stopGracePeriod()), m.source());
+        return Specs.with(m, s -> s.env(List.of(new ContainerSpec.EnvVar("TOKEN", token))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -291,8 +285,9 @@ class PlannerTest {
         DesiredState d = new DesiredState(w.desired, Set.of(), Set.of(), List.of(), true, null);
 
         io.hostlet.manifest.LabelKey key = io.hostlet.manifest.LabelKey.random();
-        Plan plan = Planner.plan(d, ObservedState.listed(w.observed, w.networks), w.backoffs, NOW, ImageGc.OFF,
-                new Origin("test", "abc123", key));
+        Plan plan = Planner.plan(PlanInput.builder(d, ObservedState.listed(w.observed, w.networks), NOW,
+                new Origin("test", "abc123", key))
+                .backoffs(w.backoffs).build());
 
         assertThat(plan.phases()).extracting(p -> p.kind() + " " + p.steps().size()).containsExactly(
                 "CREATE_NETWORKS 1", "PULL_IMAGES 0", "CONTAINERS 1", "REMOVE_IMAGES 0", "REMOVE_NETWORKS 0");
@@ -315,10 +310,7 @@ class PlannerTest {
                 io.hostlet.manifest.PullPolicy.Never, PullMode.NEVER).entrySet()) {
             World w = converged();
             ContainerManifest m = w.desired.get("web");
-            ContainerSpec s = m.spec();
-            w.desired.put("web", new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), c.getKey(),
-                    s.command(), s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(),
-                    s.restartPolicy(), s.resources(), s.stopGracePeriod()), m.source()));
+            w.desired.put("web", Specs.with(m, s -> s.imagePullPolicy(c.getKey())));
             w.observed.removeIf(o -> o.managedName().equals("web"));
 
             Step.CreateContainer create = (Step.CreateContainer) w.plan().phases().get(2).steps().get(0);

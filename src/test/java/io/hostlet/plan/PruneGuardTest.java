@@ -58,8 +58,9 @@ class PruneGuardTest {
         ObservedState observed = ObservedState.listed(List.of(PlannerTest.running(web, "id-web"),
                 PlannerTest.running(db, "id-db")), Map.of("app", "net-app"));
 
-        Plan unguarded = Planner.plan(empty, observed, Map.of(), PlannerTest.NOW, ImageGc.OFF, PlannerTest.ORIGIN);
-        Plan guarded = Planner.plan(empty, observed, Map.of(), PlannerTest.NOW, ImageGc.OFF, PlannerTest.ORIGIN, PruneGuard.DEFAULT);
+        Plan unguarded = Planner.plan(PlanInput.builder(empty, observed, PlannerTest.NOW, PlannerTest.ORIGIN).build());
+        Plan guarded = Planner.plan(PlanInput.builder(empty, observed, PlannerTest.NOW, PlannerTest.ORIGIN)
+                .guard(PruneGuard.DEFAULT).build());
 
         assertThat(unguarded.render()).contains("RemoveContainer", "RemoveNetwork");
         assertThat(guarded.hasActions()).isFalse();
@@ -82,8 +83,8 @@ class PruneGuardTest {
         DesiredState oneLeft = new DesiredState(Map.of("a", all.get("a"), "e", fresh), Set.of(), Set.of(), List.of(),
                 true, null);
 
-        Plan plan = Planner.plan(oneLeft, ObservedState.listed(observed, Map.of()), Map.of(),
-                PlannerTest.NOW, ImageGc.OFF, PlannerTest.ORIGIN, PruneGuard.DEFAULT);
+        Plan plan = Planner.plan(PlanInput.builder(oneLeft, ObservedState.listed(observed, Map.of()), PlannerTest.NOW,
+                PlannerTest.ORIGIN).guard(PruneGuard.DEFAULT).build());
 
         assertThat(plan.render()).startsWith("""
                 #1 container:b, HoldRemoval, this pass would remove 3 of the 4 managed containers""")
@@ -99,7 +100,8 @@ class PruneGuardTest {
         ObservedState observed = ObservedState.listed(List.of(PlannerTest.running(a, "id-a"), PlannerTest.running(b, "id-b")),
                 Map.of());
 
-        assertThat(Planner.plan(onlyA, observed, Map.of(), PlannerTest.NOW, ImageGc.OFF, PlannerTest.ORIGIN, PruneGuard.DEFAULT).render())
+        assertThat(Planner.plan(PlanInput.builder(onlyA, observed, PlannerTest.NOW, PlannerTest.ORIGIN)
+                .guard(PruneGuard.DEFAULT).build()).render())
                 .isEqualTo("#1 container:b, RemoveContainer, manifest removed\n");
     }
 }

@@ -1,7 +1,7 @@
 package io.hostlet.plan;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.manifest.ContainerManifest;
-import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.observed.ObservedContainer.State;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,11 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SuspendPlannerTest {
 
     static ContainerManifest suspended(ContainerManifest m) {
-        ContainerSpec s = m.spec();
-        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(), s.restartPolicy(),
-                s.resources(), s.stopGracePeriod(), s.healthcheck(), s.restartOnUnhealthy(), s.dependsOn(), s.runtime(),
-                true), m.source());
+        return Specs.with(m, s -> s.suspend(true));
     }
 
     static Stream<Arguments> rows() {

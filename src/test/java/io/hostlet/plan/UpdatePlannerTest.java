@@ -309,7 +309,7 @@ class UpdatePlannerTest {
             for (int round = 0; round < 20; round++) {
                 w.updates = book.view(Map.of());
                 Plan p = w.plan();
-                if (!p.hasActions() && p.steps().stream().noneMatch(s -> s instanceof Step.Wait)) {
+                if (!p.hasActions() && p.waits().isEmpty()) {
                     break;
                 }
                 Recorder recorder = recorder(book, w.now);

@@ -1,5 +1,6 @@
 package io.hostlet.plan;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.observed.AnonymousVolume;
@@ -21,10 +22,7 @@ class VolumeCarryOverTest {
     static final String B = "b".repeat(64);
 
     static ContainerManifest withVolumes(ContainerManifest m, List<ContainerSpec.VolumeMount> volumes) {
-        ContainerSpec s = m.spec();
-        return new ContainerManifest(m.name(), m.labels(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), s.env(), s.ports(), volumes, s.networks(), s.restartPolicy(),
-                s.resources(), s.stopGracePeriod()), m.source());
+        return Specs.with(m, s -> s.volumes(volumes));
     }
 
     static ObservedContainer withAnonymous(ObservedContainer c, AnonymousVolume... vs) {
@@ -62,8 +60,8 @@ class VolumeCarryOverTest {
         ContainerManifest after = PlannerTest.manifest("web", "busybox:2", "web.yaml");
         ObservedContainer old = withAnonymous(PlannerTest.running(before, "id-web"), new AnonymousVolume(A, "/data"));
         DesiredState d = new DesiredState(Map.of("web", after), Set.of(), Set.of(), List.of(), true, null);
-        Plan plan = Planner.plan(d, ObservedState.listed(List.of(old), Map.of()), Map.of(), PlannerTest.NOW, ImageGc.OFF,
-                PlannerTest.ORIGIN);
+        Plan plan = Planner.plan(PlanInput.builder(d, ObservedState.listed(List.of(old), Map.of()), PlannerTest.NOW,
+                PlannerTest.ORIGIN).build());
         assertThat(plan.render()).isEqualTo("#1 container:web, RecreateContainer, spec changed: image\n");
         assertThat(((Step.RecreateContainer) plan.actions().get(0)).container().carriedVolumes())
                 .containsExactly(new AnonymousVolume(A, "/data"));

@@ -1,11 +1,11 @@
 package io.hostlet.recorder;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.engine.EngineException;
 import io.hostlet.engine.EngineException.Kind;
 import io.hostlet.execute.Outcome;
 import io.hostlet.manifest.ContainerManifest;
-import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.SourceRef;
 import io.hostlet.observed.ObservedState;
 import io.hostlet.plan.PullMode;
@@ -46,7 +46,7 @@ class RecorderTest {
     Path state;
 
     static ContainerManifest manifest(String name) {
-        return new ContainerManifest(name, Map.of(), ContainerSpec.ofImage(IMAGE), new SourceRef(name + ".yaml", 1));
+        return new ContainerManifest(name, Map.of(), Specs.spec(IMAGE).build(), new SourceRef(name + ".yaml", 1));
     }
 
     static Step.CreateContainer create(String name) {

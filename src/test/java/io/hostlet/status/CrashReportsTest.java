@@ -1,5 +1,6 @@
 package io.hostlet.status;
 
+import io.hostlet.manifest.Specs;
 import io.hostlet.engine.FakeEngine;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.engine.Engine;
@@ -7,9 +8,7 @@ import io.hostlet.observed.LastRun;
 import io.hostlet.observed.ObservedContainer;
 import io.hostlet.observed.ObservedState;
 import io.hostlet.manifest.ContainerManifest;
-import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.RestartPolicy;
-import io.hostlet.manifest.SourceRef;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Step;
 import io.hostlet.plan.Target;
@@ -35,10 +34,7 @@ class CrashReportsTest {
     /** An engine that only answers the two crash-report calls, and records them. */
 
     static ContainerManifest manifest(String name, RestartPolicy policy) {
-        ContainerSpec s = ContainerSpec.ofImage("busybox:1");
-        return new ContainerManifest(name, Map.of(), new ContainerSpec(s.image(), s.imagePullPolicy(), s.command(),
-                s.args(), s.workingDir(), s.user(), s.env(), s.ports(), s.volumes(), s.networks(), policy,
-                s.resources(), s.stopGracePeriod()), new SourceRef(name + ".yaml", 1));
+        return Specs.manifest(name, Specs.spec("busybox:1").restartPolicy(policy));
     }
 
     static ObservedContainer observed(String name, ObservedContainer.State state, Integer exit) {
@@ -109,7 +105,7 @@ class CrashReportsTest {
         HostStatus s = new CrashReports(engine, true).enrich(status(web), desired(manifest("web", RestartPolicy.Always)),
                 ObservedState.listed(List.of(observed("web", ObservedContainer.State.EXITED, 137)), Map.of()),
                 Plan.of(new Plan.Phase(Plan.Kind.CONTAINERS,
-                        List.of(new Step.Wait(Target.container("web"), NOW.plusSeconds(5), "back-off 20s")))), NOW);
+                        List.of(new Step.Wait(Target.container("web"), Step.Wait.Reason.BACKOFF, NOW.plusSeconds(5), "back-off 20s")))), NOW);
 
         ContainerStatus.CrashLoop loop = s.containers().get(0).crashLoop();
         assertThat(loop.restarts()).as("hostlet's 2 and the engine's 1").isEqualTo(3);

@@ -11,8 +11,8 @@ import io.hostlet.manifest.PullPolicy;
 import io.hostlet.manifest.SourceRef;
 import io.hostlet.plan.Backoff;
 import io.hostlet.plan.Plan;
+import io.hostlet.plan.PlanInput;
 import io.hostlet.plan.Planner;
-import io.hostlet.plan.ImageGc;
 import io.hostlet.plan.Origin;
 import io.hostlet.plan.Target;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,9 @@ class ImageStatusTest {
                                      Map<Target, Backoff> backoffs) {
         DesiredState d = new DesiredState(Map.of(), Set.of(), Set.of(), List.of(), true, null, images, held);
         ObservedState o = new ObservedState(List.of(), Map.of(), Map.of(), new LocalImages(local));
-        Plan plan = Planner.plan(d, o, backoffs, NOW, ImageGc.OFF, new Origin("test", null, io.hostlet.manifest.LabelKey.random()));
+        Plan plan = Planner.plan(PlanInput.builder(d, o, NOW,
+                new Origin("test", null, io.hostlet.manifest.LabelKey.random()))
+                .backoffs(backoffs).build());
         return StatusBuilder.build(d, null, o, plan, new BackoffBook(), NOW, null);
     }
 
@@ -77,11 +79,13 @@ class ImageStatusTest {
         DesiredState d = new DesiredState(Map.of(), Set.of(), Set.of(), List.of(), true, null,
                 Map.of("tools", image("tools", "reg:5000/tools:1", PullPolicy.IfNotPresent)), Set.of());
         ObservedState o = new ObservedState(List.of(), Map.of(), Map.of(), new LocalImages(Map.of()));
-        Plan first = Planner.plan(d, o, Map.of(), NOW, ImageGc.OFF, new Origin("test", null,
-                io.hostlet.manifest.LabelKey.random()));
+        Plan first = Planner.plan(PlanInput.builder(d, o, NOW,
+                new Origin("test", null, io.hostlet.manifest.LabelKey.random()))
+                .build());
         io.hostlet.plan.Step pull = first.actions().get(0);
-        Plan plan = Planner.plan(d, o, Map.of(), Map.of(pull.target(), pull), NOW, ImageGc.OFF,
-                new Origin("test", null, io.hostlet.manifest.LabelKey.random()));
+        Plan plan = Planner.plan(PlanInput.builder(d, o, NOW,
+                new Origin("test", null, io.hostlet.manifest.LabelKey.random()))
+                .inFlight(Map.of(pull.target(), pull)).build());
 
         HostStatus s = StatusBuilder.build(d, null, o, plan, new BackoffBook(), NOW, null);
 
