@@ -11,6 +11,7 @@ import io.hostlet.policy.HostPaths;
 import io.hostlet.policy.HostRoot;
 import io.hostlet.policy.Level;
 import io.hostlet.policy.Policy;
+import io.hostlet.reconcile.BindMountGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -46,32 +47,12 @@ public class SourceProducer {
     @Produces
     @Singleton
     static Policy policy(HostletConfig config) {
-        List<Path> own = new ArrayList<>(List.of(config.manifests().dir(), config.stateDir(), config.secrets().dir()));
-        if (config.git().url().isPresent()) {
-            own.add(config.git().dir());
-        }
-        jarFolder().ifPresent(own::add);
-        List<String> refused = new ArrayList<>(own.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList());
+        List<String> refused = new ArrayList<>(BindMountGuard.ownFolders(config).stream().map(Path::toString).toList());
         String host = EngineProducer.dockerHost(config);
         if (host.startsWith("unix://")) {
             refused.add(host.substring("unix://".length()));
         }
         return new Policy(Level.parse(config.policy().level()), Policy.parseAllow(config.policy().allow()),
                 HostRoot.parse(config.policy().hostPaths()), refused, HostPaths.LOCAL);
-    }
-
-    /** The folder hostlet runs from: the one holding {@code quarkus-run.jar} (the fast-jar layout), else its classes'. */
-    static java.util.Optional<Path> jarFolder() {
-        try {
-            Path p = Path.of(Policy.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
-            for (Path d = p; d != null; d = d.getParent()) {
-                if (java.nio.file.Files.exists(d.resolve("quarkus-run.jar"))) {
-                    return java.util.Optional.of(d.getParent() == null || d.getParent().getParent() == null ? d : d.getParent());
-                }
-            }
-            return java.util.Optional.ofNullable(java.nio.file.Files.isDirectory(p) ? p : p.getParent());
-        } catch (Exception e) { // no code source (a test runner's class loader): nothing to add
-            return java.util.Optional.empty();
-        }
     }
 }
