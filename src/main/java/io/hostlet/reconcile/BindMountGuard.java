@@ -62,15 +62,15 @@ public final class BindMountGuard {
     }
 
     /**
-     * The folder hostlet runs from: the one above {@code quarkus-run.jar}'s (the fast-jar layout: the shipped unit's
-     * {@code /opt/hostlet}), else its classes' folder.
+     * The folder hostlet runs from: the one holding {@code quarkus-run.jar} (the fast-jar layout: the shipped unit's
+     * {@code /opt/hostlet/quarkus-app}), else its classes' folder. Not the folder above it, which may be {@code /tmp}.
      */
     static Optional<Path> runsFrom() {
         try {
             Path p = Path.of(Policy.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
             for (Path d = p; d != null; d = d.getParent()) {
                 if (Files.exists(d.resolve("quarkus-run.jar"))) {
-                    return Optional.of(d.getParent() == null || d.getParent().getParent() == null ? d : d.getParent());
+                    return Optional.of(d);
                 }
             }
             return Optional.ofNullable(Files.isDirectory(p) ? p : p.getParent());
