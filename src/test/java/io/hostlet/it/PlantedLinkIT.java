@@ -110,4 +110,24 @@ class PlantedLinkIT {
         // the link gone, it runs again
         await().untilAsserted(() -> assertThat(engine.running(victim).getId()).isEqualTo(id));
     }
+
+    @Test
+    void aManifestRefusedOnlyByStricterRulesAfterARestartKeepsItsRunningContainer() throws IOException {
+        String app = hostlet.name("app");
+        Path data = Files.createDirectories(ROOT.resolve(app));
+        hostlet.write(app + ".yaml", Manifest.container(app).spec("volumes: [{hostPath: \"" + data + "\", mountPath: /d}]"));
+        String id = hostlet.awaitRunning(app).getId();
+        try {
+            hostlet.restartWith("-Dhostlet.policy.host-paths=" + ROOT + ":ro"); // as an upgrade with stricter rules would
+            await().untilAsserted(() -> {
+                assertThat(errors()).anyMatch(e -> e.startsWith(app + ".yaml: ") && e.contains("bind-mounts writable a"
+                        + " path that may only be bound read-only: " + data));
+                assertThat(hostlet.containerStatus(app).path("message").asText())
+                        .isEqualTo("manifest file " + app + ".yaml has errors; left as it is");
+            });
+            hostlet.holdsAcrossPasses(2, () -> assertThat(engine.running(app).getId()).isEqualTo(id));
+        } finally {
+            hostlet.restart();
+        }
+    }
 }
