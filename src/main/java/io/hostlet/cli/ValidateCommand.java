@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import io.hostlet.desired.SourceFiles;
 import io.hostlet.policy.HostPaths;
+import io.hostlet.policy.HostRoot;
 import io.hostlet.policy.Level;
 import io.hostlet.policy.Policy;
 import java.util.concurrent.Callable;
@@ -49,6 +50,11 @@ final class ValidateCommand implements Callable<Integer> {
             + " hostlet.policy.allow.\"NAME\"=RULES in the service's configuration (repeatable)")
     Map<String, String> allow = new LinkedHashMap<>();
 
+    @Option(names = "--host-paths", defaultValue = "/srv", split = ",", paramLabel = "ROOTS", description = "where bind"
+            + " mounts may come from, as hostlet.policy.host-paths in the service's configuration: /srv,/data:ro"
+            + " (default: ${DEFAULT-VALUE}; none allows no bind mount)")
+    List<String> hostPaths;
+
     @Option(names = "--secrets-dir", defaultValue = ".hostlet-secrets", paramLabel = "DIR", description = "where"
             + " env[].valueFrom.file, envFrom and secrets are read from, as hostlet.secrets.dir in the service's"
             + " configuration (default: ${DEFAULT-VALUE})")
@@ -58,7 +64,8 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Policy checked;
         try {
-            checked = new Policy(policy, Policy.parseAllow(allow), List.of(), HostPaths.LOCAL);
+            checked = new Policy(policy, Policy.parseAllow(allow), HostRoot.parse(hostPaths),
+                    List.of(secretsDir.toAbsolutePath().normalize().toString()), HostPaths.LOCAL);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

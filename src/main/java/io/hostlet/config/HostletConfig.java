@@ -83,6 +83,14 @@ public interface HostletConfig {
          * runAsNonRoot, readOnlyRootFilesystem, dropAllCapabilities, noNewPrivileges, memoryLimit.
          */
         Map<String, String> allow();
+
+        /**
+         * Where baseline lets bind mounts come from, a list of folders, each optionally {@code :ro} (binds under it
+         * must be read-only): {@code /srv,/data:ro}; {@code none} allows no bind mount. Whatever it says, the host's
+         * system folders, the engines' sockets and data and hostlet's own folders stay refused.
+         */
+        @WithDefault("/srv")
+        List<String> hostPaths();
     }
 
     /** Guards on removing containers: what an input that suddenly wants less may remove. */

@@ -58,7 +58,8 @@ final class ContainerListJson {
         long created = 0;
         Map<String, String> labels = Map.of();
         List<String> networks = List.of();
-        List<AnonymousVolume> anonymous = List.of();
+        List<AnonymousVolume> anonymous = new ArrayList<>();
+        List<String> binds = new ArrayList<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -72,7 +73,7 @@ final class ContainerListJson {
                 case "Created" -> created = p.getValueAsLong();
                 case "Labels" -> labels = stringMap(p, value);
                 case "NetworkSettings" -> networks = networkNames(p, value);
-                case "Mounts" -> anonymous = anonymousVolumes(p, value);
+                case "Mounts" -> mounts(p, value, anonymous, binds);
                 default -> p.skipChildren();
             }
         }
@@ -96,24 +97,28 @@ final class ContainerListJson {
             }
         }
         return new ObservedContainer(id, name == null ? id : name, image, labels, state(state), exit,
-                Instant.ofEpochSecond(created), networks, health, imageId, anonymous);
+                Instant.ofEpochSecond(created), networks, health, imageId, anonymous, binds);
     }
 
-    /** The volume mounts under {@code Mounts} whose volume the engine named (see {@link AnonymousVolume}). */
-    private static List<AnonymousVolume> anonymousVolumes(JsonParser p, JsonToken value) throws IOException {
+    /**
+     * The mounts under {@code Mounts}: volumes the engine named (see {@link AnonymousVolume}) into {@code anonymous},
+     * the host paths of bind mounts into {@code binds}.
+     */
+    private static void mounts(JsonParser p, JsonToken value, List<AnonymousVolume> anonymous, List<String> binds)
+            throws IOException {
         if (value != JsonToken.START_ARRAY) {
             p.skipChildren();
-            return List.of();
+            return;
         }
-        List<AnonymousVolume> out = new ArrayList<>();
         while (p.nextToken() == JsonToken.START_OBJECT) {
             Map<String, String> m = stringMap(p, JsonToken.START_OBJECT);
             if ("volume".equals(m.get("Type")) && AnonymousVolume.isEngineNamed(m.get("Name"))
                     && m.get("Destination") != null) {
-                out.add(new AnonymousVolume(m.get("Name"), m.get("Destination")));
+                anonymous.add(new AnonymousVolume(m.get("Name"), m.get("Destination")));
+            } else if ("bind".equals(m.get("Type")) && m.get("Source") != null) {
+                binds.add(m.get("Source"));
             }
         }
-        return out;
     }
 
     /** The first of the container's names, without the engine's leading slash; null when there is none. */

@@ -144,6 +144,39 @@ public final class DockerEngine implements Engine, AutoCloseable {
     }
 
     @Override
+    public Map<String, String> writableBinds() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (com.github.dockerjava.api.model.Container c : call("list containers",
+                () -> fast.listContainersCmd().withShowAll(true).exec())) {
+            String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
+            for (com.github.dockerjava.api.model.ContainerMount m : c.getMounts() == null
+                    ? List.<com.github.dockerjava.api.model.ContainerMount>of() : c.getMounts()) {
+                if (m.getSource() != null && !m.getSource().isEmpty() && Boolean.TRUE.equals(m.getRw())) {
+                    out.putIfAbsent(m.getSource(), name);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public HostView hostView(String ownContainer) {
+        String root = call("info", () -> fast.infoCmd().exec().getDockerRootDir());
+        Map<String, String> mounts = new HashMap<>();
+        if (ownContainer != null) {
+            InspectContainerResponse r = call("inspect " + ownContainer, () -> fast.inspectContainerCmd(ownContainer).exec());
+            if (r.getMounts() != null) {
+                for (InspectContainerResponse.Mount m : r.getMounts()) {
+                    if (m.getDestination() != null && m.getSource() != null) {
+                        mounts.put(m.getDestination().getPath(), m.getSource());
+                    }
+                }
+            }
+        }
+        return new HostView(root, mounts);
+    }
+
+    @Override
     public ObservedState observe() {
         List<ObservedContainer> containers = listContainers();
         Map<String, String> networks = new HashMap<>();

@@ -140,4 +140,34 @@ public interface Engine {
 
     /** How many engine API calls this adapter has made so far (for benchmarks and metrics). */
     long apiCalls();
+
+    /**
+     * The host paths every container on the engine (of any instance or none) bind-mounts writable, each with the name
+     * of one container that does: one list call, made only right before creating a container with bind mounts (a bind
+     * inside one of these could meet a symlink that container planted).
+     */
+    default Map<String, String> writableBinds() {
+        return Map.of();
+    }
+
+    /**
+     * Host paths the engine keeps for itself, which no container may bind-mount: its data-root ({@code docker info}'s
+     * {@code DockerRootDir}) and, when {@code ownContainer} is the id of the container hostlet runs in, the host side
+     * of that container's mounts by the path hostlet sees them at (mount destination to host source). One or two calls.
+     */
+    default HostView hostView(String ownContainer) {
+        return new HostView(null, Map.of());
+    }
+
+    /**
+     * What the engine says of the host's file system, for the policy.
+     *
+     * @param dataRoot the engine's data-root; null when unknown
+     * @param mounts   hostlet's own container's mounts, destination to host source; empty when it runs on the host
+     */
+    record HostView(String dataRoot, Map<String, String> mounts) {
+        public HostView {
+            mounts = Map.copyOf(mounts);
+        }
+    }
 }

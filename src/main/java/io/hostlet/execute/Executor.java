@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.function.UnaryOperator;
 
 /**
  * Carries out a plan and reports what became of each step. It decides nothing: the planner chose the steps, their
@@ -46,6 +47,7 @@ public final class Executor {
     private static final Logger LOG = Logger.getLogger(Executor.class);
 
     private final Engine engine;
+    private final UnaryOperator<io.hostlet.manifest.ContainerManifest> beforeCreate;
     private final ExecutorService pool;
     private final ExecutorService pullPool;
     /** Bounds every pull, also those a container create makes on a container thread. */
@@ -61,6 +63,17 @@ public final class Executor {
      * @param pullParallelism the most pulls at once, whichever thread makes them
      */
     public Executor(Engine engine, ExecutorService pool, ExecutorService pullPool, int pullParallelism) {
+        this(engine, pool, pullPool, pullParallelism, UnaryOperator.identity());
+    }
+
+    /**
+     * @param beforeCreate the policy's check right before every create: the manifest as the engine must be given it
+     *                     (bind paths resolved), or an {@link EngineException} that fails the step; a file read
+     *                     minutes ago may meet a symlink planted since
+     */
+    public Executor(Engine engine, ExecutorService pool, ExecutorService pullPool, int pullParallelism,
+                    UnaryOperator<io.hostlet.manifest.ContainerManifest> beforeCreate) {
+        this.beforeCreate = beforeCreate;
         this.engine = engine;
         this.pool = pool;
         this.pullPool = pullPool;
@@ -490,8 +503,10 @@ public final class Executor {
         if (c.pull() == PullMode.FIRST) {
             pullOnce(image, run, pulls);
         }
+        // The labels stay the step's (the spec as written); only the engine's mounts get the resolved paths.
+        io.hostlet.manifest.ContainerManifest m = beforeCreate.apply(c.manifest());
         try {
-            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes(), alias);
+            return engine.createContainer(m, name, c.labels(), c.carriedVolumes(), alias);
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.CONFLICT) {
                 throw new EngineException(e.kind(), "the name " + name
@@ -506,7 +521,7 @@ public final class Executor {
                         "image " + image + " is not present and imagePullPolicy is Never", e);
             }
             pullOnce(image, run, pulls);
-            return engine.createContainer(c.manifest(), name, c.labels(), c.carriedVolumes(), alias);
+            return engine.createContainer(beforeCreate.apply(c.manifest()), name, c.labels(), c.carriedVolumes(), alias);
         }
     }
 

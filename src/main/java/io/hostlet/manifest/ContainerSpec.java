@@ -86,6 +86,13 @@ public record ContainerSpec(
         return sources.environment(env);
     }
 
+    /** The same spec with {@code v} as its volumes (the policy's resolved bind paths, for the engine). */
+    public ContainerSpec withVolumes(List<VolumeMount> v) {
+        return new ContainerSpec(image, imagePullPolicy, command, args, workingDir, user, env, ports, v, networks,
+                restartPolicy, resources, stopGracePeriod, healthcheck, restartOnUnhealthy, dependsOn, runtime, suspend,
+                sources, update);
+    }
+
     /** The same spec with {@code u} as its update policy. */
     public ContainerSpec withUpdate(UpdatePolicy u) {
         return toBuilder().update(u).build();

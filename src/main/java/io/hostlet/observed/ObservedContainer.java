@@ -12,6 +12,8 @@ import java.util.Map;
  * @param imageId  the id of the image it runs ({@code sha256:...}); null when unknown
  * @param anonymousVolumes the engine-named volumes mounted in it (from the list call's {@code Mounts}), which a
  *                         recreate carries over
+ * @param binds    the host paths of its bind mounts as the engine holds them (the list call's {@code Mounts}), which
+ *                 the policy checks for planted symlinks
  */
 public record ObservedContainer(
         String id,
@@ -24,13 +26,22 @@ public record ObservedContainer(
         List<String> networks,
         Health health,
         String imageId,
-        List<AnonymousVolume> anonymousVolumes) {
+        List<AnonymousVolume> anonymousVolumes,
+        List<String> binds) {
 
     public ObservedContainer {
         labels = Map.copyOf(labels);
         networks = List.copyOf(networks);
         health = health == null ? Health.NONE : health;
         anonymousVolumes = anonymousVolumes == null ? List.of() : List.copyOf(anonymousVolumes);
+        binds = binds == null ? List.of() : List.copyOf(binds);
+    }
+
+    /** A container without bind mounts. */
+    public ObservedContainer(String id, String name, String image, Map<String, String> labels, State state,
+                             Integer exitCode, Instant created, List<String> networks, Health health, String imageId,
+                             List<AnonymousVolume> anonymousVolumes) {
+        this(id, name, image, labels, state, exitCode, created, networks, health, imageId, anonymousVolumes, List.of());
     }
 
     /** A container without anonymous volumes. */
@@ -42,13 +53,13 @@ public record ObservedContainer(
     /** The same container with {@code health}. */
     public ObservedContainer withHealth(Health h) {
         return new ObservedContainer(id, name, image, labels, state, exitCode, created, networks, h, imageId,
-                anonymousVolumes);
+                anonymousVolumes, binds);
     }
 
     /** The same container running image {@code id}. */
     public ObservedContainer withImageId(String id) {
         return new ObservedContainer(this.id, name, image, labels, state, exitCode, created, networks, health, id,
-                anonymousVolumes);
+                anonymousVolumes, binds);
     }
 
     /** Docker's health states; {@code NONE} when the container has no health check (or is not running). */

@@ -117,9 +117,13 @@ public final class Planner {
         }
         List<Step> pulls = new ArrayList<>(pullsByImage.values());
 
+        // Containers whose binds now lead through a planted symlink to a refused path: stopped and held, not removed.
+        Map<String, String> blocked = new TreeMap<>();
+        byName.forEach((name, cs) -> cs.stream().map(c -> observed.blockedMounts().get(c.id()))
+                .filter(java.util.Objects::nonNull).findFirst().ifPresent(why -> blocked.put(name, why)));
         Map<String, ContainerManifest> sortedDesired = new TreeMap<>(desired.containers());
         for (ContainerManifest m : sortedDesired.values()) {
-            if (!desired.heldNames().contains(m.name())) {
+            if (!desired.heldNames().contains(m.name()) && !blocked.containsKey(m.name())) {
                 planContainer(m, byName.getOrDefault(m.name(), List.of()), containerSteps, desired, byName,
                         observed.images().get(m.spec().image()), origin, updates, now);
             }
@@ -168,6 +172,14 @@ public final class Planner {
             });
         }
 
+        Set<Target> removing = new HashSet<>();
+        containerSteps.forEach(st -> removing.add(st.target()));
+        blocked.forEach((name, why) -> {
+            if (!removing.contains(Target.container(name))) {
+                containerSteps.addAll(holdBlocked(name, byName.get(name), why));
+            }
+        });
+
         containerSteps.sort(Comparator.comparing(s -> s.target().toString()));
         // Conservative: a removal must not race a create that is still running, so removals wait for a quiet moment.
         boolean quiet = inFlight.isEmpty();
@@ -211,6 +223,24 @@ public final class Planner {
             return new Step.Wait(s.target(), Step.Wait.Reason.IMAGE_BACKOFF, ib.notBefore(), ib.reason());
         }
         return s;
+    }
+
+    /**
+     * A container whose bind mounts now reach a refused path: the engine would mount that at its next start (its own
+     * restart policy included), so a running one is stopped; one not running is held. Never removed, never started,
+     * never recreated while it lasts; status shows why.
+     */
+    private static List<Step> holdBlocked(String name, List<ObservedContainer> found, String why) {
+        List<Step> out = new ArrayList<>();
+        for (ObservedContainer c : found) {
+            if (c.state() == ObservedContainer.State.RUNNING || c.state() == ObservedContainer.State.PAUSED
+                    || c.state() == ObservedContainer.State.RESTARTING) {
+                out.add(new Step.StopContainer(c.id(), name, grace(c), "stopped, not removed: " + why));
+                return out; // one step per target; the next pass sees the others
+            }
+        }
+        out.add(new Step.Wait(Target.container(name), null, "held, not started: " + why));
+        return out;
     }
 
     private static void planContainer(ContainerManifest m, List<ObservedContainer> found, List<Step> out,

@@ -16,6 +16,7 @@ import io.hostlet.observe.Observer;
 import io.hostlet.observe.RestartCounts;
 import io.hostlet.observed.ObservedState;
 import io.hostlet.plan.Origin;
+import io.hostlet.policy.Policy;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.PlanInput;
 import io.hostlet.plan.Planner;
@@ -39,6 +40,7 @@ import org.jboss.logging.Logger;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,11 +109,15 @@ public class Reconciler {
     /** Passes since start (see {@link PassStats#number()}). */
     private long passes;
     private Duration engineRetry = Duration.ofSeconds(1);
+    /** The policy's bind-mount rules where they need the engine: before every create, and on every observation. */
+    private final BindMountGuard binds;
     private boolean engineWasDown;
 
     public Reconciler(HostletConfig config, Engine engine, DesiredSource source, Clock clock,
-                      Instance<PassListener> listeners) {
+                      Instance<PassListener> listeners, Policy policy) {
         this.config = config;
+        this.binds = new BindMountGuard(policy, engine, BindMountGuard.ownFolders(config),
+                Path.of("/proc/self/mountinfo"));
         this.listeners = listeners.stream().toList();
         this.pruneGuard = new PruneGuard(config.prune().allowEmpty(), config.prune().maxFraction());
         this.engine = engine;
@@ -129,7 +135,7 @@ public class Reconciler {
         events = new EngineEventsTrigger(engine, this::requestPass); // before the loop, which asks it for the epoch
         observer = new Observer(engine, new ImageChecker(engine, config.resyncInterval(), pool), events::epoch, clock,
                 config.images().prune());
-        executor = new Executor(engine, pool, pullPool, config.images().pullParallelism());
+        executor = new Executor(engine, pool, pullPool, config.images().pullParallelism(), binds.beforeCreate());
         recorder = new Recorder(new BackoffBook(), pulledImages, new UpdateBook(config.stateDir(), config.instance()),
                 clock, config.images().prune(),
                 config.images().pruneGrace(), observer::imageChanged);
@@ -334,6 +340,7 @@ public class Reconciler {
                     Map<Target, Step> inFlight = executor.inFlight();
                     DesiredState desired = source.read();
                     ObservedState observed = observer.preview(desired);
+                    observed = observed.withBlockedMounts(binds.blocked(observed));
                     Instant now = clock.instant();
                     Plan plan = Planner.plan(PlanInput.builder(desired, observed, now,
                             new Origin(config.instance(), source.info().commit(), labelKey))
@@ -372,7 +379,9 @@ public class Reconciler {
         manifestErrorLog.seen(desired.errors());
         ObservedState observed;
         try {
+            binds.learnOnce();
             observed = observer.observe(desired);
+            observed = observed.withBlockedMounts(binds.blocked(observed));
         } catch (EngineException e) {
             if (!running) {
                 throw new InterruptedException("stopping"); // the call failed because hostlet is stopping, not the engine

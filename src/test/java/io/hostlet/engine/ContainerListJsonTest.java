@@ -55,6 +55,7 @@ class ContainerListJsonTest {
         assertEquals(List.of("bridge", "app"), web.networks());
         assertEquals(List.of(new io.hostlet.observed.AnonymousVolume(
                 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "/cache")), web.anonymousVolumes());
+        assertEquals(List.of("/srv"), web.binds()); // the host paths the policy checks for planted links
 
         ObservedContainer job = cs.get(1);
         assertEquals("job", job.name());
@@ -64,6 +65,7 @@ class ContainerListJsonTest {
         assertEquals(ObservedContainer.Health.NONE, job.health());
         assertEquals(List.of(), job.networks());
         assertEquals(List.of(), job.anonymousVolumes());
+        assertEquals(List.of(), job.binds());
     }
 
     @Test

@@ -22,15 +22,29 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class PolicyTest {
 
     /** A made-up host: /var/run links to /run, /srv/sock links to the Docker socket, /data/etc links to /etc. */
-    static final HostPaths HOST = path -> {
-        String p = Path.of(path).normalize().toString();
-        for (String[] link : new String[][] {{"/var/run", "/run"}, {"/srv/sock", "/run/docker.sock"}, {"/data/etc", "/etc"}}) {
-            if (p.equals(link[0]) || p.startsWith(link[0] + "/")) {
-                return link[1] + p.substring(link[0].length());
+    static final HostPaths HOST = new FakeHost(Map.of("/var/run", "/run", "/srv/sock", "/run/docker.sock", "/data/etc", "/etc"));
+
+    /** Folders are the parents of its links; the links are as given; nothing else exists. */
+    record FakeHost(Map<String, String> links) implements HostPaths {
+        @Override
+        public Kind kind(String path) {
+            if (links.containsKey(path)) {
+                return Kind.LINK;
             }
+            return path.equals("/") || links.keySet().stream().anyMatch(l -> l.startsWith(path + "/")) ? Kind.DIRECTORY
+                    : Kind.MISSING;
         }
-        return p;
-    };
+
+        @Override
+        public String link(String path) {
+            return links.get(path);
+        }
+
+        @Override
+        public List<String> children(String dir, int max) {
+            return List.of();
+        }
+    }
 
     static final List<Path> OWN = List.of(Path.of("/srv/hostlet/manifests"), Path.of("/srv/hostlet/state"));
 
@@ -126,7 +140,9 @@ class PolicyTest {
 
     @Test
     void ordinaryHostPathsAndDefaultCapabilitiesPass() {
-        assertThat(errors(policy(Level.baseline, null), manifest("volumes: [{hostPath: /srv/site, mountPath: /site},"
+        Policy srvAndTmp = new Policy(Level.baseline, Map.of(), HostRoot.parse(List.of("/srv", "/tmp")),
+                OWN.stream().map(Path::toString).toList(), HOST);
+        assertThat(errors(srvAndTmp, manifest("volumes: [{hostPath: /srv/site, mountPath: /site},"
                 + " {hostPath: /tmp/cache, mountPath: /c}, {hostPath: /srv/hostlet-data, mountPath: /d}]",
                 "securityContext: {capabilities: {add: [NET_BIND_SERVICE, CHOWN], drop: [ALL]}}"))).isEmpty();
     }
