@@ -239,7 +239,7 @@ public final class Planner {
                 return out; // one step per target; the next pass sees the others
             }
         }
-        out.add(new Step.Wait(Target.container(name), null, "held, not started: " + why));
+        out.add(new Step.Wait(Target.container(name), Step.Wait.Reason.BLOCKED_MOUNT, null, "held, not started: " + why));
         return out;
     }
 

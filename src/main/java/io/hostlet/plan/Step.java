@@ -539,7 +539,9 @@ public sealed interface Step {
             /** The container's {@code dependsOn} are not met yet. */
             DEPENDENCY,
             /** A removed manifest's container waits for the containers that depend on it to be removed first. */
-            REMOVAL_ORDER;
+            REMOVAL_ORDER,
+            /** A bind mount of the container now leads to a path the policy refuses: held, not started. */
+            BLOCKED_MOUNT;
 
             /** Whether it waits out a backoff after failures (until a time), rather than for something else. */
             public boolean backsOff() {

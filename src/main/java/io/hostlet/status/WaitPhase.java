@@ -23,6 +23,8 @@ final class WaitPhase {
         return switch (reason) {
             // the new container runs (or starts) while its gate judges it: it shows as it is
             case UPDATE_GATE -> observed == null ? Phase.Pending : observed;
+            // held while a bind leads to a refused path: it shows as it is (stopped), never started
+            case BLOCKED_MOUNT -> observed == null ? Phase.Pending : observed;
             // waiting for other containers or steps, not backing off
             case IN_PROGRESS, DEPENDENCY, REMOVAL_ORDER -> desired ? Phase.Pending : Phase.Removing;
             case BACKOFF, IMAGE_BACKOFF -> backoff == null ? Phase.Pending : switch (backoff) {

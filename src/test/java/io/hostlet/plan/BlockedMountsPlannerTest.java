@@ -55,10 +55,12 @@ class BlockedMountsPlannerTest {
         String web = w.observed.stream().filter(c -> c.managedName().equals("web")).map(ObservedContainer::id)
                 .findFirst().orElseThrow();
         DesiredState d = new DesiredState(w.desired, w.heldFiles, w.heldNames, List.of(), w.complete, null);
-        Plan plan = Planner.plan(d, ObservedState.listed(w.observed, w.networks).withBlockedMounts(Map.of(web, WHY)),
-                w.backoffs, Map.of(), w.updates, w.now, ImageGc.OFF, PlannerTest.ORIGIN);
+        Plan plan = Planner.plan(PlanInput.builder(d,
+                        ObservedState.listed(w.observed, w.networks).withBlockedMounts(Map.of(web, WHY)),
+                        w.now, PlannerTest.ORIGIN)
+                .backoffs(w.backoffs).updates(w.updates).gc(ImageGc.OFF).build());
         assertThat(plan.render()).isEqualTo(expected);
-        boolean held = plan.steps().stream().anyMatch(s -> s instanceof Step.Wait wait
+        boolean held = plan.waits().stream().anyMatch(wait -> wait.reason() == Step.Wait.Reason.BLOCKED_MOUNT
                 && wait.cause().equals("held, not started: " + WHY));
         assertThat(held).isEqualTo(name.startsWith("a stopped one"));
     }

@@ -28,6 +28,9 @@ class WaitPhaseTest {
                 row(Reason.UPDATE_GATE, Running, true, null, Running),
                 row(Reason.UPDATE_GATE, CrashLoopBackOff, true, null, CrashLoopBackOff),
                 row(Reason.UPDATE_GATE, null, true, null, Pending),
+                // held while a bind leads to a refused path: shows as it is
+                row(Reason.BLOCKED_MOUNT, Failed, true, null, Failed),
+                row(Reason.BLOCKED_MOUNT, null, true, null, Pending),
                 // waiting for others: pending, or removing when no manifest wants it any more
                 row(Reason.IN_PROGRESS, Running, true, null, Pending),
                 row(Reason.IN_PROGRESS, Running, false, null, Removing),
