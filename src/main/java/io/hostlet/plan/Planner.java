@@ -18,11 +18,12 @@ import java.util.TreeMap;
  * {@link UpdatePlanner} and {@link ReplacementPlanner}), {@link RemovalPlanner} and {@link ImageGc}. Every step they
  * decide then passes the {@link StepGate} (in flight, backoff) and, last, the {@link PruneGuard}.
  *
- * <p>Safety rules live here, in one place: nothing is removed while the desired state is incomplete; a
- * container whose manifest file has errors, or whose name two manifests claim, is left alone; only
+ * <p>Safety rules: no container or network is removed while the desired state is incomplete (decided here; for
+ * images {@link ImageGc} asks more, a settled one); a container whose manifest file has errors, or whose name two
+ * manifests claim, is left alone (neither {@link LifecyclePlanner} nor {@link RemovalPlanner} plans it); only
  * containers of this instance, named as their labels claim, are ever in {@code observed.containers()} (see
- * {@link io.hostlet.observed.Ownership}), so nothing else can be touched. Images are removed only
- * under the rules of {@link ImageGc}.
+ * {@link io.hostlet.observed.Ownership}), so nothing else can be touched. Images are removed only under the rules of
+ * {@link ImageGc}.
  */
 public final class Planner {
 
