@@ -3,7 +3,7 @@ package io.hostlet.api;
 import io.hostlet.status.ContainerStatus;
 import io.hostlet.status.HostStatus;
 import io.hostlet.status.Phase;
-import io.hostlet.reconcile.Reconciler;
+import io.hostlet.reconcile.LoopView;
 import io.smallrye.health.api.HealthGroup;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -20,15 +20,15 @@ import java.util.List;
 @HealthGroup("containers")
 public class ContainersHealth implements HealthCheck {
 
-    private final Reconciler reconciler;
+    private final LoopView loop;
 
-    public ContainersHealth(Reconciler reconciler) {
-        this.reconciler = reconciler;
+    public ContainersHealth(LoopView loop) {
+        this.loop = loop;
     }
 
     @Override
     public HealthCheckResponse call() {
-        HostStatus s = reconciler.status();
+        HostStatus s = loop.status();
         List<ContainerStatus> wanted = s.containers().stream().filter(c -> c.phase() != Phase.Removing).toList();
         List<String> notRunning = wanted.stream()
                 .filter(c -> c.phase() != Phase.Running && c.phase() != Phase.Succeeded && c.phase() != Phase.Suspended)
