@@ -9,7 +9,6 @@ import io.hostlet.manifest.LabelKey;
 import io.hostlet.observe.EngineEventsTrigger;
 import io.hostlet.observe.ImageChecker;
 import io.hostlet.observe.Observer;
-import io.hostlet.observe.RestartCounts;
 import io.hostlet.plan.PruneGuard;
 import io.hostlet.reconcile.LoopView;
 import io.hostlet.reconcile.Pass;
@@ -83,16 +82,14 @@ public class LoopRoot {
         LabelKey labelKey = LabelKeyFile.loadOrCreate(config.stateDir());
         events = new EngineEventsTrigger(engine, queue::request); // before the loop, which asks it for the epoch
         Observer observer = new Observer(engine, new ImageChecker(engine, config.resyncInterval(), pool), events::epoch,
-                clock, config.images().prune());
+                events::drainTouched, clock, config.images().prune());
         Executor executor = new Executor(engine, pool, pullPool, config.images().pullParallelism());
         Recorder recorder = new Recorder(new BackoffBook(), pulledImages,
                 new UpdateBook(config.stateDir(), config.instance()), clock, config.images().prune(),
                 config.images().pruneGrace(), observer::imageChanged);
         StatusBuilder statusBuilder = new StatusBuilder(engine, config.status().logTail());
-        RestartCounts restartCounts = new RestartCounts(engine, clock.instant());
         boolean observing = config.mode() == HostletConfig.Mode.observe;
-        pass = new Pass(new Pass.Stages(source, observer, restartCounts, events::drainTouched, executor, recorder,
-                statusBuilder), new Pass.Settings(config.instance(), labelKey,
+        pass = new Pass(new Pass.Stages(source, observer, executor, recorder, statusBuilder), new Pass.Settings(config.instance(), labelKey,
                 new PruneGuard(config.prune().allowEmpty(), config.prune().maxFraction()), observing,
                 config.resyncInterval(), engine::apiCalls), clock, queue::request);
         reconciler.start(pass);

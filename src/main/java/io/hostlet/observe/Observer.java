@@ -6,7 +6,9 @@ import io.hostlet.engine.EngineException;
 import io.hostlet.observed.ObservedState;
 
 import java.time.Clock;
+import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Takes the one snapshot of the engine a pass plans from: managed containers and networks, the local images when
@@ -17,7 +19,8 @@ import java.util.function.LongSupplier;
  * So a pass caused by a file change costs no engine call, while a death, a stop, a removal by hand or anything else
  * the engine reports is always seen by a fresh list, and the resync lists regardless. A fresh listing is two calls
  * (containers, networks); the local images are a third, made only when Image manifests exist or image garbage
- * collection is on.
+ * collection is on. The engine's restart counts, which the list call does not carry, are read by
+ * {@link RestartCounts} (an inspect only of a container that may have restarted) and join the snapshot.
  *
  * <p>Used by the reconcile thread only, apart from {@link #resyncRequested()}.
  */
@@ -28,6 +31,8 @@ public final class Observer {
     private final LongSupplier eventsEpoch;
     private final Clock clock;
     private final boolean alwaysListImages;
+    private final RestartCounts restartCounts;
+    private final Supplier<Set<String>> touched;
 
     /** The resync timer asked for a pass: list the engine even if the last listing is still current. */
     private volatile boolean listRequested;
@@ -40,14 +45,19 @@ public final class Observer {
     /**
      * @param eventsEpoch      the event stream's epoch (see {@link EngineEventsTrigger#epoch()}): negative while the
      *                         stream is down, moved by every event
+     * @param touched          the ids engine events were about since the last call (see
+     *                         {@link EngineEventsTrigger#drainTouched()}; null while the stream is down)
      * @param alwaysListImages whether every pass needs the local images (image garbage collection is on)
      */
-    public Observer(Engine engine, ImageChecker images, LongSupplier eventsEpoch, Clock clock, boolean alwaysListImages) {
+    public Observer(Engine engine, ImageChecker images, LongSupplier eventsEpoch, Supplier<Set<String>> touched,
+                    Clock clock, boolean alwaysListImages) {
         this.engine = engine;
         this.images = images;
         this.eventsEpoch = eventsEpoch;
+        this.touched = touched;
         this.clock = clock;
         this.alwaysListImages = alwaysListImages;
+        this.restartCounts = new RestartCounts(engine, clock.instant()); // containers born from now are seen at birth
     }
 
     /**
@@ -66,13 +76,23 @@ public final class Observer {
             lastListed = null;
             throw e;
         }
-        return observed.withImages(images.checks(desired, clock.instant()));
+        observed = observed.withImages(images.checks(desired, clock.instant()));
+        return observed.withRestartCounts(restartCounts.update(observed, touched.get()));
+    }
+
+    /**
+     * Whether the last {@link #observe} could not read every restart count that may have moved (see
+     * {@link RestartCounts#pending()}): the next pass should come at once.
+     */
+    public boolean restartCountsPending() {
+        return restartCounts.pending();
     }
 
     /**
      * The engine's state as the next pass would see it, for a preview of its plan: the current listing when it would
      * be reused, else a fresh one (and the local images and registry checks as {@link #observe} makes them). Changes
-     * nothing the next pass depends on: it neither keeps its listing nor takes the resync's request for one.
+     * nothing the next pass depends on: it neither keeps its listing nor takes the resync's request for one, and it
+     * reads no restart count.
      */
     public ObservedState preview(DesiredState desired) throws InterruptedException {
         long epoch = eventsEpoch.getAsLong();

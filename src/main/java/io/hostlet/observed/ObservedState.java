@@ -17,9 +17,12 @@ import java.util.Map;
  * @param foreignCopies containers that carry this instance's labels under a name that is not the one they claim
  *                      (e.g. {@code docker run --name web-debug} of a {@code docker commit} of {@code web}): not
  *                      hostlet's, never touched, only reported
+ * @param restartCounts the engine's restart count ({@code RestartCount}, what its restart policy did) by container
+ *                      id, which the list call does not carry; empty when not read (a preview, a test's table)
  */
 public record ObservedState(List<ObservedContainer> containers, Map<String, String> networks,
-                            Map<String, ImageCheck> images, LocalImages localImages, List<ObservedContainer> foreignCopies) {
+                            Map<String, ImageCheck> images, LocalImages localImages, List<ObservedContainer> foreignCopies,
+                            Map<String, Integer> restartCounts) {
     /**
      * Ownership is decided here, once, for every consumer: whatever list a snapshot is made from (the engine's
      * listing, a test's table), a container that fails {@link Ownership#owns} ends up in {@code foreignCopies}.
@@ -34,6 +37,13 @@ public record ObservedState(List<ObservedContainer> containers, Map<String, Stri
         foreignCopies = List.copyOf(foreign);
         networks = Map.copyOf(networks);
         images = Map.copyOf(images);
+        restartCounts = restartCounts == null ? Map.of() : Map.copyOf(restartCounts);
+    }
+
+    /** A snapshot without the engine's restart counts. */
+    public ObservedState(List<ObservedContainer> containers, Map<String, String> networks,
+                         Map<String, ImageCheck> images, LocalImages localImages, List<ObservedContainer> foreignCopies) {
+        this(containers, networks, images, localImages, foreignCopies, Map.of());
     }
 
     /** A snapshot of {@code containers} as listed; which of them are foreign copies is decided here. */
@@ -49,11 +59,16 @@ public record ObservedState(List<ObservedContainer> containers, Map<String, Stri
 
     /** The same snapshot with {@code checks}. */
     public ObservedState withImages(Map<String, ImageCheck> checks) {
-        return new ObservedState(containers, networks, checks, localImages, foreignCopies);
+        return new ObservedState(containers, networks, checks, localImages, foreignCopies, restartCounts);
     }
 
     /** The same snapshot with the local images listed. */
     public ObservedState withLocalImages(LocalImages local) {
-        return new ObservedState(containers, networks, images, local, foreignCopies);
+        return new ObservedState(containers, networks, images, local, foreignCopies, restartCounts);
+    }
+
+    /** The same snapshot with the engine's restart counts by container id. */
+    public ObservedState withRestartCounts(Map<String, Integer> counts) {
+        return new ObservedState(containers, networks, images, localImages, foreignCopies, counts);
     }
 }

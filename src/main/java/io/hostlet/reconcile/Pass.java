@@ -8,7 +8,6 @@ import io.hostlet.execute.Executor;
 import io.hostlet.execute.Outcome;
 import io.hostlet.manifest.LabelKey;
 import io.hostlet.observe.Observer;
-import io.hostlet.observe.RestartCounts;
 import io.hostlet.observed.ObservedState;
 import io.hostlet.plan.Origin;
 import io.hostlet.plan.Plan;
@@ -31,9 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * One pass, from its inputs to its {@link PassReport} and the next wake-up: read the desired state whole,
@@ -50,13 +47,8 @@ public final class Pass implements PassQueue.Load {
     private static final Duration ENGINE_RETRY_MAX = Duration.ofSeconds(30);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /**
-     * The stages a pass runs through.
-     *
-     * @param touched the ids engine events were about since the last call (null while the event stream is down)
-     */
-    public record Stages(DesiredSource source, Observer observer, RestartCounts restartCounts,
-                         Supplier<Set<String>> touched, Executor executor, Recorder recorder,
+    /** The stages a pass runs through. */
+    public record Stages(DesiredSource source, Observer observer, Executor executor, Recorder recorder,
                          StatusBuilder statusBuilder) {
     }
 
@@ -153,8 +145,8 @@ public final class Pass implements PassQueue.Load {
         if (act) { // observing writes nothing: no backoff forgiven, no image grace started in the record
             recorder.observed(desired, observed, now);
         }
-        Map<String, Integer> engineRestarts = stages.restartCounts().update(observed, stages.touched().get());
-        boolean again = stages.restartCounts().pending(); // a pass that could not inspect them all asks for another
+        Map<String, Integer> engineRestarts = observed.restartCounts();
+        boolean again = stages.observer().restartCountsPending(); // one that could not inspect them all asks for another
         for (String name : retries) {
             if (recorder.retry(name)) {
                 LOG.infof("retry of %s asked for: its refused spec is tried again", name);

@@ -11,7 +11,6 @@ import io.hostlet.manifest.LabelKey;
 import io.hostlet.manifest.ManifestParser;
 import io.hostlet.observe.ImageChecker;
 import io.hostlet.observe.Observer;
-import io.hostlet.observe.RestartCounts;
 import io.hostlet.observed.AnonymousVolume;
 import io.hostlet.observed.Containers;
 import io.hostlet.observed.ObservedContainer;
@@ -128,17 +127,20 @@ class PassTest {
     final MemorySource source = new MemorySource();
     final AtomicLong epoch = new AtomicLong(0);
     final AtomicInteger stepEnds = new AtomicInteger();
+    /** The container ids the engine's events were about since the observer last asked. */
+    Set<String> touched = Set.of();
     Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
     @TempDir
     Path state;
 
     Pass pass(boolean observing) {
         ExecutorService pool = new CallerRuns();
-        Observer observer = new Observer(engine, new ImageChecker(engine, RESYNC, pool), epoch::get, clock, false);
+        Observer observer = new Observer(engine, new ImageChecker(engine, RESYNC, pool), epoch::get, () -> touched, clock,
+                false);
         Recorder recorder = new Recorder(new BackoffBook(), new PulledImages(state, "test"), clock, false,
                 Duration.ofHours(1), image -> { });
-        return new Pass(new Pass.Stages(source, observer, new RestartCounts(engine, T0), Set::of,
-                new Executor(engine, pool, pool, 2), recorder, new StatusBuilder(engine, false)),
+        return new Pass(new Pass.Stages(source, observer, new Executor(engine, pool, pool, 2), recorder,
+                new StatusBuilder(engine, false)),
                 new Pass.Settings("test", LabelKey.random(), new PruneGuard(false, 0.5), observing, RESYNC,
                         engine::apiCalls), clock, stepEnds::incrementAndGet);
     }
@@ -205,6 +207,23 @@ class PassTest {
         Pass.Result r = pass.run(List.of());
         assertThat(engine.calls.subList(before, engine.calls.size())).containsExactly("list");
         assertThat(r.report().status().lastPass().listed()).isTrue();
+    }
+
+    @Test
+    void theEngineRestartCountJoinsTheSnapshotWhenAnEventWasAboutTheContainer() throws Exception {
+        Pass pass = pass(false);
+        pass.run(List.of());
+        pass.run(List.of());
+        engine.restartCounts.put("id-web", 3); // the engine's restart policy restarted it: a die and a start
+        epoch.incrementAndGet();
+        touched = Set.of("id-web");
+
+        int before = engine.calls.size();
+        Pass.Result r = pass.run(List.of());
+        assertThat(engine.calls.subList(before, engine.calls.size())).containsExactly("list", "inspect id-web");
+        assertThat(r.report().observed().restartCounts()).containsEntry("id-web", 3);
+        assertThat(r.report().status().containers()).singleElement().satisfies(c -> assertThat(c.restarts()).isEqualTo(3));
+        assertThat(r.report().status().lastPass().apiCalls()).isEqualTo(2);
     }
 
     @Test
