@@ -82,12 +82,12 @@ public class LoopRoot {
         LabelKey labelKey = LabelKeyFile.loadOrCreate(config.stateDir());
         events = new EngineEventsTrigger(engine, queue::request); // before the loop, which asks it for the epoch
         Observer observer = new Observer(engine, new ImageChecker(engine, config.resyncInterval(), pool), events::epoch,
-                events::drainTouched, clock, config.images().prune());
+                events::drainTouched, clock, config.images().prune(), config.status().logTail());
         Executor executor = new Executor(engine, pool, pullPool, config.images().pullParallelism());
         Recorder recorder = new Recorder(new BackoffBook(), pulledImages,
                 new UpdateBook(config.stateDir(), config.instance()), clock, config.images().prune(),
                 config.images().pruneGrace(), observer::imageChanged);
-        StatusBuilder statusBuilder = new StatusBuilder(engine, config.status().logTail());
+        StatusBuilder statusBuilder = new StatusBuilder(observer);
         boolean observing = config.mode() == HostletConfig.Mode.observe;
         pass = new Pass(new Pass.Stages(source, observer, executor, recorder, statusBuilder), new Pass.Settings(config.instance(), labelKey,
                 new PruneGuard(config.prune().allowEmpty(), config.prune().maxFraction()), observing,

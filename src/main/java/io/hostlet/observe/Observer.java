@@ -3,9 +3,13 @@ package io.hostlet.observe;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.engine.Engine;
 import io.hostlet.engine.EngineException;
+import io.hostlet.observed.CrashLookup;
+import io.hostlet.observed.ObservedContainer;
 import io.hostlet.observed.ObservedState;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -20,11 +24,12 @@ import java.util.function.Supplier;
  * the engine reports is always seen by a fresh list, and the resync lists regardless. A fresh listing is two calls
  * (containers, networks); the local images are a third, made only when Image manifests exist or image garbage
  * collection is on. The engine's restart counts, which the list call does not carry, are read by
- * {@link RestartCounts} (an inspect only of a container that may have restarted) and join the snapshot.
+ * {@link RestartCounts} (an inspect only of a container that may have restarted) and join the snapshot. Crash-loop
+ * details are read here too ({@link CrashReader}), when status asks for the containers it finds crash-looping.
  *
  * <p>Used by the reconcile thread only, apart from {@link #resyncRequested()}.
  */
-public final class Observer {
+public final class Observer implements CrashLookup {
 
     private final Engine engine;
     private final ImageChecker images;
@@ -33,6 +38,7 @@ public final class Observer {
     private final boolean alwaysListImages;
     private final RestartCounts restartCounts;
     private final Supplier<Set<String>> touched;
+    private final CrashReader crashes;
 
     /** The resync timer asked for a pass: list the engine even if the last listing is still current. */
     private volatile boolean listRequested;
@@ -48,9 +54,10 @@ public final class Observer {
      * @param touched          the ids engine events were about since the last call (see
      *                         {@link EngineEventsTrigger#drainTouched()}; null while the stream is down)
      * @param alwaysListImages whether every pass needs the local images (image garbage collection is on)
+     * @param logTail          whether crash details include the last lines of output ({@code hostlet.status.log-tail})
      */
     public Observer(Engine engine, ImageChecker images, LongSupplier eventsEpoch, Supplier<Set<String>> touched,
-                    Clock clock, boolean alwaysListImages) {
+                    Clock clock, boolean alwaysListImages, boolean logTail) {
         this.engine = engine;
         this.images = images;
         this.eventsEpoch = eventsEpoch;
@@ -58,6 +65,12 @@ public final class Observer {
         this.clock = clock;
         this.alwaysListImages = alwaysListImages;
         this.restartCounts = new RestartCounts(engine, clock.instant()); // containers born from now are seen at birth
+        this.crashes = new CrashReader(engine, logTail);
+    }
+
+    @Override
+    public Map<String, Details> crashDetails(Map<ObservedContainer, Integer> wanted, Instant now) {
+        return crashes.crashDetails(wanted, now);
     }
 
     /**

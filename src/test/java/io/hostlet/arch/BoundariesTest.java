@@ -157,6 +157,14 @@ class BoundariesTest {
                 .check(main);
     }
 
+    /** Every engine read of a pass is the observer's: status is built from what was observed, never from the engine. */
+    @Test
+    void statusKnowsNoEngine() {
+        noClasses().that().resideInAPackage("io.hostlet.status..")
+                .should().dependOnClassesThat().resideInAPackage("io.hostlet.engine..")
+                .check(main);
+    }
+
     @Test
     void manifestsKnowNothingOfEnginesOrLoops() {
         noClasses().that().resideInAPackage("io.hostlet.manifest..")

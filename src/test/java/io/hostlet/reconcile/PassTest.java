@@ -136,11 +136,11 @@ class PassTest {
     Pass pass(boolean observing) {
         ExecutorService pool = new CallerRuns();
         Observer observer = new Observer(engine, new ImageChecker(engine, RESYNC, pool), epoch::get, () -> touched, clock,
-                false);
+                false, false);
         Recorder recorder = new Recorder(new BackoffBook(), new PulledImages(state, "test"), clock, false,
                 Duration.ofHours(1), image -> { });
         return new Pass(new Pass.Stages(source, observer, new Executor(engine, pool, pool, 2), recorder,
-                new StatusBuilder(engine, false)),
+                new StatusBuilder(observer)),
                 new Pass.Settings("test", LabelKey.random(), new PruneGuard(false, 0.5), observing, RESYNC,
                         engine::apiCalls), clock, stepEnds::incrementAndGet);
     }
