@@ -43,7 +43,7 @@ public final class Observer implements CrashLookup {
     /** The resync timer asked for a pass: list the engine even if the last listing is still current. */
     private volatile boolean listRequested;
     /** The last listing and the events epoch read just before it. */
-    private volatile ObservedState lastListed; // volatile: step workers call engineChanged() (see Reconciler)
+    private volatile ObservedState lastListed; // volatile: step workers call engineChanged() (see Pass)
     private long lastListedEpoch = -1;
     /** Whether the last {@link #observe} listed the engine (false: it reused {@link #lastListed}). */
     private boolean listed;
