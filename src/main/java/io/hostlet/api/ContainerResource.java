@@ -14,7 +14,7 @@ import io.hostlet.manifest.HealthCheck;
 import io.hostlet.manifest.ManifestError;
 import io.hostlet.observed.ContainerDetails;
 import io.hostlet.reconcile.PassReport;
-import io.hostlet.reconcile.Reconciler;
+import io.hostlet.reconcile.LoopView;
 import io.hostlet.status.ContainerStatus;
 import io.hostlet.status.HostStatus;
 import jakarta.ws.rs.DefaultValue;
@@ -58,17 +58,16 @@ public class ContainerResource {
     /** The most lines one request may ask for. */
     static final int MAX_TAIL = 10_000;
 
-    private final Reconciler reconciler;
+    private final LoopView loop;
     private final InstanceGate gate;
     private final Engine engine;
     private final EventLog events;
     private final LogFollows follows;
 
-    public ContainerResource(Reconciler reconciler, InstanceGate gate, Engine engine, EventLog events,
-                             LogFollows follows) {
+    public ContainerResource(LoopView loop, InstanceGate gate, Engine engine, EventLog events, LogFollows follows) {
         this.events = events;
         this.follows = follows;
-        this.reconciler = reconciler;
+        this.loop = loop;
         this.gate = gate;
         this.engine = engine;
     }
@@ -109,10 +108,10 @@ public class ContainerResource {
         if (!gate.held()) {
             return error(Response.Status.SERVICE_UNAVAILABLE, gate.reason());
         }
-        HostStatus status = reconciler.status();
+        HostStatus status = loop.status();
         ContainerStatus entry = status.containers().stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElse(null);
-        PassReport report = reconciler.lastReport();
+        PassReport report = loop.lastReport();
         DesiredState desired = report == null ? null : report.desired();
         ContainerManifest m = desired == null ? null : desired.containers().get(name);
         if (entry == null && m == null) {
@@ -173,7 +172,7 @@ public class ContainerResource {
             return error(Response.Status.BAD_REQUEST, "tail must be between 0 and " + MAX_TAIL);
         }
         // Only a container the last pass saw as hostlet's: never another container's output by name.
-        String id = reconciler.status().containers().stream().filter(c -> c.name().equals(name))
+        String id = loop.status().containers().stream().filter(c -> c.name().equals(name))
                 .map(ContainerStatus::containerId).filter(java.util.Objects::nonNull).findFirst().orElse(null);
         if (id == null) {
             return notFound(name);
@@ -266,7 +265,7 @@ public class ContainerResource {
         if (!gate.held()) {
             return error(Response.Status.SERVICE_UNAVAILABLE, gate.reason());
         }
-        ContainerStatus entry = reconciler.status().containers().stream().filter(c -> c.name().equals(name))
+        ContainerStatus entry = loop.status().containers().stream().filter(c -> c.name().equals(name))
                 .findFirst().orElse(null);
         if (entry == null) {
             return notFound(name);
@@ -275,7 +274,7 @@ public class ContainerResource {
             return error(Response.Status.CONFLICT, name + " is not rolled back (phase " + entry.phase()
                     + "): there is nothing to retry");
         }
-        reconciler.retry(name);
+        loop.retry(name);
         return Response.status(Response.Status.ACCEPTED).type(MediaType.APPLICATION_JSON)
                 .entity(new RetryAnswer(name, "retry asked for: the next pass tries spec "
                         + entry.rolledBack().failedSpecHash() + " again", entry.rolledBack().failedSpecHash())).build();

@@ -4,7 +4,7 @@ import io.hostlet.config.HostletConfig;
 import io.hostlet.status.ContainerStatus;
 import io.hostlet.status.HostStatus;
 import io.hostlet.status.Phase;
-import io.hostlet.reconcile.Reconciler;
+import io.hostlet.reconcile.LoopView;
 import io.smallrye.health.api.HealthGroup;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -28,17 +28,17 @@ public class ContainersHealth implements HealthCheck {
      */
     static final String NAMES_HIDDEN = " (names in /api/v1/status, with the API token)";
 
-    private final Reconciler reconciler;
+    private final LoopView loop;
     private final boolean namesHidden;
 
-    public ContainersHealth(Reconciler reconciler, HostletConfig config) {
-        this.reconciler = reconciler;
+    public ContainersHealth(LoopView loop, HostletConfig config) {
+        this.loop = loop;
         this.namesHidden = config.api().tokenFile().isPresent();
     }
 
     @Override
     public HealthCheckResponse call() {
-        HostStatus s = reconciler.status();
+        HostStatus s = loop.status();
         List<ContainerStatus> wanted = s.containers().stream().filter(c -> c.phase() != Phase.Removing).toList();
         List<String> notRunning = wanted.stream()
                 .filter(c -> c.phase() != Phase.Running && c.phase() != Phase.Succeeded && c.phase() != Phase.Suspended)

@@ -2,7 +2,7 @@ package io.hostlet.api;
 
 import io.hostlet.status.HostStatus;
 import io.hostlet.lock.InstanceGate;
-import io.hostlet.reconcile.Reconciler;
+import io.hostlet.reconcile.LoopView;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -20,12 +20,12 @@ import java.time.Instant;
 @Readiness
 public class ConvergedReadiness implements HealthCheck {
 
-    private final Reconciler reconciler;
+    private final LoopView loop;
     private final InstanceGate gate;
     private final Clock clock;
 
-    public ConvergedReadiness(Reconciler reconciler, InstanceGate gate, Clock clock) {
-        this.reconciler = reconciler;
+    public ConvergedReadiness(LoopView loop, InstanceGate gate, Clock clock) {
+        this.loop = loop;
         this.gate = gate;
         this.clock = clock;
     }
@@ -35,9 +35,9 @@ public class ConvergedReadiness implements HealthCheck {
         if (!gate.held()) {
             return HealthCheckResponse.named("converged").down().withData("reason", gate.reason()).build();
         }
-        HostStatus s = reconciler.status();
-        Instant ended = reconciler.lastPassEnded();
-        Duration stale = reconciler.resyncInterval().multipliedBy(3);
+        HostStatus s = loop.status();
+        Instant ended = loop.health().passEnded();
+        Duration stale = loop.resyncInterval().multipliedBy(3);
         String old = ended != null && Duration.between(ended, clock.instant()).compareTo(stale) > 0
                 ? "the last pass ended " + Duration.between(ended, clock.instant()).toSeconds() + "s ago (more than 3"
                 + " resync intervals)" : null;

@@ -4,7 +4,7 @@ import io.hostlet.lock.InstanceGate;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Step;
 import io.hostlet.reconcile.PlanPreview;
-import io.hostlet.reconcile.Reconciler;
+import io.hostlet.reconcile.LoopView;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code GET /api/v1/plan}: the steps the next pass would take, with their causes, as data and as the rendered text
- * the planner's tests use. Planned by the loop between passes (see {@link Reconciler#previewNextPass()}): it reads the
+ * the planner's tests use. Planned by the loop between passes (see {@link LoopView#previewNextPass()}): it reads the
  * manifests and may list the engine, but executes nothing and records nothing.
  */
 @Path("/api/v1/plan")
@@ -36,11 +36,11 @@ public class PlanResource {
     /** How long a request waits for the loop, which serves it once the pass it may be running has ended. */
     static final long WAIT_SECONDS = 60;
 
-    private final Reconciler reconciler;
+    private final LoopView loop;
     private final InstanceGate gate;
 
-    public PlanResource(Reconciler reconciler, InstanceGate gate) {
-        this.reconciler = reconciler;
+    public PlanResource(LoopView loop, InstanceGate gate) {
+        this.loop = loop;
         this.gate = gate;
     }
 
@@ -110,7 +110,7 @@ public class PlanResource {
             return unavailable(gate.reason());
         }
         try {
-            PlanPreview p = reconciler.previewNextPass().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            PlanPreview p = loop.previewNextPass().get(WAIT_SECONDS, TimeUnit.SECONDS);
             return Response.ok(PlanView.of(p)).build();
         } catch (ExecutionException e) {
             return unavailable("could not plan: " + e.getCause().getMessage());

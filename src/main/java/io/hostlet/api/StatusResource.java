@@ -2,7 +2,7 @@ package io.hostlet.api;
 
 import io.hostlet.status.HostStatus;
 import io.hostlet.lock.InstanceGate;
-import io.hostlet.reconcile.Reconciler;
+import io.hostlet.reconcile.LoopView;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,11 +15,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Status")
 public class StatusResource {
 
-    private final Reconciler reconciler;
+    private final LoopView loop;
     private final InstanceGate gate;
 
-    public StatusResource(Reconciler reconciler, InstanceGate gate) {
-        this.reconciler = reconciler;
+    public StatusResource(LoopView loop, InstanceGate gate) {
+        this.loop = loop;
         this.gate = gate;
     }
 
@@ -33,6 +33,6 @@ public class StatusResource {
             // Not acting: say why rather than show a status nobody is producing.
             return HostStatus.idle(gate.reason());
         }
-        return reconciler.status();
+        return loop.status();
     }
 }

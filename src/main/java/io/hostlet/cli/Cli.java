@@ -67,7 +67,7 @@ public final class Cli implements Runnable {
         return cl;
     }
 
-    /** Listed for {@code --help}; {@link Main} starts the service before picocli sees {@code run}. */
+    /** Listed for {@code --help}; {@code app.Main} starts the service before picocli sees {@code run}. */
     @Command(name = "run", description = "Run the service (the same as no command).")
     static final class RunPlaceholder implements Runnable {
         @Override

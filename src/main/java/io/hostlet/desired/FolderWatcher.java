@@ -95,7 +95,7 @@ public final class FolderWatcher implements AutoCloseable {
         for (WatchEvent<?> e : key.pollEvents()) {
             newFolder = newFolder || e.kind() == StandardWatchEventKinds.OVERFLOW
                     || e.kind() == StandardWatchEventKinds.ENTRY_CREATE && key.watchable() instanceof Path dir
-                    && e.context() instanceof Path name && !FolderSource.hiddenFolder(name)
+                    && e.context() instanceof Path name && !FolderReader.hiddenFolder(name)
                     && Files.isDirectory(dir.resolve(name));
         }
         key.reset();
@@ -111,7 +111,7 @@ public final class FolderWatcher implements AutoCloseable {
             Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (!dir.equals(root) && FolderSource.hiddenFolder(dir.getFileName())) {
+                    if (!dir.equals(root) && FolderReader.hiddenFolder(dir.getFileName())) {
                         return FileVisitResult.SKIP_SUBTREE; // the reader skips it too
                     }
                     try {

@@ -17,12 +17,14 @@ import java.util.Map;
  * @param foreignCopies containers that carry this instance's labels under a name that is not the one they claim
  *                      (e.g. {@code docker run --name web-debug} of a {@code docker commit} of {@code web}): not
  *                      hostlet's, never touched, only reported
+ * @param restartCounts the engine's restart count ({@code RestartCount}, what its restart policy did) by container
+ *                      id, which the list call does not carry; empty when not read (a preview, a test's table)
  * @param blockedMounts containers (by id) whose bind mounts now lead through a symlink to a path the policy refuses,
  *                      with why: stopped and held, never removed; empty when none
  */
 public record ObservedState(List<ObservedContainer> containers, Map<String, String> networks,
                             Map<String, ImageCheck> images, LocalImages localImages, List<ObservedContainer> foreignCopies,
-                            Map<String, String> blockedMounts) {
+                            Map<String, Integer> restartCounts, Map<String, String> blockedMounts) {
     /**
      * Ownership is decided here, once, for every consumer: whatever list a snapshot is made from (the engine's
      * listing, a test's table), a container that fails {@link Ownership#owns} ends up in {@code foreignCopies}.
@@ -37,13 +39,14 @@ public record ObservedState(List<ObservedContainer> containers, Map<String, Stri
         foreignCopies = List.copyOf(foreign);
         networks = Map.copyOf(networks);
         images = Map.copyOf(images);
+        restartCounts = restartCounts == null ? Map.of() : Map.copyOf(restartCounts);
         blockedMounts = blockedMounts == null ? Map.of() : Map.copyOf(blockedMounts);
     }
 
-    /** A snapshot with nothing blocked. */
+    /** A snapshot without the engine's restart counts, with nothing blocked. */
     public ObservedState(List<ObservedContainer> containers, Map<String, String> networks,
                          Map<String, ImageCheck> images, LocalImages localImages, List<ObservedContainer> foreignCopies) {
-        this(containers, networks, images, localImages, foreignCopies, Map.of());
+        this(containers, networks, images, localImages, foreignCopies, Map.of(), Map.of());
     }
 
     /** A snapshot of {@code containers} as listed; which of them are foreign copies is decided here. */
@@ -59,16 +62,21 @@ public record ObservedState(List<ObservedContainer> containers, Map<String, Stri
 
     /** The same snapshot with {@code checks}. */
     public ObservedState withImages(Map<String, ImageCheck> checks) {
-        return new ObservedState(containers, networks, checks, localImages, foreignCopies, blockedMounts);
+        return new ObservedState(containers, networks, checks, localImages, foreignCopies, restartCounts, blockedMounts);
     }
 
     /** The same snapshot with the local images listed. */
     public ObservedState withLocalImages(LocalImages local) {
-        return new ObservedState(containers, networks, images, local, foreignCopies, blockedMounts);
+        return new ObservedState(containers, networks, images, local, foreignCopies, restartCounts, blockedMounts);
     }
 
     /** The same snapshot with {@code blocked} as its blocked mounts (see {@link #blockedMounts}). */
     public ObservedState withBlockedMounts(Map<String, String> blocked) {
-        return new ObservedState(containers, networks, images, localImages, foreignCopies, blocked);
+        return new ObservedState(containers, networks, images, localImages, foreignCopies, restartCounts, blocked);
+    }
+
+    /** The same snapshot with the engine's restart counts by container id. */
+    public ObservedState withRestartCounts(Map<String, Integer> counts) {
+        return new ObservedState(containers, networks, images, localImages, foreignCopies, counts, blockedMounts);
     }
 }

@@ -47,6 +47,20 @@ public final class BindMountGuard {
         this.mountInfo = mountInfo;
     }
 
+    /** The guard of the loop: {@code policy}'s rules for hostlet's own folders, on this process's mount table. */
+    public static BindMountGuard of(Policy policy, Engine engine, HostletConfig config) {
+        return new BindMountGuard(policy, engine, ownFolders(config), Path.of("/proc/self/mountinfo"));
+    }
+
+    /**
+     * {@code observed} with the containers whose binds now lead to a refused path marked (see
+     * {@link ObservedState#blockedMounts()}); learns what only the engine knows first, once.
+     */
+    public ObservedState mark(ObservedState observed) {
+        learnOnce();
+        return observed.withBlockedMounts(blocked(observed));
+    }
+
     /** hostlet's own folders: manifests, state, secrets, git checkout, and the folder it runs from. */
     public static List<Path> ownFolders(HostletConfig config) {
         return ownFolders(config, runsFrom());
@@ -134,7 +148,7 @@ public final class BindMountGuard {
      * The check right before a create: {@code m} with its binds resolved, or an {@link EngineException} (so the step
      * fails, is backed off and shows in status) naming what the policy refuses now. No engine call without binds.
      */
-    UnaryOperator<ContainerManifest> beforeCreate() {
+    public UnaryOperator<ContainerManifest> beforeCreate() {
         return m -> {
             if (m.spec().volumes().stream().noneMatch(v -> v.hostPath() != null)) {
                 return m;

@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param passStarted  when the last (or current) pass started; null before the first
  * @param passEnded    when the last pass ended; null before the first
  */
-record LoopHealth(boolean threadAlive, Instant loopStarted, boolean inPass, Instant passStarted, Instant passEnded) {
+public record LoopHealth(boolean threadAlive, Instant loopStarted, boolean inPass, Instant passStarted, Instant passEnded) {
 
     /** Slack on top of the resync interval for an idle loop: it wakes at least once per interval. */
     static final Duration IDLE_SLACK = Duration.ofMinutes(1);

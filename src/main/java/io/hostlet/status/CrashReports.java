@@ -1,8 +1,7 @@
 package io.hostlet.status;
 
 import io.hostlet.desired.DesiredState;
-import io.hostlet.engine.Engine;
-import io.hostlet.engine.EngineException;
+import io.hostlet.observed.CrashLookup;
 import io.hostlet.observed.LastRun;
 import io.hostlet.observed.ObservedContainer;
 import io.hostlet.observed.ObservedState;
@@ -11,35 +10,28 @@ import io.hostlet.manifest.RestartPolicy;
 import io.hostlet.plan.Plan;
 import io.hostlet.plan.Step;
 import io.hostlet.plan.Target;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Explains crash loops in status: for each container in phase {@code CrashLoopBackOff} (and only those) it asks
- * the engine how the last run ended (one inspect) and, only when {@code hostlet.status.log-tail} is on, for the
- * last lines of its output (one logs call), and adds them with the time of the next try. Output is off by default:
- * a program may print anything, secrets included, and status is served to whoever reaches the API. Bounded: at most {@link #MAX_PER_PASS} containers per pass, {@link #LOG_LINES} lines, and
- * a container's details are refetched only when the list call shows a change or {@link #REFRESH} passed, since a
- * crash loop's own events keep asking for passes (the engine's own restarts do not show in the list call while
- * it stays "restarting", hence the short interval). A failure to fetch keeps the details fetched before.
+ * Explains crash loops in status: for each container in phase {@code CrashLoopBackOff} (and only those) it asks the
+ * observer's {@link CrashLookup} how the last run ended and, when shown, the last lines of its output, and adds them
+ * with the time of the next try. Bounded: at most {@link #MAX_PER_PASS} containers per pass, {@link #LOG_LINES}
+ * lines; the lookup reuses details for {@link #REFRESH} while nothing changed.
  *
  * <p>Used by the reconcile thread only.
  */
 public final class CrashReports {
 
-    private static final Logger LOG = Logger.getLogger(CrashReports.class);
-
-    static final int LOG_LINES = 20;
+    static final int LOG_LINES = CrashLookup.LOG_LINES;
     static final int MAX_PER_PASS = 16;
-    static final Duration REFRESH = Duration.ofSeconds(1);
+    static final Duration REFRESH = CrashLookup.REFRESH;
     /** A run shorter than this that ends with exit 0 under Always is a command that does not stay in the foreground. */
     static final Duration QUICK_EXIT = Duration.ofSeconds(5);
 
@@ -48,16 +40,10 @@ public final class CrashReports {
     static final Duration ENGINE_MAX_DELAY = Duration.ofMinutes(1);
     static final Duration ENGINE_RESET_AFTER = Duration.ofSeconds(10);
 
-    private record Fetched(String key, Instant at, LastRun run, List<String> logTail) {}
+    private final CrashLookup lookup;
 
-    private final Engine engine;
-    private final Map<String, Fetched> cache = new HashMap<>();
-    private final boolean logTail;
-
-    /** @param logTail whether to fetch and show the last lines of a crash-looping container's output */
-    public CrashReports(Engine engine, boolean logTail) {
-        this.engine = engine;
-        this.logTail = logTail;
+    public CrashReports(CrashLookup lookup) {
+        this.lookup = lookup;
     }
 
     /** {@code status} with crash-loop details added to its CrashLoopBackOff entries. */
@@ -70,19 +56,21 @@ public final class CrashReports {
                 backoffUntil.put(w.target(), w.until());
             }
         }
+        // Which entries to explain, in status order and at most MAX_PER_PASS: the lookup reads only these.
+        Map<ObservedContainer, Integer> wanted = new LinkedHashMap<>();
+        for (ContainerStatus cs : status.containers()) {
+            ObservedContainer c = cs.containerId() == null ? null : byId.get(cs.containerId());
+            if (cs.phase() == Phase.CrashLoopBackOff && c != null && wanted.size() < MAX_PER_PASS) {
+                wanted.put(c, cs.restarts());
+            }
+        }
+        Map<String, CrashLookup.Details> details = lookup.crashDetails(wanted, now);
         List<ContainerStatus> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        int fetched = 0;
         boolean changed = false;
         for (ContainerStatus cs : status.containers()) {
             ObservedContainer c = cs.containerId() == null ? null : byId.get(cs.containerId());
-            if (cs.phase() != Phase.CrashLoopBackOff || c == null || fetched >= MAX_PER_PASS) {
-                out.add(cs);
-                continue;
-            }
-            fetched++;
-            seen.add(c.id());
-            Fetched f = fetch(c, cs.restarts(), now);
+            CrashLookup.Details f = c == null || !wanted.containsKey(c) || cs.phase() != Phase.CrashLoopBackOff
+                    ? null : details.get(c.id());
             if (f == null) {
                 out.add(cs);
                 continue;
@@ -97,29 +85,10 @@ public final class CrashReports {
             out.add(cs.withCrashLoop(loop, message(cs.message(), f.run(), m == null ? null : m.spec().restartPolicy())));
             changed = true;
         }
-        cache.keySet().retainAll(seen);
         if (!changed) {
             return status;
         }
         return status.withContainers(out);
-    }
-
-    private Fetched fetch(ObservedContainer c, int hostletRestarts, Instant now) {
-        String key = c.state() + "/" + c.exitCode() + "/" + hostletRestarts;
-        Fetched f = cache.get(c.id());
-        if (f != null && f.key().equals(key) && now.isBefore(f.at().plus(REFRESH))) {
-            return f;
-        }
-        try {
-            LastRun run = engine.lastRun(c.id());
-            List<String> tail = logTail ? engine.logTail(c.id(), LOG_LINES) : null;
-            f = new Fetched(key, now, run, tail);
-            cache.put(c.id(), f);
-            return f;
-        } catch (EngineException e) {
-            LOG.debugf("crash details of %s: %s", c.name(), e.getMessage());
-            return f; // the older details, if any, are better than none
-        }
     }
 
     /**

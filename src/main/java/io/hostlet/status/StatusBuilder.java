@@ -14,7 +14,7 @@ import io.hostlet.plan.Plan;
 import io.hostlet.plan.Planner;
 import io.hostlet.plan.Step;
 import io.hostlet.plan.Target;
-import io.hostlet.engine.Engine;
+import io.hostlet.observed.CrashLookup;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,9 +36,9 @@ public final class StatusBuilder {
 
     private final CrashReports crashReports;
 
-    /** {@code logTail}: whether crash reports show the last lines of output (see {@link CrashReports}). */
-    public StatusBuilder(Engine engine, boolean logTail) {
-        this.crashReports = new CrashReports(engine, logTail);
+    /** {@code crashes}: where crash reports get their details (the observer's engine reads, see {@link CrashReports}). */
+    public StatusBuilder(CrashLookup crashes) {
+        this.crashReports = new CrashReports(crashes);
     }
 
     /**

@@ -59,13 +59,13 @@ class BoundariesTest {
 
     /**
      * Time is an input: only the clock producer reads the system clock; everything else is given a {@code Clock}.
-     * The command line runs without CDI, so its entry point ({@code cli.Main}) is its composition root and reads it
+     * The command line runs without CDI, so its entry point ({@code app.Main}) is its composition root and reads it
      * for the commands.
      */
     @Test
     void onlyTheClockProducerReadsTheSystemClock() {
         noClasses().that().doNotHaveFullyQualifiedName("io.hostlet.app.ClockProducer")
-                .and().doNotHaveFullyQualifiedName("io.hostlet.cli.Main")
+                .and().doNotHaveFullyQualifiedName("io.hostlet.app.Main")
                 .should().callMethod(java.time.Instant.class, "now")
                 .orShould().callMethod(java.time.Clock.class, "systemUTC")
                 .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
@@ -124,7 +124,8 @@ class BoundariesTest {
         allowOnly("io.hostlet.cli..", "io.hostlet.export..", "io.hostlet.imports..", "io.hostlet.desired", "io.hostlet.policy..",
                 "io.hostlet.manifest..",
                 "io.hostlet.config..");
-        noClasses().that().resideOutsideOfPackage("io.hostlet.cli..")
+        // Only the composition root (app.Main, which hands the command line its clock) knows the CLI.
+        noClasses().that().resideOutsideOfPackages("io.hostlet.cli..", "io.hostlet.app..")
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.cli..").check(main);
         // export translates what validation accepts into other engines' formats: it reads the folder like hostlet
         // (desired) and knows the manifest model, and nothing of engines, plans or the loop.
@@ -156,6 +157,14 @@ class BoundariesTest {
                         com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("io.hostlet.."),
                         com.tngtech.archunit.base.DescribedPredicate.not(
                                 com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage(allowed))))
+                .check(main);
+    }
+
+    /** Every engine read of a pass is the observer's: status is built from what was observed, never from the engine. */
+    @Test
+    void statusKnowsNoEngine() {
+        noClasses().that().resideInAPackage("io.hostlet.status..")
+                .should().dependOnClassesThat().resideInAPackage("io.hostlet.engine..")
                 .check(main);
     }
 

@@ -88,7 +88,7 @@ class PassCostHarness {
             s.accept(running);
         }
         ObservedState observed = ObservedState.listed(containers, Map.of());
-        StatusBuilder statusBuilder = new StatusBuilder(new FakeEngine(), false);
+        StatusBuilder statusBuilder = new StatusBuilder(new io.hostlet.observe.CrashReader(new FakeEngine(), false));
         Path touch = dir.resolve(".bench-touch");
         long[] readUser = new long[rounds];
         long[] read = new long[rounds], plan = new long[rounds], status = new long[rounds];

@@ -2,6 +2,7 @@ package io.hostlet.status;
 
 import io.hostlet.manifest.Specs;
 import io.hostlet.engine.FakeEngine;
+import io.hostlet.observe.CrashReader;
 import io.hostlet.desired.DesiredState;
 import io.hostlet.engine.Engine;
 import io.hostlet.observed.LastRun;
@@ -63,7 +64,7 @@ class CrashReportsTest {
                 null, "exited; the engine's restart policy is restarting it");
         ContainerStatus ok = new ContainerStatus("ok", Phase.Running, "busybox:1", "id-ok", 0, "ok.yaml", null, null);
 
-        HostStatus s = new CrashReports(engine, true).enrich(status(ok, web),
+        HostStatus s = new CrashReports(new CrashReader(engine, true)).enrich(status(ok, web),
                 desired(manifest("web", RestartPolicy.Always), manifest("ok", RestartPolicy.Always)),
                 ObservedState.listed(List.of(observed("web", ObservedContainer.State.RESTARTING, 3),
                         observed("ok", ObservedContainer.State.RUNNING, null)), Map.of()),
@@ -86,7 +87,7 @@ class CrashReportsTest {
         ContainerStatus web = new ContainerStatus("web", Phase.CrashLoopBackOff, "busybox:1", "id-web", 0, "web.yaml",
                 null, "exited; the engine's restart policy is restarting it");
 
-        HostStatus s = new CrashReports(engine, false).enrich(status(web), desired(manifest("web", RestartPolicy.Always)),
+        HostStatus s = new CrashReports(new CrashReader(engine, false)).enrich(status(web), desired(manifest("web", RestartPolicy.Always)),
                 ObservedState.listed(List.of(observed("web", ObservedContainer.State.RESTARTING, 3)), Map.of()),
                 Plan.of(), NOW);
 
@@ -102,7 +103,7 @@ class CrashReportsTest {
         ContainerStatus web = new ContainerStatus("web", Phase.CrashLoopBackOff, "busybox:1", "id-web", 2, "web.yaml",
                 null, "back-off 20s restarting exited container; next try at " + NOW.plusSeconds(5));
 
-        HostStatus s = new CrashReports(engine, true).enrich(status(web), desired(manifest("web", RestartPolicy.Always)),
+        HostStatus s = new CrashReports(new CrashReader(engine, true)).enrich(status(web), desired(manifest("web", RestartPolicy.Always)),
                 ObservedState.listed(List.of(observed("web", ObservedContainer.State.EXITED, 137)), Map.of()),
                 Plan.of(new Plan.Phase(Plan.Kind.CONTAINERS,
                         List.of(new Step.Wait(Target.container("web"), Step.Wait.Reason.BACKOFF, NOW.plusSeconds(5), "back-off 20s")))), NOW);
@@ -118,7 +119,7 @@ class CrashReportsTest {
     void detailsAreFetchedAgainOnlyWhenSomethingChangedOrAfterAWhile() {
         FakeEngine engine = new FakeEngine();
         engine.run = new LastRun(1, 1, false, NOW.minusSeconds(2), NOW.minusSeconds(1));
-        CrashReports reports = new CrashReports(engine, true);
+        CrashReports reports = new CrashReports(new CrashReader(engine, true));
         ContainerStatus web = new ContainerStatus("web", Phase.CrashLoopBackOff, "busybox:1", "id-web", 0, "web.yaml", null, null);
         ObservedState obs = ObservedState.listed(List.of(observed("web", ObservedContainer.State.RESTARTING, 1)), Map.of());
 

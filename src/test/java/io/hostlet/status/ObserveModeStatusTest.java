@@ -29,7 +29,7 @@ class ObserveModeStatusTest {
                 CrashReportsTest.observed("web", ObservedContainer.State.RUNNING, null),
                 CrashReportsTest.observed("old", ObservedContainer.State.RUNNING, null)), Map.of());
 
-        HostStatus s = new StatusBuilder(new io.hostlet.engine.FakeEngine(), false).afterPass(
+        HostStatus s = new StatusBuilder(new io.hostlet.observe.CrashReader(new io.hostlet.engine.FakeEngine(), false)).afterPass(
                 CrashReportsTest.desired(m), null, observed, plan, new BackoffBook(), NOW, Map.of(), true, () -> STATS);
 
         assertThat(s.mode()).isEqualTo("observe");
@@ -45,7 +45,7 @@ class ObserveModeStatusTest {
         ObservedState observed = ObservedState.listed(List.of(
                 CrashReportsTest.observed("web", ObservedContainer.State.RUNNING, null)), Map.of());
 
-        HostStatus s = new StatusBuilder(new io.hostlet.engine.FakeEngine(), false).afterPass(
+        HostStatus s = new StatusBuilder(new io.hostlet.observe.CrashReader(new io.hostlet.engine.FakeEngine(), false)).afterPass(
                 CrashReportsTest.desired(m), null, observed, Plan.of(), new BackoffBook(), NOW, Map.of(), true,
                 () -> STATS);
 
@@ -61,7 +61,7 @@ class ObserveModeStatusTest {
                 CrashReportsTest.observed("web", ObservedContainer.State.RUNNING, null)), Map.of());
         BackoffBook book = new BackoffBook();
 
-        HostStatus s = new StatusBuilder(new io.hostlet.engine.FakeEngine(), false).afterPass(
+        HostStatus s = new StatusBuilder(new io.hostlet.observe.CrashReader(new io.hostlet.engine.FakeEngine(), false)).afterPass(
                 CrashReportsTest.desired(m), null, observed, Plan.of(), book, NOW, Map.of("id-web", 9), false,
                 () -> STATS);
 

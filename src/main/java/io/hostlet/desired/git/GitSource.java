@@ -2,7 +2,10 @@ package io.hostlet.desired.git;
 
 import io.hostlet.desired.DesiredSource;
 import io.hostlet.desired.DesiredState;
+import io.hostlet.desired.Assembler;
+import io.hostlet.desired.FolderReader;
 import io.hostlet.desired.FolderSource;
+import io.hostlet.desired.SecretsWatch;
 import io.hostlet.desired.SourceFiles;
 import io.hostlet.desired.SourceInfo;
 import org.eclipse.jgit.lib.ObjectId;
@@ -28,8 +31,9 @@ import java.util.function.Function;
 import io.hostlet.policy.Policy;
 
 /**
- * Desired state from one branch of a git repository: a {@link FolderSource} over the materialized tree of the
- * commit in force ({@code dir/current/<path>}, see {@link Checkout}).
+ * Desired state from one branch of a git repository: the manifest files of the materialized tree of the commit in
+ * force ({@code dir/current/<path>}, see {@link Checkout}), read by a {@link FolderReader} and made a desired state
+ * by the {@link Assembler}, as a folder's are.
  *
  * <p>A background thread fetches every poll interval, and at once when a webhook asks ({@link #requestSync}).
  * A new head is checked (fast-forward of the applied commit unless force-pushes are allowed; signed by an allowed
@@ -44,7 +48,7 @@ import io.hostlet.policy.Policy;
  *
  * <p>Manifest errors are those of the commit named by {@link #info()}{@code .commit()}: {@link #read} and
  * {@link #info} always describe the same tree. A file with errors keeps its last good version, possibly from an
- * earlier commit (the folder source's rule).
+ * earlier commit (the assembler's rule).
  */
 public final class GitSource implements DesiredSource {
 
@@ -82,7 +86,11 @@ public final class GitSource implements DesiredSource {
     private final String location;
     private final Checkout checkout;
     private final Remote remote;
-    private final FolderSource folder;
+    /** Reads the manifest files of the tree in force (its path under {@code current}). */
+    private final FolderReader tree;
+    /** Each file's last good version, as of the last assembly; guarded by {@link #treeLock}. */
+    private Assembler.LastGood lastGood = Assembler.LastGood.NONE;
+    private final SecretsWatch secrets;
     private final CommitSignatures signatures;
     private final Duration minFetchGap;
     private final DeliveryIds deliveries = new DeliveryIds();
@@ -104,7 +112,7 @@ public final class GitSource implements DesiredSource {
     private volatile ObjectId applied;
     private volatile String appliedSubject;
     private volatile ObjectId readCommit;
-    /** Whether the folder source has read the tree in force; guarded by {@link #treeLock}. */
+    /** Whether the tree in force has been assembled; guarded by {@link #treeLock}. */
     private boolean readSinceSwitch;
     private volatile String readSubject;
     private volatile Instant fetchedAt;
@@ -159,8 +167,9 @@ public final class GitSource implements DesiredSource {
         this.signatures = options.signingKeysFile().filter(f -> options.verifySignatures()).map(CommitSignatures::new).orElse(null);
         webhookSecret(); // fail now rather than at the first webhook
         Path current = checkout.current();
-        this.folder = new FolderSource(options.path().isEmpty() ? current : current.resolve(options.path()), policy,
+        this.tree = new FolderReader(options.path().isEmpty() ? current : current.resolve(options.path()), policy,
                 sourceFiles.alsoRefusing(options.dir()));
+        this.secrets = new SecretsWatch(sourceFiles.secretsDir(), FolderSource.WATCH_DEBOUNCE);
         adopt();
     }
 
@@ -217,12 +226,29 @@ public final class GitSource implements DesiredSource {
                 String error = lastError;
                 return DesiredState.unknown("waiting for the first git sync" + (error == null ? "" : ": " + error));
             }
-            DesiredState state = folder.read();
+            DesiredState state = assemble();
             readCommit = commit;
             readSubject = appliedSubject;
             readSinceSwitch = true;
             return state;
         }
+    }
+
+    /**
+     * The desired state of the tree in force: its files read and handed to the {@link Assembler} with the last good
+     * versions, which it moves on. A tree that cannot be read is an incomplete state (nothing is removed), and the
+     * last good versions stay. Called with {@link #treeLock} held.
+     */
+    private DesiredState assemble() {
+        Assembler.Read read;
+        try {
+            read = tree.read(FolderReader.Stamps.UNUSED); // nothing watches a tree: it changes only with commits
+        } catch (FolderReader.UnreadableFolder e) {
+            return DesiredState.unknown(e.getMessage());
+        }
+        Assembler.Result result = Assembler.assemble(read, lastGood);
+        lastGood = result.lastGood();
+        return result.state();
     }
 
     @Override
@@ -247,12 +273,12 @@ public final class GitSource implements DesiredSource {
             poller.start();
         }
         // The tree changes only with commits, but secrets change beside it: their notice asks for a pass too.
-        folder.watchSecrets(onChange);
+        secrets.start(onChange);
     }
 
     @Override
     public void close() {
-        folder.close();
+        secrets.close();
         Thread t;
         synchronized (this) {
             closed = true;
@@ -360,9 +386,9 @@ public final class GitSource implements DesiredSource {
         writeOrigin();
         synchronized (treeLock) {
             if (previous != null && !readSinceSwitch) {
-                // Two commits landed between passes: read the one going out of force first, so that the folder
-                // source's last good version of each file is that of the newest commit where the file was good.
-                folder.read();
+                // Two commits landed between passes: assemble the one going out of force first, so that the last
+                // good version of each file is that of the newest commit where the file was good.
+                assemble();
             }
             checkout.switchTo(head);
             applied = head;

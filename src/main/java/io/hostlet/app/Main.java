@@ -1,4 +1,7 @@
-package io.hostlet.cli;
+package io.hostlet.app;
+
+import io.hostlet.cli.Cli;
+import io.hostlet.cli.CliContext;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -12,7 +15,7 @@ import java.util.Arrays;
  * {@code validate} needs no engine, opens no port and answers in well under a second (ADR 0011).
  *
  * <p>It is also the command line's composition root: the CLI has no CDI container, so the system clock is read here
- * and given to the commands, as {@code app.ClockProducer} does for the service.
+ * and given to the commands, as {@link ClockProducer} does for the service.
  */
 @QuarkusMain
 public final class Main {
