@@ -7,6 +7,7 @@ import io.hostlet.manifest.ManifestParser;
 import io.hostlet.manifest.ParseResult;
 import io.hostlet.manifest.RuntimeSpec;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -146,8 +147,9 @@ public final class Policy {
                 "spec.securityContext.seccompProfile.type");
         c.refuseIf(sc.appArmorProfile() == RuntimeSpec.Profile.Unconfined, Rule.unconfined,
                 "spec.securityContext.appArmorProfile.type");
-        c.refuseIf(!nonRoot(s), Rule.runAsNonRoot, sc.runAsUser() != null ? "spec.securityContext.runAsUser"
-                : s.user() != null ? "spec.user" : "spec");
+        String root = rootDetail(s);
+        c.refuseIf(root != null, Rule.runAsNonRoot, sc.runAsUser() != null ? "spec.securityContext.runAsUser"
+                : s.user() != null ? "spec.user" : "spec", root);
         c.refuseIf(!sc.readOnlyRootFilesystem(), Rule.readOnlyRootFilesystem, "spec");
         c.refuseIf(!sc.capDrop().contains("ALL"), Rule.dropAllCapabilities, "spec");
         c.refuseIf(!sc.noNewPrivileges(), Rule.noNewPrivileges, "spec");
@@ -155,16 +157,39 @@ public final class Policy {
         return out;
     }
 
-    private static boolean nonRoot(ContainerSpec s) {
+    /**
+     * Why {@code s} may run as root, or null when it runs as a verified non-zero uid. Docker (runc's
+     * {@code GetExecUser}) takes the part before {@code :} as a uid whenever Go's {@code strconv.Atoi} reads it
+     * ({@code "00"}, {@code "+0"} and {@code "0000"} are uid 0) and as a name otherwise, looked up in the image's
+     * {@code /etc/passwd}, which the image's author writes. So, like the kubelet, only a number is verified: a name
+     * cannot be, whatever it is called, and is refused.
+     */
+    static String rootDetail(ContainerSpec s) {
         Long uid = s.runtime().securityContext().runAsUser();
         if (uid != null) {
-            return uid != 0;
+            return uid > 0 ? null : "uid " + uid;
         }
-        if (s.user() == null) {
-            return false; // the image's user, which is root unless the image says otherwise
+        if (s.user() == null || s.user().isEmpty()) {
+            return "no user is set, so the image's user runs, which is root unless the image says otherwise";
         }
-        String user = s.user().contains(":") ? s.user().substring(0, s.user().indexOf(':')) : s.user();
-        return !user.isEmpty() && !user.equals("0") && !user.equals("root");
+        int colon = s.user().indexOf(':');
+        String user = colon < 0 ? s.user() : s.user().substring(0, colon);
+        BigInteger number = goAtoi(user);
+        if (number == null) {
+            return user.isEmpty() ? "\"" + s.user() + "\" names no user, so the image's user runs"
+                    : "\"" + user + "\" is a name, which only the image's /etc/passwd maps to a uid: give a numeric uid";
+        }
+        return number.signum() > 0 ? null : "\"" + user + "\" is uid " + number;
+    }
+
+    /** {@code text} as Go's {@code strconv.Atoi} reads it on 64 bits (an optional sign, ASCII digits), else null. */
+    private static BigInteger goAtoi(String text) {
+        String digits = text.startsWith("+") || text.startsWith("-") ? text.substring(1) : text;
+        if (digits.isEmpty() || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return null;
+        }
+        BigInteger n = new BigInteger(text.startsWith("+") ? digits : text);
+        return n.bitLength() < 64 ? n : null; // out of int64's range: Atoi fails and runc treats it as a name
     }
 
     /** The sensitive path {@code hostPath} is, lies under or holds; null when none. */

@@ -169,6 +169,31 @@ class PolicyTest {
                 HARDENED.replace("runAsUser: 1000, ", "")))).isEmpty();
     }
 
+    /** Docker reads a numeric user part as a uid (Go's Atoi: signs and leading zeros allowed), anything else as a name. */
+    @ParameterizedTest(name = "restricted refuses user \"{0}\"")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"00", "0000:0", "+0", "-0", "0:1000", "root", "nobody",
+            "app:1000", "1000x", ":1000", "99999999999999999999", " 1000"})
+    void restrictedRefusesAUserItCannotVerifyAsNonRoot(String user) {
+        String yaml = manifest("resources: {memory: 64Mi}", "user: \"" + user + "\"", HARDENED.replace("runAsUser: 1000, ", ""));
+        List<String> errors = errors(policy(Level.restricted, null), yaml);
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0)).startsWith("web.yaml:8:9: spec.user: refused by policy restricted (rule runAsNonRoot)");
+    }
+
+    @ParameterizedTest(name = "restricted accepts user \"{0}\"")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"1000", "+1000", "01000", "1000:0", "65534:65534"})
+    void restrictedAcceptsANumericNonZeroUid(String user) {
+        String yaml = manifest("resources: {memory: 64Mi}", "user: \"" + user + "\"", HARDENED.replace("runAsUser: 1000, ", ""));
+        assertThat(errors(policy(Level.restricted, null), yaml)).isEmpty();
+    }
+
+    @Test
+    void aUserNameIsRefusedSayingWhy() {
+        String yaml = manifest("resources: {memory: 64Mi}", "user: nobody", HARDENED.replace("runAsUser: 1000, ", ""));
+        assertThat(errors(policy(Level.restricted, null), yaml).get(0))
+                .contains(": \"nobody\" is a name, which only the image's /etc/passwd maps to a uid: give a numeric uid;");
+    }
+
     @Test
     void aFileWithOneRefusedManifestKeepsNone() {
         String yaml = manifest() + "---\n" + manifest("hostNetwork: true").replace("name: web", "name: net");
