@@ -208,6 +208,9 @@ class ManifestParserTest {
                         List.of("1:1: apiVersion is required")),
                 arguments("another apiVersion", withSpec().replace("hostlet.io/v1", "v1"),
                         List.of("1:13: apiVersion: expected \"hostlet.io/v1\", got \"v1\"")),
+                arguments("a one-letter container name, which Docker refuses", withSpec().replace("name: web", "name: w"),
+                        List.of("4:9: metadata.name: must be at least 2 characters (Docker refuses a one-letter container"
+                                + " name), got \"w\"")),
                 arguments("an unknown kind", withSpec().replace("kind: Container", "kind: Pod"),
                         List.of("2:7: kind: unknown kind \"Pod\" (supported: Container, Image)")),
                 arguments("no metadata and no spec", "apiVersion: hostlet.io/v1\nkind: Container\n",
