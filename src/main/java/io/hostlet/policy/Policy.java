@@ -37,6 +37,16 @@ public final class Policy {
     public static final List<String> SENSITIVE_PATHS = List.of("/", "/etc", "/proc", "/sys", "/dev", "/boot", "/root",
             "/run", "/var/run/docker.sock", "/var/lib/docker");
 
+    /**
+     * Sysctls baseline allows: Kubernetes' safe set (Pod Security Standards baseline, 1.29), namespaced and unable to
+     * touch the host or its other containers. Other namespaced ones (net.core.somaxconn, kernel.msgmax, ...) can take
+     * kernel memory or resources shared with the host, so they need {@link Rule#sysctls} allowed.
+     */
+    public static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
+            "net.ipv4.ip_local_reserved_ports", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.ping_group_range",
+            "net.ipv4.tcp_syncookies", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_keepalive_intvl",
+            "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_fin_timeout");
+
     private final Level level;
     private final Map<String, Set<Rule>> allow;
     private final List<String> sensitive;
@@ -142,6 +152,10 @@ public final class Policy {
                 c.refuseIf(hit != null, Rule.hostPath, "spec.volumes[" + i + "].hostPath",
                         hit == null ? null : v.hostPath() + (hit.equals(v.hostPath()) ? "" : " (reaches " + hit + ")"));
             }
+        }
+        for (String sysctl : r.sysctls().keySet()) {
+            // Docker also accepts net/ipv4/ip_local_port_range; compare in the dotted spelling.
+            c.refuseIf(!SAFE_SYSCTLS.contains(sysctl.replace('/', '.')), Rule.sysctls, "spec.sysctls", sysctl);
         }
         c.refuseIf(sc.seccompProfile() == RuntimeSpec.Profile.Unconfined, Rule.unconfined,
                 "spec.securityContext.seccompProfile.type");

@@ -76,6 +76,9 @@ class PolicyTest {
                 arguments(Rule.devices, List.of("devices: [{hostPath: /dev/dri}]"),
                         "web.yaml:7:24: spec.devices[0].hostPath: refused by policy baseline (rule devices): the container"
                                 + " is given host devices: /dev/dri" + HINT + "devices"),
+                arguments(Rule.sysctls, List.of("sysctls: {net.ipv4.tcp_syncookies: \"1\", net.core.somaxconn: \"1024\"}"),
+                        "web.yaml:7:12: spec.sysctls: refused by policy baseline (rule sysctls): the container " + Rule.sysctls.refusal()
+                                + ": net.core.somaxconn" + HINT + "sysctls"),
                 arguments(Rule.unconfined, List.of("securityContext: {seccompProfile: {type: Unconfined}}"),
                         "web.yaml:7:44: spec.securityContext.seccompProfile.type: refused by policy baseline (rule"
                                 + " unconfined): the container runs without a seccomp or AppArmor profile" + HINT + "unconfined"));
@@ -129,6 +132,14 @@ class PolicyTest {
         assertThat(errors(policy(Level.baseline, null), manifest("volumes: [{hostPath: /srv/site, mountPath: /site},"
                 + " {hostPath: /tmp/cache, mountPath: /c}, {hostPath: /srv/hostlet-data, mountPath: /d}]",
                 "securityContext: {capabilities: {add: [NET_BIND_SERVICE, CHOWN], drop: [ALL]}}"))).isEmpty();
+    }
+
+    @Test
+    void kubernetesSafeSysctlsPassBaseline() {
+        assertThat(errors(policy(Level.baseline, null), manifest("sysctls: {kernel.shm_rmid_forced: \"1\","
+                + " net.ipv4.ip_local_port_range: \"1024 65000\", net/ipv4/ip_unprivileged_port_start: \"0\","
+                + " net.ipv4.ping_group_range: \"0 2147483647\", net.ipv4.tcp_keepalive_time: \"60\"}"))).isEmpty();
+        assertThat(Policy.SAFE_SYSCTLS).hasSize(10);
     }
 
     static final String HARDENED = "securityContext: {runAsUser: 1000, readOnlyRootFilesystem: true,"
