@@ -224,40 +224,30 @@ public final class SourceFiles {
 
         private FileContent read(Path file, Path root, String rootName, String field, int max) {
             lastField = field;
-            Path real;
-            try {
-                real = file.toRealPath();
-            } catch (NoSuchFileException e) {
-                error(field, Files.isSymbolicLink(file) ? lastPath + " is a broken symlink" : lastPath + " does not exist");
-                return null;
-            } catch (IOException e) {
-                error(field, "cannot read " + lastPath + ": " + why(e));
-                return null;
-            }
+            Path abs = file.toAbsolutePath().normalize();
+            Path relative = abs.startsWith(root) ? root.relativize(abs)
+                    : abs.startsWith(rootAsGiven(root)) ? rootAsGiven(root).relativize(abs) : root.relativize(abs);
             // Both kinds stay in their root through symlinks: a secret thus never comes from a manifests tree (its
-            // root does not share a folder with one, checked above), and a config file never from elsewhere.
-            if (!inside(real, root)) {
-                error(field, lastPath + " leads to " + real + ", outside " + rootName);
-                return null;
-            }
-            if (!Files.isRegularFile(real)) {
-                error(field, lastPath + " is not a regular file");
-                return null;
-            }
+            // root does not share a folder with one, checked above), and a config file never from elsewhere. The
+            // walk and the read are one (ConfinedFile), so a link swapped in after the check is not followed.
             try {
-                if (Files.size(real) > max) {
-                    error(field, lastPath + " is larger than " + (max >> 20) + " MiB");
-                    return null;
-                }
-                return FileContent.of(Files.readAllBytes(real));
+                return FileContent.of(ConfinedFile.read(root, relative, max));
+            } catch (ConfinedFile.Refused e) {
+                error(field, e.getMessage().equals("leaves the folder")
+                        ? lastPath + " leads to " + safeReal(file) + ", outside " + rootName
+                        : lastPath + " " + e.getMessage());
             } catch (AccessDeniedException e) {
                 error(field, "cannot read " + lastPath + ": permission denied");
-            } catch (NoSuchFileException e) {
-                error(field, lastPath + " vanished while being read");
             } catch (IOException e) {
                 error(field, "cannot read " + lastPath + ": " + why(e));
             }
             return null;
+        }
+
+        /** The folder {@code root} was resolved from, as configured (absolute), so paths written under it map onto it. */
+        private Path rootAsGiven(Path root) {
+            Path given = root.equals(safeReal(secretsDir)) ? secretsDir : tree;
+            return given.toAbsolutePath().normalize();
         }
 
         private List<Path> allTrees() {

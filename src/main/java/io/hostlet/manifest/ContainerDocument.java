@@ -90,6 +90,11 @@ final class ContainerDocument {
         }
         Fields metadata = r.mapping(top.required("metadata"), "metadata", METADATA);
         String name = metadata == null ? null : CommonFields.name(r, metadata);
+        if (name != null && name.length() == 1) {
+            // Docker's container name rule, [a-zA-Z0-9][a-zA-Z0-9_.-]+, wants two characters: say so here, not at create.
+            r.error(metadata.get("name"), "metadata.name", "must be at least 2 characters (Docker refuses a"
+                    + " one-letter container name), got " + NodeReader.quote(name));
+        }
         Map<String, String> labels = metadata == null ? Map.of() : labels(metadata.get("labels"));
         ContainerSpec spec = spec(r.mapping(top.required("spec"), "spec", SPEC));
         if (problems.count() > before) {

@@ -197,12 +197,27 @@ final class NodeReader {
         if (secret(path) && node instanceof ScalarNode scalar && !scalar.getTag().equals(Tag.NULL)) {
             return "a string (not shown: env values may be secrets)";
         }
+        if (command(path) && node instanceof ScalarNode scalar && !scalar.getTag().equals(Tag.NULL)) {
+            // A compose-style `command: run --token abc` is a string where a list belongs: its words may hold one.
+            return "a string (not shown: commands may hold secrets; write a list of words)";
+        }
         return describe(node);
     }
 
     /** Whether values at {@code path} may be secrets and are never quoted in a message. */
     static boolean secret(String path) {
         return path.equals("spec.env") || path.startsWith("spec.env[") || path.startsWith("spec.env.");
+    }
+
+    /** Whether {@code path} is a command's words ({@code command}, {@code args}, a health check's {@code exec}),
+     * which the spec label keeps only as digests and messages never quote. */
+    static boolean command(String path) {
+        for (String p : new String[] {"spec.command", "spec.args", "spec.healthcheck.exec"}) {
+            if (path.equals(p) || path.startsWith(p + "[")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How a value appears in messages: a quoted scalar, {@code null}, {@code a list} or {@code a mapping}. */

@@ -7,6 +7,7 @@ import io.hostlet.manifest.ManifestParser;
 import io.hostlet.manifest.ParseResult;
 import io.hostlet.manifest.RuntimeSpec;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +47,16 @@ public final class Policy {
     /** How deep and how wide a bound folder is searched for an engine's socket. */
     static final int SCAN_DEPTH = 3;
     static final int SCAN_ENTRIES = 2000;
+
+    /**
+     * Sysctls baseline allows: Kubernetes' safe set (Pod Security Standards baseline, 1.29), namespaced and unable to
+     * touch the host or its other containers. Other namespaced ones (net.core.somaxconn, kernel.msgmax, ...) can take
+     * kernel memory or resources shared with the host, so they need {@link Rule#sysctls} allowed.
+     */
+    public static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
+            "net.ipv4.ip_local_reserved_ports", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.ping_group_range",
+            "net.ipv4.tcp_syncookies", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_keepalive_intvl",
+            "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_fin_timeout");
 
     private final Level level;
     private final Map<String, Set<Rule>> allow;
@@ -194,12 +205,17 @@ public final class Policy {
                 c.refuseIf(b.refusal() != null, Rule.hostPath, "spec.volumes[" + i + "].hostPath", b.refusal(), b.detail());
             }
         }
+        for (String sysctl : r.sysctls().keySet()) {
+            // Docker also accepts net/ipv4/ip_local_port_range; compare in the dotted spelling.
+            c.refuseIf(!SAFE_SYSCTLS.contains(sysctl.replace('/', '.')), Rule.sysctls, "spec.sysctls", sysctl);
+        }
         c.refuseIf(sc.seccompProfile() == RuntimeSpec.Profile.Unconfined, Rule.unconfined,
                 "spec.securityContext.seccompProfile.type");
         c.refuseIf(sc.appArmorProfile() == RuntimeSpec.Profile.Unconfined, Rule.unconfined,
                 "spec.securityContext.appArmorProfile.type");
-        c.refuseIf(!nonRoot(s), Rule.runAsNonRoot, sc.runAsUser() != null ? "spec.securityContext.runAsUser"
-                : s.user() != null ? "spec.user" : "spec");
+        String root = rootDetail(s);
+        c.refuseIf(root != null, Rule.runAsNonRoot, sc.runAsUser() != null ? "spec.securityContext.runAsUser"
+                : s.user() != null ? "spec.user" : "spec", root);
         c.refuseIf(!sc.readOnlyRootFilesystem(), Rule.readOnlyRootFilesystem, "spec");
         c.refuseIf(!sc.capDrop().contains("ALL"), Rule.dropAllCapabilities, "spec");
         c.refuseIf(!sc.noNewPrivileges(), Rule.noNewPrivileges, "spec");
@@ -207,16 +223,39 @@ public final class Policy {
         return out;
     }
 
-    private static boolean nonRoot(ContainerSpec s) {
+    /**
+     * Why {@code s} may run as root, or null when it runs as a verified non-zero uid. Docker (runc's
+     * {@code GetExecUser}) takes the part before {@code :} as a uid whenever Go's {@code strconv.Atoi} reads it
+     * ({@code "00"}, {@code "+0"} and {@code "0000"} are uid 0) and as a name otherwise, looked up in the image's
+     * {@code /etc/passwd}, which the image's author writes. So, like the kubelet, only a number is verified: a name
+     * cannot be, whatever it is called, and is refused.
+     */
+    static String rootDetail(ContainerSpec s) {
         Long uid = s.runtime().securityContext().runAsUser();
         if (uid != null) {
-            return uid != 0;
+            return uid > 0 ? null : "uid " + uid;
         }
-        if (s.user() == null) {
-            return false; // the image's user, which is root unless the image says otherwise
+        if (s.user() == null || s.user().isEmpty()) {
+            return "no user is set, so the image's user runs, which is root unless the image says otherwise";
         }
-        String user = s.user().contains(":") ? s.user().substring(0, s.user().indexOf(':')) : s.user();
-        return !user.isEmpty() && !user.equals("0") && !user.equals("root");
+        int colon = s.user().indexOf(':');
+        String user = colon < 0 ? s.user() : s.user().substring(0, colon);
+        BigInteger number = goAtoi(user);
+        if (number == null) {
+            return user.isEmpty() ? "\"" + s.user() + "\" names no user, so the image's user runs"
+                    : "\"" + user + "\" is a name, which only the image's /etc/passwd maps to a uid: give a numeric uid";
+        }
+        return number.signum() > 0 ? null : "\"" + user + "\" is uid " + number;
+    }
+
+    /** {@code text} as Go's {@code strconv.Atoi} reads it on 64 bits (an optional sign, ASCII digits), else null. */
+    private static BigInteger goAtoi(String text) {
+        String digits = text.startsWith("+") || text.startsWith("-") ? text.substring(1) : text;
+        if (digits.isEmpty() || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return null;
+        }
+        BigInteger n = new BigInteger(text.startsWith("+") ? digits : text);
+        return n.bitLength() < 64 ? n : null; // out of int64's range: Atoi fails and runc treats it as a name
     }
 
     /**

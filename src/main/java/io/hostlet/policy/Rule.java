@@ -17,6 +17,10 @@ public enum Rule {
     devices(Level.baseline, "is given host devices"),
     hostPath(Level.baseline, "bind-mounts a sensitive host path"),
     unconfined(Level.baseline, "runs without a seccomp or AppArmor profile"),
+    sysctls(Level.baseline, "sets a sysctl outside Kubernetes' safe set (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range,"
+            + " net.ipv4.ip_local_reserved_ports, net.ipv4.ip_unprivileged_port_start, net.ipv4.ping_group_range,"
+            + " net.ipv4.tcp_syncookies, net.ipv4.tcp_keepalive_time, net.ipv4.tcp_keepalive_intvl,"
+            + " net.ipv4.tcp_keepalive_probes, net.ipv4.tcp_fin_timeout)"),
     runAsNonRoot(Level.restricted, "may run as root (set securityContext.runAsUser or user to a non-root user)"),
     readOnlyRootFilesystem(Level.restricted, "has a writable root filesystem (set securityContext.readOnlyRootFilesystem)"),
     dropAllCapabilities(Level.restricted, "keeps capabilities (set securityContext.capabilities.drop: [ALL])"),

@@ -75,42 +75,42 @@ class DependencyCheckTest {
 
     @Test
     void aCycleIsAnErrorOnEveryMemberWithThePath() throws IOException {
-        write("a.yaml", manifest("a", "a:1", "b"));
-        write("b.yaml", manifest("b", "b:1", "c"));
-        write("c.yaml", manifest("c", "c:1", "a"));
-        write("d.yaml", manifest("d", "d:1", "a"));
+        write("a.yaml", manifest("aa", "a:1", "bb"));
+        write("b.yaml", manifest("bb", "b:1", "cc"));
+        write("c.yaml", manifest("cc", "c:1", "aa"));
+        write("d.yaml", manifest("dd", "d:1", "aa"));
 
         DesiredState s = new FolderSource(dir).read();
 
         assertThat(errors(s)).containsExactly(
-                "a.yaml:7:14: spec.dependsOn[0].name: dependency cycle a -> b -> c -> a",
-                "b.yaml:7:14: spec.dependsOn[0].name: dependency cycle b -> c -> a -> b",
-                "c.yaml:7:14: spec.dependsOn[0].name: dependency cycle c -> a -> b -> c",
-                "d.yaml:7:14: spec.dependsOn[0].name: container \"a\" is not applied (a.yaml is invalid)");
+                "a.yaml:7:14: spec.dependsOn[0].name: dependency cycle aa -> bb -> cc -> aa",
+                "b.yaml:7:14: spec.dependsOn[0].name: dependency cycle bb -> cc -> aa -> bb",
+                "c.yaml:7:14: spec.dependsOn[0].name: dependency cycle cc -> aa -> bb -> cc",
+                "d.yaml:7:14: spec.dependsOn[0].name: container \"aa\" is not applied (a.yaml is invalid)");
         assertThat(s.heldFiles()).containsExactlyInAnyOrder("a.yaml", "b.yaml", "c.yaml", "d.yaml");
         assertThat(images(s)).isEqualTo("{}");
     }
 
     @Test
     void aBrokenDependencyWithALastGoodVersionKeepsItsDependentsInForce() throws IOException {
-        write("a.yaml", manifest("a", "a:1"));
-        write("d.yaml", manifest("d", "d:1", "a"));
+        write("a.yaml", manifest("aa", "a:1"));
+        write("d.yaml", manifest("dd", "d:1", "aa"));
         FolderSource source = new FolderSource(dir);
         source.read();
 
-        write("a.yaml", manifest("a", "a:2", "a"));
+        write("a.yaml", manifest("aa", "a:2", "aa"));
         DesiredState s = source.read();
 
-        assertThat(errors(s)).containsExactly("a.yaml:7:14: spec.dependsOn[0].name: dependency cycle a -> a");
+        assertThat(errors(s)).containsExactly("a.yaml:7:14: spec.dependsOn[0].name: dependency cycle aa -> aa");
         assertThat(s.heldFiles()).containsExactly("a.yaml");
-        assertThat(images(s)).isEqualTo("{a=a:1, d=d:1}");
+        assertThat(images(s)).isEqualTo("{aa=a:1, dd=d:1}");
     }
 
     @Test
     void dependingOnItselfIsACycle() throws IOException {
-        write("a.yaml", manifest("a", "a:1", "a"));
+        write("a.yaml", manifest("aa", "a:1", "aa"));
 
-        assertThat(errors(new FolderSource(dir).read())).containsExactly("a.yaml:7:14: spec.dependsOn[0].name: dependency cycle a -> a");
+        assertThat(errors(new FolderSource(dir).read())).containsExactly("a.yaml:7:14: spec.dependsOn[0].name: dependency cycle aa -> aa");
     }
 
     @Test

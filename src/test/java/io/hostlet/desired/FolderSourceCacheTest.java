@@ -26,7 +26,7 @@ class FolderSourceCacheTest {
         return """
                 apiVersion: hostlet.io/v1
                 kind: Container
-                metadata: {name: %s}
+                metadata: {name: c-%s}
                 spec:
                   image: busybox:1
                   env: [{name: GEN, value: "%s"}]
@@ -34,7 +34,7 @@ class FolderSourceCacheTest {
     }
 
     private static String gen(DesiredState d, String name) {
-        return d.containers().get(name).spec().env().stream().filter(e -> e.name().equals("GEN")).findFirst().orElseThrow().value();
+        return d.containers().get("c-" + name).spec().env().stream().filter(e -> e.name().equals("GEN")).findFirst().orElseThrow().value();
     }
 
     @Test
@@ -90,14 +90,14 @@ class FolderSourceCacheTest {
 
             change(source, notices, folder.resolve("c.yaml"), manifest("c", "1"));
             DesiredState second = source.read();
-            assertThat(second.containers()).containsOnlyKeys("a", "b", "c");
+            assertThat(second.containers()).containsOnlyKeys("c-a", "c-b", "c-c");
             assertThat(source.filesOpenedByLastRead()).as("a and b compared once more, and settled").isEqualTo(3);
 
             change(source, notices, folder.resolve("c.yaml"), manifest("c", "2"));
             DesiredState third = source.read();
             assertThat(source.filesOpenedByLastRead()).as("only c, whose stamp moved").isEqualTo(1);
             assertThat(gen(third, "c")).isEqualTo("2");
-            assertThat(third.containers().get("a")).isSameAs(second.containers().get("a"));
+            assertThat(third.containers().get("c-a")).isSameAs(second.containers().get("c-a"));
 
             source.resyncRequested();
             assertThat(source.read().containers()).hasSize(3);

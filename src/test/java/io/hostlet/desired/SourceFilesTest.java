@@ -133,6 +133,76 @@ class SourceFilesTest {
                 + secrets.toRealPath());
     }
 
+    /** A folder swapped for a link to elsewhere between the check and the read must not be read through (issue: /etc/shadow copied in). */
+    @Test
+    void aFolderSwappedForASymlinkWhileReadingIsNeverFollowed() throws Exception {
+        write(manifests.resolve("conf/app.conf"), "ok");
+        write(root.resolve("outside/app.conf"), "STOLEN");
+        manifest("files: [{source: conf/app.conf, mountPath: /a}]");
+        String yaml = Files.readString(manifests.resolve("web.yaml"));
+        io.hostlet.manifest.ParseResult parsed = io.hostlet.manifest.ManifestParser.parse("web.yaml", yaml);
+        SourceFiles files = new SourceFiles(secrets, List.of());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread swapper = new Thread(() -> {
+            Path conf = manifests.resolve("conf");
+            Path aside = manifests.resolve("conf.real");
+            try {
+                while (!stop.get()) {
+                    Files.move(conf, aside);
+                    Files.createSymbolicLink(conf, root.resolve("outside"));
+                    Files.delete(conf);
+                    Files.move(aside, conf);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        swapper.start();
+        int read = 0;
+        try {
+            long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(4);
+            while (System.nanoTime() < end) {
+                io.hostlet.manifest.ParseResult r = files.resolve(parsed, yaml, manifests.resolve("web.yaml"), manifests);
+                FileSources.MountedFile f = r.ok() ? r.manifests().get(0).spec().sources().files().get(0) : null;
+                if (f != null && f.content() != null) {
+                    assertThat(f.content().text()).as("read %d", read).isEqualTo("ok");
+                }
+                read++;
+            }
+        } finally {
+            stop.set(true);
+            swapper.join();
+        }
+        assertThat(read).isPositive();
+    }
+
+    @Test
+    void aHugeSparseSecretIsRefusedWithoutBeingRead() throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(secrets.resolve("big").toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        manifest("secrets: [{source: big, mountPath: /k}]");
+        assertThat(errors()).containsExactly("web.yaml:7:22: spec.secrets[0].source: " + secrets.resolve("big")
+                + " is larger than 1 MiB");
+    }
+
+    @Test
+    void secretsMayLinkWithinTheFolderAsKubernetesMountsThem() throws IOException {
+        write(secrets.resolve("..2026_12_01/key"), "KEY");
+        Files.createSymbolicLink(secrets.resolve("..data"), Path.of("..2026_12_01"));
+        Files.createSymbolicLink(secrets.resolve("key"), Path.of("..data/key"));
+        Files.createSymbolicLink(secrets.resolve("abs"), secrets.toRealPath().resolve("..data/key"));
+        manifest("secrets: [{source: key, mountPath: /k}, {source: abs, mountPath: /a}]");
+        assertThat(errors()).isEmpty();
+        assertThat(source.read().containers().get("web").spec().sources().secrets())
+                .extracting(s -> s.content().text()).containsExactly("KEY", "KEY");
+
+        Files.createSymbolicLink(secrets.resolve("up"), Path.of("..data/../../outside"));
+        write(root.resolve("outside"), "x");
+        manifest("secrets: [{source: up, mountPath: /k}]");
+        assertThat(errors()).singleElement().asString().contains(secrets.resolve("up") + " leads to ");
+    }
+
     @Test
     void aSecretsFolderInsideTheManifestsTreeIsRefused() throws IOException {
         Path inside = Files.createDirectories(manifests.resolve(".secrets"));

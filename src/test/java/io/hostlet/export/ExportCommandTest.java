@@ -27,7 +27,7 @@ class ExportCommandTest {
         Files.writeString(dir.resolve("a.yaml"), """
                 apiVersion: hostlet.io/v1
                 kind: Container
-                metadata: {name: a}
+                metadata: {name: aa}
                 spec: {image: "busybox:1", env: [{name: X, value: "1"}]}
                 """);
         assertThat(run("--format", "compose", dir.toString())).isEqualTo(ExportCommand.OK);
@@ -52,7 +52,7 @@ class ExportCommandTest {
         Files.writeString(dir.resolve("bad.yaml"), """
                 apiVersion: hostlet.io/v1
                 kind: Container
-                metadata: {name: a}
+                metadata: {name: aa}
                 spec: {image: "busybox:1", colour: blue}
                 """);
         Path target = dir.resolve("out");

@@ -109,7 +109,7 @@ class KubernetesExportTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse("""
                 apiVersion: v1
                 kind: Service
-                metadata: {name: a}
+                metadata: {name: aa}
                 spec: {colour: blue}
                 """)).isInstanceOfAny(AssertionError.class, IllegalArgumentException.class);
     }

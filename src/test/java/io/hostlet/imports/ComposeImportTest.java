@@ -270,11 +270,11 @@ class ComposeImportTest {
     void namedNetworksAndVolumesKeepTheirNamesOrGetTheProjectPrefix() {
         ImportResult r = convert("""
                 services:
-                  a:
+                  aa:
                     image: a:1
                     networks: [front, shared]
                     volumes: [data:/data, legacy:/legacy, ext:/ext]
-                  b: {image: 'b:1'}
+                  bb: {image: 'b:1'}
                 networks:
                   front:
                   shared: {name: proxy}
@@ -284,10 +284,10 @@ class ComposeImportTest {
                   ext: {external: true}
                 """);
 
-        assertThat(spec(r, "a")).containsEntry("networks", List.of("stack-front", "proxy")).containsEntry("volumes", List.of(
+        assertThat(spec(r, "aa")).containsEntry("networks", List.of("stack-front", "proxy")).containsEntry("volumes", List.of(
                 Map.of("name", "stack_data", "mountPath", "/data"), Map.of("name", "old_data", "mountPath", "/legacy"),
                 Map.of("name", "ext", "mountPath", "/ext")));
-        assertThat(spec(r, "b")).containsEntry("networks", List.of("stack-default"));
+        assertThat(spec(r, "bb")).containsEntry("networks", List.of("stack-default"));
         assertThat(r.dropped()).isEmpty();
     }
 
@@ -300,7 +300,7 @@ class ComposeImportTest {
     void topLevelSettingsHostletLacksAreReported() {
         ImportResult r = convert("""
                 services:
-                  a: {image: 'a:1', networks: [edge]}
+                  aa: {image: 'a:1', networks: [edge]}
                 networks:
                   edge:
                     external: true

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** Env values may be secrets: no mistake in spec.env copies one into an error message (status, logs). */
+/** Env values and commands may hold secrets: no mistake in spec.env, command, args or a health check's exec copies one into an error message (status, logs). */
 class EnvValuesInErrorsTest {
 
     private static final String SECRET = "s3cr3t-Pa55";
@@ -46,6 +46,24 @@ class EnvValuesInErrorsTest {
 
         assertThat(r.errors()).as(why).isNotEmpty();
         assertThat(r.errors()).as(why).allSatisfy(e -> assertThat(e.message()).doesNotContain(SECRET));
+    }
+
+    static Stream<Arguments> commandMistakes() {
+        return Stream.of(
+                arguments("a compose-style string command", "  command: \"run --token " + SECRET + "\"\n"),
+                arguments("a compose-style string args", "  args: \"--token=" + SECRET + "\"\n"),
+                arguments("a compose-style string health check", "  healthcheck: {exec: \"curl -u admin:" + SECRET + " x\"}\n"));
+    }
+
+    /** command, args and a health check's exec are kept as digests in the label; their mistakes are not quoted either. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("commandMistakes")
+    void aCommandIsReportedWithoutItsWords(String why, String spec) {
+        ParseResult r = ManifestParser.parse("web.yaml", manifest(spec));
+
+        assertThat(r.errors()).as(why).isNotEmpty();
+        assertThat(r.errors()).as(why).allSatisfy(e -> assertThat(e.message()).doesNotContain(SECRET)
+                .contains("expected a list, got a string (not shown: commands may hold secrets; write a list of words)"));
     }
 
     @org.junit.jupiter.api.Test

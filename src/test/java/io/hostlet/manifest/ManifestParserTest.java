@@ -211,6 +211,9 @@ class ManifestParserTest {
                         List.of("1:1: apiVersion is required")),
                 arguments("another apiVersion", withSpec().replace("hostlet.io/v1", "v1"),
                         List.of("1:13: apiVersion: expected \"hostlet.io/v1\", got \"v1\"")),
+                arguments("a one-letter container name, which Docker refuses", withSpec().replace("name: web", "name: w"),
+                        List.of("4:9: metadata.name: must be at least 2 characters (Docker refuses a one-letter container"
+                                + " name), got \"w\"")),
                 arguments("an unknown kind", withSpec().replace("kind: Container", "kind: Pod"),
                         List.of("2:7: kind: unknown kind \"Pod\" (supported: Container, Image)")),
                 arguments("no metadata and no spec", "apiVersion: hostlet.io/v1\nkind: Container\n",
@@ -246,7 +249,7 @@ class ManifestParserTest {
                 arguments("an unknown pull policy", withSpec("imagePullPolicy: always"),
                         List.of("7:20: spec.imagePullPolicy: expected one of Always, IfNotPresent, Never, got \"always\"")),
                 arguments("a command that is a string", withSpec("command: /bin/sh -c true"),
-                        List.of("7:12: spec.command: expected a list, got \"/bin/sh -c true\"")),
+                        List.of("7:12: spec.command: expected a list, got a string (not shown: commands may hold secrets; write a list of words)")),
                 arguments("an args item that is a list", withSpec("args: [a, [b]]"),
                         List.of("7:13: spec.args[1]: expected a string, got a list")),
                 arguments("a null args item", withSpec("args: [a, null]"),

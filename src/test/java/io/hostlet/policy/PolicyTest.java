@@ -90,6 +90,9 @@ class PolicyTest {
                 arguments(Rule.devices, List.of("devices: [{hostPath: /dev/dri}]"),
                         "web.yaml:7:24: spec.devices[0].hostPath: refused by policy baseline (rule devices): the container"
                                 + " is given host devices: /dev/dri" + HINT + "devices"),
+                arguments(Rule.sysctls, List.of("sysctls: {net.ipv4.tcp_syncookies: \"1\", net.core.somaxconn: \"1024\"}"),
+                        "web.yaml:7:12: spec.sysctls: refused by policy baseline (rule sysctls): the container " + Rule.sysctls.refusal()
+                                + ": net.core.somaxconn" + HINT + "sysctls"),
                 arguments(Rule.unconfined, List.of("securityContext: {seccompProfile: {type: Unconfined}}"),
                         "web.yaml:7:44: spec.securityContext.seccompProfile.type: refused by policy baseline (rule"
                                 + " unconfined): the container runs without a seccomp or AppArmor profile" + HINT + "unconfined"));
@@ -147,6 +150,14 @@ class PolicyTest {
                 "securityContext: {capabilities: {add: [NET_BIND_SERVICE, CHOWN], drop: [ALL]}}"))).isEmpty();
     }
 
+    @Test
+    void kubernetesSafeSysctlsPassBaseline() {
+        assertThat(errors(policy(Level.baseline, null), manifest("sysctls: {kernel.shm_rmid_forced: \"1\","
+                + " net.ipv4.ip_local_port_range: \"1024 65000\", net/ipv4/ip_unprivileged_port_start: \"0\","
+                + " net.ipv4.ping_group_range: \"0 2147483647\", net.ipv4.tcp_keepalive_time: \"60\"}"))).isEmpty();
+        assertThat(Policy.SAFE_SYSCTLS).hasSize(10);
+    }
+
     static final String HARDENED = "securityContext: {runAsUser: 1000, readOnlyRootFilesystem: true,"
             + " noNewPrivileges: true, capabilities: {drop: [ALL]}}";
 
@@ -183,6 +194,31 @@ class PolicyTest {
         assertThat(errors(policy(Level.restricted, null), manifest("resources: {memory: 64Mi}", HARDENED))).isEmpty();
         assertThat(errors(policy(Level.restricted, null), manifest("resources: {memory: 64Mi}", "user: \"1000:1000\"",
                 HARDENED.replace("runAsUser: 1000, ", "")))).isEmpty();
+    }
+
+    /** Docker reads a numeric user part as a uid (Go's Atoi: signs and leading zeros allowed), anything else as a name. */
+    @ParameterizedTest(name = "restricted refuses user \"{0}\"")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"00", "0000:0", "+0", "-0", "0:1000", "root", "nobody",
+            "app:1000", "1000x", ":1000", "99999999999999999999", " 1000"})
+    void restrictedRefusesAUserItCannotVerifyAsNonRoot(String user) {
+        String yaml = manifest("resources: {memory: 64Mi}", "user: \"" + user + "\"", HARDENED.replace("runAsUser: 1000, ", ""));
+        List<String> errors = errors(policy(Level.restricted, null), yaml);
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0)).startsWith("web.yaml:8:9: spec.user: refused by policy restricted (rule runAsNonRoot)");
+    }
+
+    @ParameterizedTest(name = "restricted accepts user \"{0}\"")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"1000", "+1000", "01000", "1000:0", "65534:65534"})
+    void restrictedAcceptsANumericNonZeroUid(String user) {
+        String yaml = manifest("resources: {memory: 64Mi}", "user: \"" + user + "\"", HARDENED.replace("runAsUser: 1000, ", ""));
+        assertThat(errors(policy(Level.restricted, null), yaml)).isEmpty();
+    }
+
+    @Test
+    void aUserNameIsRefusedSayingWhy() {
+        String yaml = manifest("resources: {memory: 64Mi}", "user: nobody", HARDENED.replace("runAsUser: 1000, ", ""));
+        assertThat(errors(policy(Level.restricted, null), yaml).get(0))
+                .contains(": \"nobody\" is a name, which only the image's /etc/passwd maps to a uid: give a numeric uid;");
     }
 
     @Test

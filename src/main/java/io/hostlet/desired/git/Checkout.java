@@ -50,8 +50,26 @@ final class Checkout {
     private static final String TREES = "trees";
     private static final String TMP_PREFIX = ".tmp-";
 
+    /**
+     * Largest blob written with its content: the largest manifest file hostlet reads (and config files and secrets
+     * have the same bound). A larger one is written as a sparse file of its size, with no data, so the folder reader
+     * reports it as "larger than 1 MiB" at that file (the file is held, its last good version stays) instead of a
+     * push of a highly compressed blob filling the disk: 1.4 MB of pushed zeros were 300 MB on disk.
+     */
+    static final long MAX_BLOB_BYTES = io.hostlet.manifest.ManifestParser.MAX_FILE_BYTES;
+    /** Bound on the bytes one tree writes (blobs up to {@link #MAX_BLOB_BYTES} each): a commit over it is refused. */
+    static final long MAX_TREE_BYTES = 64L << 20;
+    /** Bound on the entries one tree writes (files and links): a commit over it is refused. */
+    static final int MAX_TREE_ENTRIES = 10_000;
+
     private final Path dir;
     private final Path trees;
+
+    /** What one materialization has written so far, against {@link #MAX_TREE_BYTES} and {@link #MAX_TREE_ENTRIES}. */
+    private static final class Budget {
+        long bytes;
+        int entries;
+    }
 
     Checkout(Path dir) throws IOException {
         this.dir = dir;
@@ -118,28 +136,54 @@ final class Checkout {
                 if (!subPath.isEmpty()) {
                     walk.setFilter(PathFilter.create(subPath));
                 }
+                Budget budget = new Budget();
                 while (walk.next()) {
-                    write(reader, walk, tmp);
+                    write(reader, walk, tmp, budget);
+                    if (budget.bytes > MAX_TREE_BYTES || budget.entries > MAX_TREE_ENTRIES) {
+                        throw new SyncException("refused: commit " + commit.abbreviate(12).name() + " has more than "
+                                + (MAX_TREE_BYTES >> 20) + " MiB or " + MAX_TREE_ENTRIES + " files to write"
+                                + (subPath.isEmpty() ? "" : " under " + subPath) + "; keeping the applied commit",
+                                SyncException.Kind.REFUSED);
+                    }
                 }
             }
             fence(tmp);
             fsyncTree(tmp); // on disk before its name says it is complete: a power cut leaves no torn tree behind
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             fsync(trees);
-        } catch (IOException | RuntimeException e) {
+        } catch (SyncException | RuntimeException e) {
             deleteTree(tmp);
+            throw e;
+        } catch (IOException e) {
+            deleteTree(tmp);
+            if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                    && f.getReason().contains("No space left")) {
+                // Not a fetch failure: backing off and writing the tree again at once would not help, a poll might.
+                throw new SyncException("the disk holding the git checkout " + dir + " is full (writing commit "
+                        + commit.abbreviate(12).name() + "); keeping the applied commit, trying again at the next poll",
+                        SyncException.Kind.REFUSED, e);
+            }
             throw e;
         }
     }
 
-    private static void write(ObjectReader reader, TreeWalk walk, Path root) throws IOException {
+    private static void write(ObjectReader reader, TreeWalk walk, Path root, Budget budget) throws IOException {
         Path out = root.resolve(walk.getPathString()).normalize();
         if (!out.startsWith(root) || out.equals(root)) {
             return; // fetched objects are checked by JGit; this is a second fence, not the first
         }
         FileMode mode = walk.getFileMode(0);
         Files.createDirectories(out.getParent());
+        budget.entries++;
         if (FileMode.REGULAR_FILE.equals(mode) || FileMode.EXECUTABLE_FILE.equals(mode)) {
+            long size = reader.getObjectSize(walk.getObjectId(0), Constants.OBJ_BLOB);
+            if (size > MAX_BLOB_BYTES) {
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(out.toFile(), "rw")) {
+                    f.setLength(size); // its size and no content: readers refuse it by size, at that file
+                }
+                return;
+            }
+            budget.bytes += size;
             try (OutputStream os = Files.newOutputStream(out)) {
                 reader.open(walk.getObjectId(0), Constants.OBJ_BLOB).copyTo(os);
             }
@@ -230,7 +274,13 @@ final class Checkout {
                     continue;
                 }
                 FileMode mode = walk.getFileMode(0);
-                if (FileMode.REGULAR_FILE.equals(mode) || FileMode.EXECUTABLE_FILE.equals(mode)) {
+                if ((FileMode.REGULAR_FILE.equals(mode) || FileMode.EXECUTABLE_FILE.equals(mode))
+                        && reader.getObjectSize(walk.getObjectId(0), Constants.OBJ_BLOB) > MAX_BLOB_BYTES) {
+                    if (!Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS) || Files.size(out)
+                            != reader.getObjectSize(walk.getObjectId(0), Constants.OBJ_BLOB)) {
+                        return false; // written by size only, never read
+                    }
+                } else if (FileMode.REGULAR_FILE.equals(mode) || FileMode.EXECUTABLE_FILE.equals(mode)) {
                     if (!Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)
                             || !ids.idFor(Constants.OBJ_BLOB, Files.readAllBytes(out)).equals(walk.getObjectId(0))) {
                         return false;
