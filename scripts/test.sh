@@ -27,6 +27,8 @@
 #   HOSTLET_TEST_DEB          on|off: after Maven passes, install the Debian package Maven wrote into a fresh Debian
 #                             root and upgrade, remove and purge it (scripts/deb-test.sh; about 50 s, plus about
 #                             5 min once to make the root, cached in /var/cache/hostlet); default: on as root
+#   HOSTLET_TEST_CONTAINER    on|off: then build deploy/Dockerfile on that Debian root (no registry) and run an
+#                             example with the image (scripts/image-test.sh; about 25 s); default: on as root
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -253,6 +255,18 @@ if [[ $rc -eq 0 && "$DEB" == on ]]; then
   rc=$?
   set -e
   if [[ $rc -eq 0 ]]; then log "package test: passed"; else log "package test exited with $rc"; fi
+fi
+CONTAINER="${HOSTLET_TEST_CONTAINER:-}"
+if [[ -z "$CONTAINER" ]]; then
+  if [[ $EUID -eq 0 ]]; then CONTAINER=on; else CONTAINER=off; fi
+fi
+if [[ $rc -eq 0 && "$CONTAINER" == on ]]; then
+  log "running the image test: scripts/image-test.sh"
+  set +e
+  "$ROOT/scripts/image-test.sh"
+  rc=$?
+  set -e
+  if [[ $rc -eq 0 ]]; then log "image test: passed"; else log "image test exited with $rc"; fi
 fi
 FAULTS="${HOSTLET_TEST_FAULTS:-quick}"
 if [[ $rc -eq 0 && "$FAULTS" != off ]]; then
