@@ -4,7 +4,8 @@
 # mounted, and in it:
 #   1. apt-get install ./hostlet_<v>_all.deb: the hostlet user in the docker group, /etc/hostlet, /var/lib/hostlet 0700;
 #      systemd-analyze verify of the installed unit;
-#   2. the service started as the installed unit says (its User=, Environment=, EnvironmentFile=, WorkingDirectory=,
+#   2. hostlet doctor as the service's user finds the engine and the state folder well, and the service started as
+#      the installed unit says (its User=, Environment=, EnvironmentFile=, WorkingDirectory=,
 #      ExecStart=; there is no systemd in the container) converges a copy of manifests/worker.yaml;
 #   3. an upgrade to a newer build (the same package with a higher version) and a restart: the container keeps its id;
 #   4. apt-get remove: state and manifests kept, the container still runs; dpkg --purge: state gone, manifests kept.
@@ -55,24 +56,31 @@ sed -e "s/name: worker$/name: $NAME-worker/" -e "s/worker-data/$NAME-data/" -e "
 # installed unit would, and stop it as systemd would (SIGTERM, wait).
 cat > "$work/unit-run" <<'RUN'
 #!/bin/bash
-# unit-run start|stop: ExecStart= of /lib/systemd/system/hostlet.service with its User=, SupplementaryGroups=,
-# Environment=, EnvironmentFile= and WorkingDirectory=, in the background; its pid in /run/hostlet.pid.
+# unit-run start|stop|doctor: ExecStart= of /lib/systemd/system/hostlet.service with its User=, Group=,
+# Environment=, EnvironmentFile=, WorkingDirectory= and UMask=, in the background (its pid in /run/hostlet.pid);
+# or hostlet doctor the same way.
 set -euo pipefail
 unit=/lib/systemd/system/hostlet.service
 key() { sed -n "s/^$1=//p" "$unit"; }
+env=()
+while read -r e; do env+=("$e"); done < <(key Environment)
+for f in $(key EnvironmentFile); do
+  f="${f#-}"; [[ -f $f ]] || continue
+  while read -r e; do [[ -z $e || $e == \#* ]] || env+=("$e"); done < "$f"
+done
+cd "$(key WorkingDirectory)"
+umask "$(key UMask)"
 case "$1" in
   start)
-    env=()
-    while read -r e; do env+=("$e"); done < <(key Environment)
-    for f in $(key EnvironmentFile); do
-      f="${f#-}"; [[ -f $f ]] || continue
-      while read -r e; do [[ -z $e || $e == \#* ]] || env+=("$e"); done < "$f"
-    done
-    cd "$(key WorkingDirectory)"
     # shellcheck disable=SC2046  # ExecStart= is a word list
     setsid setpriv --reuid="$(key User)" --regid="$(key Group)" --init-groups --reset-env \
       env "${env[@]}" $(key ExecStart) >/var/log/hostlet.log 2>&1 </dev/null &
     echo $! > /run/hostlet.pid
+    ;;
+  doctor)
+    # hostlet doctor with the same user, environment and working directory (the state folder is ./.hostlet-state).
+    setpriv --reuid="$(key User)" --regid="$(key Group)" --init-groups --reset-env env "${env[@]}" \
+      HOSTLET_STATE_DIR=.hostlet-state /usr/bin/hostlet doctor
     ;;
   stop)
     pid="$(cat /run/hostlet.pid)"
@@ -118,6 +126,10 @@ inside '/work/unit-run start'
 wait_status "any(c['name']=='$NAME-worker' and c.get('phase')=='Running' for c in s['containers'])" 120 ||
   fail "the example did not converge: $(status | head -c 600)"
 inside 'test "$(stat -c %U /proc/$(cat /run/hostlet.pid))" = hostlet' || fail "the service does not run as hostlet"
+# doctor, as the service's user with the unit's settings: the engine, folders and policy as the service sees them.
+inside '/work/unit-run doctor' > "$work/doctor.txt" || fail "hostlet doctor: $(cat "$work/doctor.txt")"
+grep -q '^ok    engine ' "$work/doctor.txt" && grep -q '^ok    state ' "$work/doctor.txt" || fail "doctor: $(cat "$work/doctor.txt")"
+inside 'test -s /usr/share/bash-completion/completions/hostlet' || fail "no bash completion"
 id1="$(container_id)"
 log "converged: $NAME-worker ${id1:0:12}, after $((SECONDS - start)) s"
 
