@@ -4,6 +4,8 @@ import io.hostlet.desired.DesiredState;
 import io.hostlet.desired.FolderSource;
 import io.hostlet.desired.SourceFiles;
 import io.hostlet.engine.EngineInfo;
+import io.hostlet.manifest.LabelKey;
+import io.hostlet.recorder.LabelKeyFile;
 import io.hostlet.manifest.ManifestError;
 import io.hostlet.policy.HostPaths;
 import io.hostlet.policy.Level;
@@ -66,7 +68,7 @@ public record Doctor(Settings settings, Supplier<EngineInfo> engine) {
         }
     }
 
-    /** Runs every check, in order: engine, manifests, state, label key, policy, secrets. */
+    /** Runs every check, in order: engine, manifests, state, label key, instance, policy, secrets. */
     public List<Finding> run() {
         List<Finding> findings = new ArrayList<>(engineChecks());
         Policy policy = null;
@@ -85,7 +87,8 @@ public record Doctor(Settings settings, Supplier<EngineInfo> engine) {
         }
         findings.addAll(manifestChecks(policy == null ? Policy.baseline() : policy));
         findings.add(stateCheck());
-        findings.add(labelCheck());
+        findings.add(labelKeyCheck());
+        findings.add(instanceCheck());
         findings.add(policyFinding);
         findings.add(secretsCheck());
         return findings;
@@ -185,14 +188,41 @@ public record Doctor(Settings settings, Supplier<EngineInfo> engine) {
         return Finding.ok("state", dir + " (" + mode + ")");
     }
 
-    private Finding labelCheck() {
+    /**
+     * The host's key for the spec labels ({@code <state-dir>/label-key}, 32 bytes, 0600; {@code recorder.LabelKeyFile}):
+     * a wrong one is left alone by hostlet, which then runs with a key for one process only.
+     */
+    private Finding labelKeyCheck() {
+        Path file = settings.stateDir().resolve(LabelKeyFile.NAME);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Finding.warn("label key", file + " does not exist yet", "none: hostlet makes it (0600) at its start");
+        }
+        try {
+            long size = Files.size(file);
+            if (size != LabelKey.BYTES) {
+                return Finding.fail("label key", file + " has " + size + " bytes, not " + LabelKey.BYTES + ": hostlet "
+                        + "runs with a key for one process only", "look at it, then delete it to have a new one made");
+            }
+            String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+            if (!mode.equals("rw-------")) {
+                return Finding.fail("label key", file + " is " + mode + ": others can read the key", "chmod 600 " + file);
+            }
+            if (!Files.isReadable(file)) {
+                return Finding.fail("label key", file + " is not readable by this user", "chown it to hostlet's user");
+            }
+            return Finding.ok("label key", file + " (" + mode + ")");
+        } catch (IOException | UnsupportedOperationException e) {
+            return Finding.fail("label key", file + ": " + e.getMessage(), "make it readable by hostlet's user");
+        }
+    }
+
+    private Finding instanceCheck() {
         String instance = settings.instance();
         if (!INSTANCE.matcher(instance).matches()) {
-            return Finding.fail("label key", "instance \"" + instance + "\" is no valid label value",
+            return Finding.fail("instance", "\"" + instance + "\" is no valid label value",
                     "set HOSTLET_INSTANCE to letters, digits, '.', '_' or '-' (at most 63)");
         }
-        return Finding.ok("label key", "owns what carries io.hostlet.managed=true and io.hostlet.instance="
-                + instance);
+        return Finding.ok("instance", "owns what carries io.hostlet.managed=true and io.hostlet.instance=" + instance);
     }
 
     private Finding secretsCheck() {

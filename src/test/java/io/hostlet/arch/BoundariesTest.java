@@ -127,8 +127,9 @@ class BoundariesTest {
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.cli..").check(main);
         // doctor checks what the service would start with: it asks the engine about itself (describe, nothing that
         // changes it) and reads the folder as the service does; nothing of the loop, plans or the API.
-        allowOnly("io.hostlet.doctor..", "io.hostlet.engine..", "io.hostlet.desired", "io.hostlet.policy..",
-                "io.hostlet.manifest..");
+        // It knows where the recorder keeps the label key, to check it.
+        allowOnly("io.hostlet.doctor..", "io.hostlet.engine..", "io.hostlet.recorder..", "io.hostlet.desired",
+                "io.hostlet.policy..", "io.hostlet.manifest..");
         // export translates what validation accepts into other engines' formats: it reads the folder like hostlet
         // (desired) and knows the manifest model, and nothing of engines, plans or the loop.
         // It reads under a policy level, as validate does.

@@ -41,6 +41,8 @@ class DoctorTest {
         Files.writeString(manifests.resolve("web.yaml"), VALID);
         state = Files.createDirectories(tmp.resolve("state"));
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
+        Files.write(state.resolve("label-key"), new byte[32]);
+        Files.setPosixFilePermissions(state.resolve("label-key"), PosixFilePermissions.fromString("rw-------"));
         secrets = Files.createDirectories(tmp.resolve("secrets"));
         Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwxr-x---"));
     }
@@ -62,7 +64,7 @@ class DoctorTest {
         List<Finding> findings = run(DOCKER_20);
         assertThat(findings).allSatisfy(f -> assertThat(f.status()).as(f.toString()).isEqualTo(Finding.Status.OK));
         assertThat(findings).extracting(Finding::check).contains("engine", "engine API", "image store", "manifests",
-                "state", "label key", "policy", "secrets");
+                "state", "label key", "instance", "policy", "secrets");
         assertThat(Doctor.exitCode(findings)).isZero();
     }
 
@@ -78,7 +80,7 @@ class DoctorTest {
         int code = cl.execute();
         assertThat(code).as(out.toString()).isEqualTo(2);
         assertThat(out.toString()).contains("fail  engine").contains("no answer at " + socket)
-                .contains("fix: start the engine").contains("ok    state");
+                .contains("fix: start the engine").contains("ok    state").contains("ok    label key");
     }
 
     @Test
@@ -132,10 +134,24 @@ class DoctorTest {
 
     @Test
     void aMissingStateFolderIsOnlyAWarning() throws IOException {
+        Files.delete(state.resolve("label-key"));
         Files.delete(state);
         List<Finding> findings = run(DOCKER_20);
-        assertThat(findings).filteredOn(f -> f.status() != Finding.Status.OK).singleElement()
-                .satisfies(f -> assertThat(f.check()).isEqualTo("state"));
+        assertThat(findings).filteredOn(f -> f.status() != Finding.Status.OK).extracting(Finding::check)
+                .containsExactly("state", "label key");
         assertThat(Doctor.exitCode(findings)).isEqualTo(1);
+    }
+
+    /** The recorder's key for spec labels: others must not read it, and a wrong size makes hostlet run without it. */
+    @Test
+    void aLabelKeyOthersCanReadOrOfTheWrongSizeIsAFailure() throws IOException {
+        Path key = state.resolve("label-key");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(failures(run(DOCKER_20))).singleElement()
+                .satisfies(f -> assertThat(f.fix()).isEqualTo("chmod 600 " + key));
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        Files.write(key, new byte[7]);
+        assertThat(failures(run(DOCKER_20))).singleElement()
+                .satisfies(f -> assertThat(f.detail()).contains("7 bytes, not 32"));
     }
 }
