@@ -24,6 +24,11 @@
 #                             a current engine (Docker 26.1, API 1.45; scripts/engine-ns.sh, a network namespace of
 #                             its own) with the jar and test classes just built; default: on as root, off otherwise
 #   HOSTLET_TEST_MATRIX_ITS   which ITs that second run takes (default: $MATRIX_ITS_DEFAULT below)
+#   HOSTLET_TEST_DEB          on|off: after Maven passes, install the Debian package Maven wrote into a fresh Debian
+#                             root and upgrade, remove and purge it (scripts/deb-test.sh; about 50 s, plus about
+#                             5 min once to make the root, cached in /var/cache/hostlet); default: on as root
+#   HOSTLET_TEST_CONTAINER    on|off: then build deploy/Dockerfile on that Debian root (no registry) and run an
+#                             example with the image (scripts/image-test.sh; about 25 s); default: on as root
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -238,6 +243,30 @@ if [[ $rc -eq 0 && "$MATRIX" == on ]]; then
   set -e
   stop_matrix_engine
   if [[ $rc -eq 0 ]]; then log "matrix engine: tests passed"; else log "matrix engine: Maven exited with $rc"; fi
+fi
+DEB="${HOSTLET_TEST_DEB:-}"
+if [[ -z "$DEB" ]]; then
+  if [[ $EUID -eq 0 ]]; then DEB=on; else DEB=off; fi
+fi
+if [[ $rc -eq 0 && "$DEB" == on ]]; then
+  log "running the package test: scripts/deb-test.sh"
+  set +e
+  "$ROOT/scripts/deb-test.sh"
+  rc=$?
+  set -e
+  if [[ $rc -eq 0 ]]; then log "package test: passed"; else log "package test exited with $rc"; fi
+fi
+CONTAINER="${HOSTLET_TEST_CONTAINER:-}"
+if [[ -z "$CONTAINER" ]]; then
+  if [[ $EUID -eq 0 ]]; then CONTAINER=on; else CONTAINER=off; fi
+fi
+if [[ $rc -eq 0 && "$CONTAINER" == on ]]; then
+  log "running the image test: scripts/image-test.sh"
+  set +e
+  "$ROOT/scripts/image-test.sh"
+  rc=$?
+  set -e
+  if [[ $rc -eq 0 ]]; then log "image test: passed"; else log "image test exited with $rc"; fi
 fi
 FAULTS="${HOSTLET_TEST_FAULTS:-quick}"
 if [[ $rc -eq 0 && "$FAULTS" != off ]]; then

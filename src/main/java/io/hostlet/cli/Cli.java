@@ -57,6 +57,9 @@ public final class Cli implements Runnable {
         cl.addSubcommand("retry", new RetryCommand(ctx));
         cl.addSubcommand("export", new io.hostlet.export.ExportCommand());
         cl.addSubcommand("import", new io.hostlet.imports.ImportCommand(ctx.env()));
+        cl.addSubcommand("doctor", new io.hostlet.doctor.DoctorCommand(ctx.env()));
+        cl.addSubcommand("version", new io.hostlet.doctor.VersionCommand());
+        cl.addSubcommand("completion", new CompletionCommand());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof CliException failure) {
                 line.getErr().println("hostlet: " + failure.getMessage());

@@ -138,6 +138,28 @@ public final class DockerEngine implements Engine, AutoCloseable {
         };
     }
 
+    /** The engine's product, version, API version, platform and image store (two calls: version and info). */
+    public EngineInfo describe() {
+        return call("describe", () -> {
+            com.github.dockerjava.api.model.Version v = fast.versionCmd().exec();
+            com.github.dockerjava.api.model.Info info = fast.infoCmd().exec();
+            // Docker names its first component "Engine", Podman "Podman Engine".
+            String product = v.getComponents() == null || v.getComponents().isEmpty()
+                    || "Engine".equals(v.getComponents().get(0).getName()) ? "Docker Engine"
+                    : v.getComponents().get(0).getName();
+            String driver = info.getDriver();
+            if (info.getDriverStatuses() != null) {
+                for (java.util.List<String> kv : info.getDriverStatuses()) {
+                    if (kv.size() == 2 && kv.get(0).equals("driver-type")) {
+                        driver = driver + " (" + kv.get(1) + ")";
+                    }
+                }
+            }
+            return new EngineInfo(product, v.getVersion(), v.getApiVersion(), v.getOperatingSystem() + "/" + v.getArch(),
+                    driver, info.getDockerRootDir());
+        });
+    }
+
     @Override
     public String ping() {
         return call("ping", () -> fast.versionCmd().exec().getVersion());

@@ -121,12 +121,19 @@ class BoundariesTest {
         // validate cannot touch an engine and the client commands cannot drift into the service's internals.
         // It also runs `export`, which is as offline as validate, and checks the policy as the service does.
         // And `import`, export's mirror: as offline, it only converts a compose file.
-        allowOnly("io.hostlet.cli..", "io.hostlet.export..", "io.hostlet.imports..", "io.hostlet.desired", "io.hostlet.policy..",
+        // And `doctor` and `version`, whose package (below) is the only way from the command line to an engine.
+        allowOnly("io.hostlet.cli..", "io.hostlet.export..", "io.hostlet.imports..", "io.hostlet.doctor..",
+                "io.hostlet.desired", "io.hostlet.policy..",
                 "io.hostlet.manifest..",
                 "io.hostlet.config..");
         // Only the composition root (app.Main, which hands the command line its clock) knows the CLI.
         noClasses().that().resideOutsideOfPackages("io.hostlet.cli..", "io.hostlet.app..")
                 .should().dependOnClassesThat().resideInAPackage("io.hostlet.cli..").check(main);
+        // doctor checks what the service would start with: it asks the engine about itself (describe, nothing that
+        // changes it) and reads the folder as the service does; nothing of the loop, plans or the API.
+        // It knows where the recorder keeps the label key, to check it.
+        allowOnly("io.hostlet.doctor..", "io.hostlet.engine..", "io.hostlet.recorder..", "io.hostlet.desired",
+                "io.hostlet.policy..", "io.hostlet.manifest..");
         // export translates what validation accepts into other engines' formats: it reads the folder like hostlet
         // (desired) and knows the manifest model, and nothing of engines, plans or the loop.
         // It reads under a policy level, as validate does.
