@@ -95,6 +95,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
     private final RegistryAuth auth;
     private final Duration timeout;
     private final AtomicLong calls = new AtomicLong();
+    /** Which engine answers (see {@link EngineDialect}); asked at the first call that needs it and at each ping. */
+    private volatile EngineDialect dialect;
 
     /**
      * @param host     engine address, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://127.0.0.1:2375}
@@ -140,7 +142,23 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
     @Override
     public String ping() {
-        return call("ping", () -> fast.versionCmd().exec().getVersion());
+        EngineDialect d = detectDialect();
+        return d.describe();
+    }
+
+    /** The engine's dialect, asked once ({@link #ping} asks again: the engine behind the socket may have changed). */
+    EngineDialect dialect() {
+        EngineDialect d = dialect;
+        return d != null ? d : detectDialect();
+    }
+
+    private EngineDialect detectDialect() {
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path("/version").build();
+        EngineDialect d = raw("version", req, EngineException.Kind.FAILED, EngineException.Kind.UNREACHABLE,
+                body -> EngineDialect.of(JSON.readTree(body.readNBytes(256 * 1024))));
+        dialect = d;
+        return d;
     }
 
     @Override
@@ -167,8 +185,21 @@ public final class DockerEngine implements Engine, AutoCloseable {
                 .method(DockerHttpClient.Request.Method.GET)
                 .path("/containers/json?all=1&filters=" + java.net.URLEncoder.encode(filters, StandardCharsets.UTF_8))
                 .build();
-        return raw("list containers", req, EngineException.Kind.FAILED, EngineException.Kind.UNREACHABLE,
-                ContainerListJson::decode);
+        EngineDialect d = dialect();
+        List<ObservedContainer> listed = raw("list containers", req, EngineException.Kind.FAILED,
+                EngineException.Kind.UNREACHABLE, body -> ContainerListJson.decode(body, d));
+        if (!d.healthFromLibpodList() || listed.isEmpty()) {
+            return listed;
+        }
+        // Podman's compatible list carries no health; its own list does (one call for all, not one inspect each).
+        DockerHttpClient.Request libpod = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
+                .path("/v4.0.0/libpod/containers/json?all=true&filters="
+                        + java.net.URLEncoder.encode(filters, StandardCharsets.UTF_8))
+                .build();
+        Map<String, ObservedContainer.Health> health = raw("list containers (health)", libpod,
+                EngineException.Kind.FAILED, EngineException.Kind.UNREACHABLE, LibpodListJson::health);
+        return LibpodListJson.withHealth(listed, health);
     }
 
     /** Reads a successful answer's body. */
@@ -300,7 +331,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
             for (String[] refs : new String[][] {i.getRepoTags(), i.getRepoDigests()}) {
                 for (String ref : refs == null ? new String[0] : refs) {
                     if (!ref.startsWith("<none>")) {
-                        byRef.put(ImageRefs.familiar(ref), i.getId());
+                        byRef.put(ImageRefs.familiar(dialect().imageName(ref)), i.getId());
                     }
                 }
             }
@@ -461,7 +492,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
         try {
             id = call("create container " + name, () -> cmd.exec().getId());
         } catch (EngineException e) {
-            if (e.kind() == EngineException.Kind.NOT_FOUND && e.getMessage().contains("No such image")) {
+            if (e.kind() == EngineException.Kind.NOT_FOUND && EngineErrors.imageMissing(404, e.getMessage())) {
                 throw new EngineException(EngineException.Kind.IMAGE_MISSING, "image " + s.image() + " is not present", e);
             }
             throw e;
@@ -642,8 +673,16 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
     @Override
     public void renameContainer(String id, String newName) {
-        call("rename " + id + " to " + newName, () -> {
-            fast.renameContainerCmd(id).withName(newName).exec();
+        String what = "rename " + id + " to " + newName;
+        call(what, () -> {
+            try {
+                fast.renameContainerCmd(id).withName(newName).exec();
+            } catch (NotFoundException e) {
+                if (EngineErrors.renameWhileRestarting(404, firstLine(e))) {
+                    throw new EngineException(EngineException.Kind.RESTARTING, what + ": " + firstLine(e), e);
+                }
+                throw e;
+            }
             return null;
         });
     }
@@ -766,7 +805,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
             InspectContainerResponse.ContainerState st = r.getState();
             int restarts = r.getRestartCount() == null ? 0 : r.getRestartCount();
             String name = r.getName() == null ? null : r.getName().replaceFirst("^/", "");
-            String image = r.getConfig() == null ? null : r.getConfig().getImage();
+            String image = r.getConfig() == null ? null : dialect().imageName(r.getConfig().getImage());
             Instant created = time(r.getCreated());
             if (st == null) {
                 return new io.hostlet.observed.ContainerDetails(r.getId(), name, null, image, r.getImageId(), created,
@@ -851,6 +890,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
     public AutoCloseable events(Runnable onStart, Consumer<String> onEvent, Consumer<String> onEnd) {
         calls.incrementAndGet();
         AtomicBoolean ended = new AtomicBoolean();
+        HealthEvents health = new HealthEvents(dialect(), this::healthOf);
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
             @Override
             public void onStart(java.io.Closeable stream) {
@@ -861,6 +901,11 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
             @Override
             public void onNext(Event event) {
+                // Podman sends a health event on every probe: only a change of health asks for a pass.
+                if (!health.changed(event.getId(), event.getAction(),
+                        event.getActor() == null ? null : event.getActor().getAttributes())) {
+                    return;
+                }
                 // Only a start can move a restart count (see Engine#events); the action is the structured field.
                 onEvent.accept("start".equals(event.getAction()) ? event.getId() : null);
             }
@@ -893,6 +938,15 @@ public final class DockerEngine implements Engine, AutoCloseable {
         };
     }
 
+    /** The health status an inspect reports ("healthy", ...), null when none or gone: for Podman's bare health events. */
+    private String healthOf(String id) {
+        try {
+            return inspect(id).health();
+        } catch (EngineException e) {
+            return null;
+        }
+    }
+
     @Override
     public long apiCalls() {
         return calls.get();
@@ -908,7 +962,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
         } catch (ConflictException e) {
             throw new EngineException(EngineException.Kind.CONFLICT, what + ": " + firstLine(e), e);
         } catch (DockerException e) {
-            throw new EngineException(EngineException.Kind.FAILED, what + ": " + firstLine(e), e);
+            throw new EngineException(EngineErrors.kind(e.getHttpStatus(), firstLine(e)), what + ": " + firstLine(e), e);
         } catch (EngineException e) {
             throw e;
         } catch (RuntimeException e) {
