@@ -92,6 +92,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
     private final DockerClient slow;
     /** The fast client's transport, for the one call docker-java has no command for (distribution inspect). */
     private final DockerHttpClient fastHttp;
+    /** The slow client's transport, for Podman's registry check (a pull when the registry's manifest moved). */
+    private final DockerHttpClient slowHttp;
     private final RegistryAuth auth;
     private final Duration timeout;
     private final AtomicLong calls = new AtomicLong();
@@ -111,7 +113,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
         this.fastHttp = http(config, timeout);
         this.fast = DockerClientImpl.getInstance(config, fastHttp);
-        this.slow = DockerClientImpl.getInstance(config, http(config, SLOW_TIMEOUT));
+        this.slowHttp = http(config, SLOW_TIMEOUT);
+        this.slow = DockerClientImpl.getInstance(config, slowHttp);
     }
 
     private static DockerHttpClient http(DockerClientConfig config, Duration responseTimeout) {
@@ -261,6 +264,9 @@ public final class DockerEngine implements Engine, AutoCloseable {
         String what = "registry digest of " + image;
         Map<String, String> headers = new HashMap<>();
         credentials(image, what).ifPresent(c -> headers.put("X-Registry-Auth", registryAuthHeader(c)));
+        if (dialect().podman()) {
+            return podmanRegistryDigest(image, what, headers);
+        }
         // docker-java has no command for it; the path is the reference as written, as the docker CLI sends it.
         DockerHttpClient.Request req = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET)
@@ -272,6 +278,36 @@ public final class DockerEngine implements Engine, AutoCloseable {
         String digest = json.path("Descriptor").path("digest").asText("");
         if (!digest.startsWith("sha256:")) {
             throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": the engine's answer has no digest", null);
+        }
+        return digest;
+    }
+
+    /** See {@link PodmanRegistryCheck}: Podman has no distribution inspect. */
+    private String podmanRegistryDigest(String image, String what, Map<String, String> headers) {
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST)
+                .path(PodmanRegistryCheck.pullPath(image))
+                .headers(headers)
+                .build();
+        calls.incrementAndGet();
+        try (DockerHttpClient.Response r = slowHttp.execute(req)) {
+            if (r.getStatusCode() != 200) {
+                String body = new String(r.getBody().readNBytes(64 * 1024), StandardCharsets.UTF_8).trim();
+                throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": " + body, null);
+            }
+            PodmanRegistryCheck.pulledId(what, r.getBody());
+        } catch (java.io.IOException e) {
+            throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": " + firstLine(e), e);
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unreachable(what, e);
+        }
+        LocalImage local = localImage(image);
+        String digest = local == null ? null
+                : PodmanRegistryCheck.lastDigest(PodmanRegistryCheck.repository(image), local.repoDigests());
+        if (digest == null) {
+            throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": the engine recorded no digest", null);
         }
         return digest;
     }
@@ -316,7 +352,9 @@ public final class DockerEngine implements Engine, AutoCloseable {
         return call("inspect image " + image, () -> {
             try {
                 InspectImageResponse r = fast.inspectImageCmd(image).exec();
-                return new LocalImage(r.getId(), r.getRepoDigests() == null ? List.of() : r.getRepoDigests());
+                EngineDialect d = dialect();
+                return new LocalImage(r.getId(), r.getRepoDigests() == null ? List.of()
+                        : r.getRepoDigests().stream().map(d::repoDigest).toList());
             } catch (NotFoundException e) {
                 return null;
             }

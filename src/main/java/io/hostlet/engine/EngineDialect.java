@@ -65,6 +65,14 @@ public record EngineDialect(boolean podman, String version, String apiVersion) {
         return reference;
     }
 
+    /**
+     * A repo digest as a Docker engine would write it: Podman writes {@code docker.io/library/busybox@sha256:...} and
+     * {@code localhost/app@sha256:...} where Docker writes {@code busybox@...} and {@code app@...}.
+     */
+    String repoDigest(String repoDigest) {
+        return podman ? io.hostlet.manifest.ImageRefs.familiar(imageName(repoDigest)) : repoDigest;
+    }
+
     /** Whether the API version is at least {@code major.minor}. */
     boolean apiAtLeast(int major, int minor) {
         String[] p = apiVersion.split("\\.");

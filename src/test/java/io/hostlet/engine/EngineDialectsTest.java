@@ -192,4 +192,32 @@ class EngineDialectsTest {
         assertThat(HealthEvents.status("health_status", Map.of("health_status", "healthy"))).isEqualTo("healthy");
         assertThat(HealthEvents.status("health_status", Map.of())).isNull();
     }
+
+    @Test
+    void podmanHasNoDistributionInspectSoItsCheckIsAPullWhenNewer() throws IOException {
+        assertThat(json("podman", "error-distribution.json").path("status").asInt()).isEqualTo(404);
+        try (InputStream in = fixture("podman", "libpod-pull-unchanged.jsonl")) {
+            assertThat(PodmanRegistryCheck.pulledId("check", in))
+                    .isEqualTo("ff412c17f03ddf5e0079556efd65c75962d58bab37bd9b703db097b1ccb076d9");
+        }
+        try (InputStream in = fixture("podman", "libpod-pull-unknown.jsonl")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> PodmanRegistryCheck.pulledId("check", in))
+                    .isInstanceOfSatisfying(EngineException.class,
+                            e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.PULL_FAILED))
+                    .hasMessageContaining("manifest unknown");
+        }
+        // Podman keeps every digest it saw for a repository; the one pulled last is the registry's now.
+        assertThat(PodmanRegistryCheck.lastDigest("127.0.0.1:5019/t/bb", List.of("127.0.0.1:5019/t/bb@sha256:b7ce",
+                "127.0.0.1:5019/t/bb@sha256:d29a", "hostlet-test/busybox@sha256:d29a"))).isEqualTo("sha256:d29a");
+        assertThat(PodmanRegistryCheck.repository("127.0.0.1:5019/t/bb:1")).isEqualTo("127.0.0.1:5019/t/bb");
+    }
+
+    @Test
+    void podmansRepoDigestsAreWrittenAsDockersAre() throws IOException {
+        EngineDialect podman = dialect("podman");
+        assertThat(podman.repoDigest("docker.io/library/busybox@sha256:1")).isEqualTo("busybox@sha256:1");
+        assertThat(podman.repoDigest("localhost/hostlet-test/busybox@sha256:1")).isEqualTo("hostlet-test/busybox@sha256:1");
+        assertThat(dialect("docker28").repoDigest("docker.io/library/busybox@sha256:1"))
+                .isEqualTo("docker.io/library/busybox@sha256:1");
+    }
 }
