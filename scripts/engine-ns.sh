@@ -5,7 +5,8 @@
 #             (daemon.json {"features":{"containerd-snapshotter":true}}, the default of fresh Docker 29 installs)
 #             and DOCKER_MIN_API_VERSION=1.44 (Docker 29's floor: older clients are refused);
 #   podman    the host's podman (bookworm's 4.3, apt-get install podman) as `podman system service --time=0`;
-#   podman5   trixie's podman 5.4 from its .debs (see ensure_podman5 for whether it runs here).
+#   podman5   trixie's podman 5.4 from its .debs: it needs glibc 2.38 and libsubid5, so it does not run on
+#             bookworm (2.36); kept for a trixie host.
 #
 #   scripts/engine-ns.sh start NAME [KIND]   start it (idempotent; KIND as above, default docker26 or the kind NAME
 #                                       was started with before); prints DOCKER_HOST=unix:///... on stdout
@@ -254,8 +255,15 @@ $helpers
 [network]
 network_config_dir = "$DIR/networks"
 CONF
+  # Docker treats registries on 127.0.0.0/8 as plain http; podman only those it is told of. The tests' registries
+  # inside this namespace listen on 5000-5019 (see LocalRegistry).
+  {
+    echo 'unqualified-search-registries = ["docker.io"]'
+    for port in $(seq 5000 5019); do printf '[[registry]]\nlocation = "127.0.0.1:%s"\ninsecure = true\n' "$port"; done
+  } >"$DIR/registries.conf"
   rm -f "$SOCK"
-  nsenter --net="$NETNS" env CONTAINERS_CONF="$DIR/containers.conf" setsid "$PODMAN" \
+  nsenter --net="$NETNS" env CONTAINERS_CONF="$DIR/containers.conf" CONTAINERS_REGISTRIES_CONF="$DIR/registries.conf" \
+    setsid "$PODMAN" \
     --root "$DATA/storage" --runroot "$EXEC/storage" --storage-driver overlay \
     system service --time=0 "unix://$SOCK" \
     >>"$DIR/podman.log" 2>&1 </dev/null &
