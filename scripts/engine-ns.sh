@@ -272,21 +272,23 @@ CONF
 }
 
 # The engine's running containers' processes and the network namespaces podman made for them (it puts them under
-# /run/netns): what a reboot or a stop must not leave behind. One per line: "PID NETNS-PATH".
+# /run/netns): what a reboot or a stop must not leave behind. One per line: "PID NETNS-PATH ID".
 container_leftovers() {
   local id
   for id in $(api /containers/json 2>/dev/null | jq -r '.[].Id' 2>/dev/null); do
-    api "/containers/$id/json" 2>/dev/null | jq -r '"\(.State.Pid) \(.NetworkSettings.SandboxKey // "")"' 2>/dev/null || true
+    api "/containers/$id/json" 2>/dev/null | jq -r '"\(.State.Pid) \(.NetworkSettings.SandboxKey // "-") \(.Id)"' 2>/dev/null || true
   done
 }
 
 kill_leftovers() {
-  local pid key
-  while read -r pid key; do
+  local pid key id
+  while read -r pid key id; do
     if [[ "$pid" =~ ^[1-9][0-9]*$ ]]; then log "killing container process $pid"; kill -KILL "$pid" 2>/dev/null || true; fi
     if [[ "$key" == /run/netns/netns-* || "$key" == /var/run/netns/netns-* ]]; then
       umount "$key" 2>/dev/null || true; rm -f "$key"
     fi
+    # podman's runc keeps its state in the host's /run/runc (a tmpfs at boot): this engine's containers' entries go.
+    if is_podman && [[ "$id" =~ ^[0-9a-f]{64}$ && -d "/run/runc/$id" ]]; then rm -rf "/run/runc/$id"; fi
   done
 }
 
