@@ -63,6 +63,9 @@ HOST="unix://$SOCK"
 KIND_FILE="$DIR/kind"
 if [[ "$cmd" == start && -n "${3:-}" ]]; then
   KIND="$3"
+  if [[ -s "$KIND_FILE" && "$(cat "$KIND_FILE")" != "$KIND" ]]; then
+    die "engine $name was started as $(cat "$KIND_FILE") before; stop it with --purge to start it as $KIND"
+  fi
 elif [[ -s "$KIND_FILE" ]]; then
   KIND="$(cat "$KIND_FILE")"
 else
