@@ -62,7 +62,7 @@ class CreateRequestTest {
         CreateContainerCmdImpl cmd = new CreateContainerCmdImpl(command -> {
             throw new AssertionError("a golden test sends nothing");
         }, null, m.spec().image());
-        CreateRequest.fill(cmd, m, name, LABELS, volumes, alias);
+        DockerEngine.CreateRequest.fill(cmd, m, name, LABELS, volumes, alias);
         JsonNode body = withoutNulls(PRETTY.readTree(WIRE.writeValueAsString(cmd)));
         if (cmd.getAliases() != null) {
             // docker-java keeps aliases out of the serialized command and sends them, at exec, as the endpoint config
