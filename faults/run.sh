@@ -9,6 +9,8 @@
 #
 # Knobs: HOSTLET_FAULTS_ENGINE  a running private engine's name to use (kept afterwards); by default one named
 #                               hlf<pid> is started and stopped (with its data) at exit;
+#        HOSTLET_FAULTS_ENGINE_KIND  the kind of engine it starts (scripts/engine-ns.sh; default docker28, the newest
+#                               Docker here: sid's 28.5 with the containerd image store and API floor 1.44);
 #        HOSTLET_FAULTS_WORK    where logs and manifests go (default: a new /var/tmp/hostlet-faults.XXXX, kept).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,7 +41,11 @@ if [[ -z "$ENGINE" ]]; then
   ENGINE="hlf$(( $$ % 100000 ))"
   OWN_ENGINE="$ENGINE"
 fi
-"$ROOT/scripts/engine-ns.sh" start "$ENGINE" >/dev/null
+if [[ -n "$OWN_ENGINE" ]]; then
+  "$ROOT/scripts/engine-ns.sh" start "$ENGINE" "${HOSTLET_FAULTS_ENGINE_KIND:-docker28}" >/dev/null
+else
+  "$ROOT/scripts/engine-ns.sh" start "$ENGINE" >/dev/null  # as it was started before
+fi
 IMAGE=hostlet-test/busybox:1
 if ! docker image inspect "$IMAGE" >/dev/null 2>&1 && ! DOCKER_HOST="$("$ROOT/scripts/engine-ns.sh" host "$ENGINE")" docker image inspect "$IMAGE" >/dev/null 2>&1; then
   DOCKER_HOST="$("$ROOT/scripts/engine-ns.sh" host "$ENGINE")" "$ROOT/scripts/build-test-image.sh" "$IMAGE"

@@ -20,10 +20,11 @@
 #   HOSTLET_TEST_SWARM        on|off: SwarmExportIT deploys `hostlet export --format compose` of the examples with
 #                             `docker stack deploy` on a single-node swarm of a private engine (scripts/engine-ns.sh,
 #                             about 40 s); default: on as root (it needs a network namespace), off otherwise
-#   HOSTLET_TEST_MATRIX       on|off: after Maven passes, run the engine-dependent integration tests again against
-#                             a current engine (Docker 26.1, API 1.45; scripts/engine-ns.sh, a network namespace of
-#                             its own) with the jar and test classes just built; default: on as root, off otherwise
-#   HOSTLET_TEST_MATRIX_ITS   which ITs that second run takes (default: $MATRIX_ITS_DEFAULT below)
+#   HOSTLET_TEST_MATRIX       on|off: after Maven passes, run the engine-dependent integration tests again on each
+#                             engine of the matrix (scripts/engine-ns.sh, each in a network namespace of its own, one
+#                             after the other) with the jar and test classes just built; default: on as root
+#   HOSTLET_TEST_MATRIX_LEGS  which engines (default: "docker26 docker28 podman"; see engine-ns.sh for the kinds)
+#   HOSTLET_TEST_MATRIX_ITS   one IT list for every leg instead of each leg's own (see matrix_its below)
 #   HOSTLET_TEST_DEB          on|off: after Maven passes, install the Debian package Maven wrote into a fresh Debian
 #                             root and upgrade, remove and purge it (scripts/deb-test.sh; about 50 s, plus about
 #                             5 min once to make the root, cached in /var/cache/hostlet); default: on as root
@@ -218,31 +219,61 @@ set +e
 rc=$?
 set -e
 if [[ $rc -eq 0 ]]; then log "tests passed"; else log "Maven exited with $rc"; fi
-# ---------------------------------------------------------------- a current engine (issue 14's matrix)
-# The whole suite runs on the engine above (Debian bookworm's 20.10 in CI); the tests whose outcome depends on the
-# engine's version (list fields, health in the list, events, errors, renames, volumes, networks, restarts) run again
-# on Docker 26.1. Left out: tests that need the host to reach a published port or a registry on the host's
-# loopback (the private engine lives in its own network namespace), and those about the CLI, page and metrics,
-# which do not depend on the engine.
-MATRIX_ITS_DEFAULT='ContainerApiIT,EventsIT,CrashLoopIT,HostletRestartIT,HealthAndOrderIT,NetworkIT,OwnershipIT,SafeReplaceIT,SecretFilesIT,SelfHealingIT,StartFirstCrashIT,UpdateFromGitIT,UpdateRollbackIT,VolumesIT'
+# ---------------------------------------------------------------- the engine matrix
+# The whole suite runs on the engine above (Debian bookworm's 20.10 in CI, the floor); the tests whose outcome depends
+# on the engine (list fields, health, events, errors, renames, volumes, networks, restarts, pulls) run again on:
+#   docker26  trixie's Docker 26.1 (API 1.45);
+#   docker28  sid's Docker 28.5 with the containerd image store and Docker 29's API floor 1.44;
+#   podman    bookworm's Podman 4.3 through its Docker-compatible socket.
+# Left out everywhere: tests that need the host to reach a published port (a private engine lives in its own
+# network namespace), and those about the CLI, page and metrics, which do not depend on the engine. Pulls run against
+# registries inside the engine's namespace (LocalRegistry, with HOSTLET_TEST_ENGINE): ImagesIT and ImageKindIT.
+MATRIX_ITS_DOCKER='ContainerApiIT,EventsIT,CrashLoopIT,HostletRestartIT,HealthAndOrderIT,NetworkIT,OwnershipIT,SafeReplaceIT,SecretFilesIT,SelfHealingIT,StartFirstCrashIT,UpdateFromGitIT,UpdateRollbackIT,VolumesIT,EngineRebootIT'
+# Podman: see MATRIX_ITS_PODMAN_WHY below for what is left out and why.
+MATRIX_ITS_PODMAN='ContainerApiIT,NetworkIT,OwnershipIT,SecretFilesIT,SelfHealingIT,StartFirstCrashIT,UpdateFromGitIT,EngineRebootIT'
+# shellcheck disable=SC2034  # documentation kept beside the list it explains
+MATRIX_ITS_PODMAN_WHY='Left out on Podman 4.3 (measured: these failed there), each for a difference found and not handled yet:
+HealthAndOrderIT, UpdateRollbackIT: podman runs health checks from systemd timers, which this machine has not;
+CrashLoopIT and EventsIT (crash loop): podman restarts an `always` container at once, without the growing delay
+dockerd keeps (221 restarts in a minute), so CrashLoopBackOff is never reported;
+SafeReplaceIT (image tag typo): podman tries docker.io for a short name that is not local, and without a network
+here that pull outlasts the test;
+ImagesIT, VolumesIT, HostletRestartIT: the tests own engine helpers trip on podman (removing an image by its bare
+id is HTTP 500 "invalid repository name", a committed image is not found under the id docker-java returns, exec
+events of the marker are not listed); the adapter side of pulls is pinned by EngineDialectsTest.'
+matrix_its() {
+  if [[ -n "${HOSTLET_TEST_MATRIX_ITS:-}" ]]; then echo "$HOSTLET_TEST_MATRIX_ITS"; return; fi
+  case "$1" in
+    podman*) echo "$MATRIX_ITS_PODMAN" ;;
+    docker28) echo "$MATRIX_ITS_DOCKER,ImagesIT,ImageKindIT" ;;  # the containerd image store: pulls, digests, GC
+    *) echo "$MATRIX_ITS_DOCKER" ;;
+  esac
+}
 MATRIX="${HOSTLET_TEST_MATRIX:-}"
 if [[ -z "$MATRIX" ]]; then
   if [[ $EUID -eq 0 ]]; then MATRIX=on; else MATRIX=off; fi
 fi
+MATRIX_TIMES=()
 if [[ $rc -eq 0 && "$MATRIX" == on ]]; then
-  MATRIX_ENGINE="hlm$(( $$ % 100000 ))"  # engine-ns.sh names: at most 15 characters
-  log "starting a current engine for the matrix: scripts/engine-ns.sh start $MATRIX_ENGINE"
-  matrix_host="$("$ROOT/scripts/engine-ns.sh" start "$MATRIX_ENGINE" | sed -n 's/^DOCKER_HOST=//p')"
-  "$ROOT/scripts/engine-ns.sh" load "$MATRIX_ENGINE" "$HOSTLET_TEST_IMAGE" >/dev/null
-  log "engine (matrix): $(DOCKER_HOST="$matrix_host" docker version --format 'Docker {{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null || echo '?')"
-  log "running: $MVN -B failsafe:integration-test failsafe:verify -Dit.test=${HOSTLET_TEST_MATRIX_ITS:-$MATRIX_ITS_DEFAULT}"
-  set +e
-  DOCKER_HOST="$matrix_host" "$MVN" -B failsafe:integration-test failsafe:verify \
-    -Dit.test="${HOSTLET_TEST_MATRIX_ITS:-$MATRIX_ITS_DEFAULT}"
-  rc=$?
-  set -e
-  stop_matrix_engine
-  if [[ $rc -eq 0 ]]; then log "matrix engine: tests passed"; else log "matrix engine: Maven exited with $rc"; fi
+  for leg in ${HOSTLET_TEST_MATRIX_LEGS:-docker26 docker28 podman}; do
+    MATRIX_ENGINE="hlm$(( $$ % 100000 ))${leg:0:1}${leg: -2}"  # engine-ns.sh names: at most 15 characters
+    started=$SECONDS
+    log "matrix leg $leg: scripts/engine-ns.sh start $MATRIX_ENGINE $leg"
+    matrix_host="$("$ROOT/scripts/engine-ns.sh" start "$MATRIX_ENGINE" "$leg" | sed -n 's/^DOCKER_HOST=//p')"
+    "$ROOT/scripts/engine-ns.sh" load "$MATRIX_ENGINE" "$HOSTLET_TEST_IMAGE" >/dev/null
+    its="$(matrix_its "$leg")"
+    log "running ($leg): $MVN -B failsafe:integration-test failsafe:verify -Dit.test=$its"
+    set +e
+    # HOSTLET_TEST_ENGINE names the engine for the tests that need its namespace (a registry inside it, a reboot).
+    DOCKER_HOST="$matrix_host" HOSTLET_TEST_ENGINE="$MATRIX_ENGINE" "$MVN" -B failsafe:integration-test failsafe:verify \
+      -Dit.test="$its"
+    rc=$?
+    set -e
+    stop_matrix_engine
+    MATRIX_TIMES+=("$leg $((SECONDS - started))s rc=$rc")
+    if [[ $rc -eq 0 ]]; then log "matrix leg $leg: tests passed in $((SECONDS - started))s"; else log "matrix leg $leg: Maven exited with $rc"; break; fi
+  done
+  log "matrix legs: ${MATRIX_TIMES[*]}"
 fi
 DEB="${HOSTLET_TEST_DEB:-}"
 if [[ -z "$DEB" ]]; then

@@ -35,20 +35,25 @@ final class ContainerListJson {
     private ContainerListJson() {
     }
 
-    /** The containers in {@code body}, a JSON array as the engine writes it. */
+    /** The containers in {@code body}, a JSON array as a Docker engine writes it. */
     static List<ObservedContainer> decode(InputStream body) throws IOException {
+        return decode(body, EngineDialect.UNKNOWN);
+    }
+
+    /** The containers in {@code body}, a JSON array as the engine of {@code dialect} writes it. */
+    static List<ObservedContainer> decode(InputStream body, EngineDialect dialect) throws IOException {
         try (JsonParser p = JSON.createParser(body)) {
             expect(p.nextToken(), JsonToken.START_ARRAY, p);
             List<ObservedContainer> out = new ArrayList<>();
             while (p.nextToken() == JsonToken.START_OBJECT) {
-                out.add(container(p));
+                out.add(container(p, dialect));
             }
             expect(p.currentToken(), JsonToken.END_ARRAY, p);
             return out;
         }
     }
 
-    private static ObservedContainer container(JsonParser p) throws IOException {
+    private static ObservedContainer container(JsonParser p, EngineDialect dialect) throws IOException {
         String id = null;
         String name = null;
         String image = null;
@@ -60,6 +65,7 @@ final class ContainerListJson {
         List<String> networks = List.of();
         List<AnonymousVolume> anonymous = new ArrayList<>();
         List<String> binds = new ArrayList<>();
+        ObservedContainer.Health structured = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -74,6 +80,7 @@ final class ContainerListJson {
                 case "Labels" -> labels = stringMap(p, value);
                 case "NetworkSettings" -> networks = networkNames(p, value);
                 case "Mounts" -> mounts(p, value, anonymous, binds);
+                case "Health" -> structured = structuredHealth(p, value);
                 default -> p.skipChildren();
             }
         }
@@ -89,15 +96,34 @@ final class ContainerListJson {
             }
             Matcher h = HEALTH.matcher(status.trim());
             if (h.find()) {
-                health = switch (h.group(1)) {
-                    case "healthy" -> ObservedContainer.Health.HEALTHY;
-                    case "unhealthy" -> ObservedContainer.Health.UNHEALTHY;
-                    default -> ObservedContainer.Health.STARTING;
-                };
+                health = health(h.group(1));
             }
         }
-        return new ObservedContainer(id, name == null ? id : name, image, labels, state(state), exit,
+        if (structured != null) {
+            health = structured; // API 1.52 (Docker 29): the field itself, not the words around it
+        }
+        return new ObservedContainer(id, name == null ? id : name, dialect.imageName(image), labels, state(state), exit,
                 Instant.ofEpochSecond(created), networks, health, imageId, anonymous, binds);
+    }
+
+    /** A health status word ("healthy", "unhealthy", "starting" or "health: starting"); NONE for any other. */
+    static ObservedContainer.Health health(String word) {
+        return switch (word) {
+            case "healthy" -> ObservedContainer.Health.HEALTHY;
+            case "unhealthy" -> ObservedContainer.Health.UNHEALTHY;
+            case "starting", "health: starting" -> ObservedContainer.Health.STARTING;
+            default -> ObservedContainer.Health.NONE;
+        };
+    }
+
+    /** API 1.52's {@code Health: {"Status": "healthy", "FailingStreak": 0}}; null when absent or without a status. */
+    private static ObservedContainer.Health structuredHealth(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        String s = stringMap(p, value).get("Status");
+        return s == null || s.isEmpty() ? null : health(s);
     }
 
     /**

@@ -1,5 +1,20 @@
 package io.hostlet.engine;
 
+import io.hostlet.manifest.RuntimeSpec;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Device;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.api.model.VolumeOptions;
+import java.util.LinkedHashMap;
 import io.hostlet.observed.AnonymousVolume;
 import io.hostlet.observed.LastRun;
 import io.hostlet.observed.LocalImage;
@@ -22,23 +37,10 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.AuthConfig;
-import com.github.dockerjava.api.model.Capability;
-import com.github.dockerjava.api.model.Device;
-import com.github.dockerjava.api.model.LogConfig;
-import com.github.dockerjava.api.model.Ulimit;
-import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HealthCheck;
-import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Image;
-import com.github.dockerjava.api.model.Mount;
-import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.RestartPolicy;
-import com.github.dockerjava.api.model.VolumeOptions;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -50,7 +52,6 @@ import io.hostlet.manifest.ContainerManifest;
 import io.hostlet.manifest.ContainerSpec;
 import io.hostlet.manifest.FileSources;
 import io.hostlet.manifest.ImageRefs;
-import io.hostlet.manifest.RuntimeSpec;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -92,9 +92,13 @@ public final class DockerEngine implements Engine, AutoCloseable {
     private final DockerClient slow;
     /** The fast client's transport, for the one call docker-java has no command for (distribution inspect). */
     private final DockerHttpClient fastHttp;
+    /** The slow client's transport, for Podman's registry check (a pull when the registry's manifest moved). */
+    private final DockerHttpClient slowHttp;
     private final RegistryAuth auth;
     private final Duration timeout;
     private final AtomicLong calls = new AtomicLong();
+    /** Which engine answers (see {@link EngineDialect}); asked at the first call that needs it and at each ping. */
+    private volatile EngineDialect dialect;
 
     /**
      * @param host     engine address, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://127.0.0.1:2375}
@@ -109,7 +113,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
         this.fastHttp = http(config, timeout);
         this.fast = DockerClientImpl.getInstance(config, fastHttp);
-        this.slow = DockerClientImpl.getInstance(config, http(config, SLOW_TIMEOUT));
+        this.slowHttp = http(config, SLOW_TIMEOUT);
+        this.slow = DockerClientImpl.getInstance(config, slowHttp);
     }
 
     private static DockerHttpClient http(DockerClientConfig config, Duration responseTimeout) {
@@ -162,7 +167,23 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
     @Override
     public String ping() {
-        return call("ping", () -> fast.versionCmd().exec().getVersion());
+        EngineDialect d = detectDialect();
+        return d.describe();
+    }
+
+    /** The engine's dialect, asked once ({@link #ping} asks again: the engine behind the socket may have changed). */
+    EngineDialect dialect() {
+        EngineDialect d = dialect;
+        return d != null ? d : detectDialect();
+    }
+
+    private EngineDialect detectDialect() {
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path("/version").build();
+        EngineDialect d = raw("version", req, EngineException.Kind.FAILED, EngineException.Kind.UNREACHABLE,
+                body -> EngineDialect.of(JSON.readTree(body.readNBytes(256 * 1024))));
+        dialect = d;
+        return d;
     }
 
     @Override
@@ -222,8 +243,21 @@ public final class DockerEngine implements Engine, AutoCloseable {
                 .method(DockerHttpClient.Request.Method.GET)
                 .path("/containers/json?all=1&filters=" + java.net.URLEncoder.encode(filters, StandardCharsets.UTF_8))
                 .build();
-        return raw("list containers", req, EngineException.Kind.FAILED, EngineException.Kind.UNREACHABLE,
-                ContainerListJson::decode);
+        EngineDialect d = dialect();
+        List<ObservedContainer> listed = raw("list containers", req, EngineException.Kind.FAILED,
+                EngineException.Kind.UNREACHABLE, body -> ContainerListJson.decode(body, d));
+        if (!d.healthFromLibpodList() || listed.isEmpty()) {
+            return listed;
+        }
+        // Podman's compatible list carries no health; its own list does (one call for all, not one inspect each).
+        DockerHttpClient.Request libpod = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
+                .path("/v4.0.0/libpod/containers/json?all=true&filters="
+                        + java.net.URLEncoder.encode(filters, StandardCharsets.UTF_8))
+                .build();
+        Map<String, ObservedContainer.Health> health = raw("list containers (health)", libpod,
+                EngineException.Kind.FAILED, EngineException.Kind.UNREACHABLE, LibpodListJson::health);
+        return LibpodListJson.withHealth(listed, health);
     }
 
     /** Reads a successful answer's body. */
@@ -285,6 +319,9 @@ public final class DockerEngine implements Engine, AutoCloseable {
         String what = "registry digest of " + image;
         Map<String, String> headers = new HashMap<>();
         credentials(image, what).ifPresent(c -> headers.put("X-Registry-Auth", registryAuthHeader(c)));
+        if (dialect().podman()) {
+            return podmanRegistryDigest(image, what, headers);
+        }
         // docker-java has no command for it; the path is the reference as written, as the docker CLI sends it.
         DockerHttpClient.Request req = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET)
@@ -296,6 +333,36 @@ public final class DockerEngine implements Engine, AutoCloseable {
         String digest = json.path("Descriptor").path("digest").asText("");
         if (!digest.startsWith("sha256:")) {
             throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": the engine's answer has no digest", null);
+        }
+        return digest;
+    }
+
+    /** See {@link PodmanRegistryCheck}: Podman has no distribution inspect. */
+    private String podmanRegistryDigest(String image, String what, Map<String, String> headers) {
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST)
+                .path(PodmanRegistryCheck.pullPath(image))
+                .headers(headers)
+                .build();
+        calls.incrementAndGet();
+        try (DockerHttpClient.Response r = slowHttp.execute(req)) {
+            if (r.getStatusCode() != 200) {
+                String body = new String(r.getBody().readNBytes(64 * 1024), StandardCharsets.UTF_8).trim();
+                throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": " + body, null);
+            }
+            PodmanRegistryCheck.pulledId(what, r.getBody());
+        } catch (java.io.IOException e) {
+            throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": " + firstLine(e), e);
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unreachable(what, e);
+        }
+        LocalImage local = localImage(image);
+        String digest = local == null ? null
+                : PodmanRegistryCheck.lastDigest(PodmanRegistryCheck.repository(image), local.repoDigests());
+        if (digest == null) {
+            throw new EngineException(EngineException.Kind.PULL_FAILED, what + ": the engine recorded no digest", null);
         }
         return digest;
     }
@@ -340,7 +407,9 @@ public final class DockerEngine implements Engine, AutoCloseable {
         return call("inspect image " + image, () -> {
             try {
                 InspectImageResponse r = fast.inspectImageCmd(image).exec();
-                return new LocalImage(r.getId(), r.getRepoDigests() == null ? List.of() : r.getRepoDigests());
+                EngineDialect d = dialect();
+                return new LocalImage(r.getId(), r.getRepoDigests() == null ? List.of()
+                        : r.getRepoDigests().stream().map(d::repoDigest).toList());
             } catch (NotFoundException e) {
                 return null;
             }
@@ -355,7 +424,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
             for (String[] refs : new String[][] {i.getRepoTags(), i.getRepoDigests()}) {
                 for (String ref : refs == null ? new String[0] : refs) {
                     if (!ref.startsWith("<none>")) {
-                        byRef.put(ImageRefs.familiar(ref), i.getId());
+                        byRef.put(ImageRefs.familiar(dialect().imageName(ref)), i.getId());
                     }
                 }
             }
@@ -453,70 +522,12 @@ public final class DockerEngine implements Engine, AutoCloseable {
                                   List<AnonymousVolume> carried, boolean alias) {
         ContainerSpec s = m.spec();
         List<String> networks = s.networks();
-        List<Mount> mounts = mounts(s, labels);
-        for (AnonymousVolume v : carried) {
-            // The old container's volume by its engine name, at its old path: the image's VOLUME gets no new one.
-            mounts.add(new Mount().withType(MountType.VOLUME).withSource(v.name()).withTarget(v.path()));
-        }
-        HostConfig host = HostConfig.newHostConfig()
-                .withRestartPolicy(restartPolicy(s.restartPolicy()))
-                .withMounts(mounts)
-                .withPortBindings(portBindings(s));
-        if (!networks.isEmpty()) {
-            host.withNetworkMode(networks.get(0));
-        }
-        if (s.resources().memoryBytes() != null) {
-            host.withMemory(s.resources().memoryBytes());
-        }
-        if (s.resources().cpus() != null) {
-            host.withNanoCPUs(Math.round(s.resources().cpus() * 1_000_000_000L));
-        }
-        runtime(host, s.runtime());
-        Map<String, String> all = new HashMap<>(m.labels());
-        all.putAll(labels);
-        CreateContainerCmd cmd = fast.createContainerCmd(s.image())
-                .withName(name)
-                .withLabels(all)
-                .withEnv(s.environment())
-                .withExposedPorts(s.ports().stream().map(DockerEngine::exposed).toList())
-                .withStopTimeout((int) s.stopGracePeriod().toSeconds())
-                .withHostConfig(host);
-        if (!s.command().isEmpty()) {
-            cmd.withEntrypoint(s.command());
-        }
-        if (!s.args().isEmpty()) {
-            cmd.withCmd(s.args());
-        }
-        if (s.workingDir() != null) {
-            cmd.withWorkingDir(s.workingDir());
-        }
-        if (s.user() != null) {
-            cmd.withUser(s.user());
-        }
-        RuntimeSpec.SecurityContext sc = s.runtime().securityContext();
-        if (sc.runAsUser() != null) {
-            cmd.withUser(sc.runAsUser() + (sc.runAsGroup() == null ? "" : ":" + sc.runAsGroup()));
-        }
-        if (s.runtime().hostname() != null) {
-            cmd.withHostName(s.runtime().hostname());
-        }
-        if (s.runtime().stopSignal() != null) {
-            cmd.withStopSignal(s.runtime().stopSignal());
-        }
-        if (s.healthcheck() != null) {
-            cmd.withHealthcheck(healthCheck(s.healthcheck()));
-        }
-        if (!networks.isEmpty() && alias) {
-            // The manifest's name as a network alias: a replacement (created under another name beside the container
-            // it replaces) answers to it from the start, so clients find one of the two during the swap. Only
-            // user-defined networks have aliases, and every network a manifest lists is one (hostlet makes them).
-            cmd.withAliases(m.name());
-        }
+        CreateContainerCmd cmd = CreateRequest.fill(fast.createContainerCmd(s.image()), m, name, labels, carried, alias);
         String id;
         try {
             id = call("create container " + name, () -> cmd.exec().getId());
         } catch (EngineException e) {
-            if (e.kind() == EngineException.Kind.NOT_FOUND && e.getMessage().contains("No such image")) {
+            if (e.kind() == EngineException.Kind.NOT_FOUND && EngineErrors.imageMissing(404, e.getMessage())) {
                 throw new EngineException(EngineException.Kind.IMAGE_MISSING, "image " + s.image() + " is not present", e);
             }
             throw e;
@@ -571,134 +582,18 @@ public final class DockerEngine implements Engine, AutoCloseable {
         }
     }
 
-    /** The host-facing fields, each set only when the manifest sets it, so Docker's defaults stay Docker's. */
-    private static void runtime(HostConfig host, RuntimeSpec r) {
-        if (r.hostNetwork()) {
-            host.withNetworkMode("host");
-        }
-        if (r.hostPID()) {
-            host.withPidMode("host");
-        }
-        if (r.hostIPC()) {
-            host.withIpcMode("host");
-        }
-        RuntimeSpec.SecurityContext sc = r.securityContext();
-        if (sc.privileged()) {
-            host.withPrivileged(true);
-        }
-        if (!sc.capAdd().isEmpty()) {
-            host.withCapAdd(sc.capAdd().stream().map(Capability::valueOf).toArray(Capability[]::new));
-        }
-        if (!sc.capDrop().isEmpty()) {
-            host.withCapDrop(sc.capDrop().stream().map(Capability::valueOf).toArray(Capability[]::new));
-        }
-        if (sc.readOnlyRootFilesystem()) {
-            host.withReadonlyRootfs(true);
-        }
-        List<String> securityOpts = new ArrayList<>();
-        if (sc.noNewPrivileges()) {
-            securityOpts.add("no-new-privileges:true");
-        }
-        if (sc.seccompProfile() == RuntimeSpec.Profile.Unconfined) {
-            securityOpts.add("seccomp=unconfined");
-        }
-        if (sc.appArmorProfile() == RuntimeSpec.Profile.Unconfined) {
-            securityOpts.add("apparmor=unconfined");
-        }
-        if (!securityOpts.isEmpty()) {
-            host.withSecurityOpts(securityOpts);
-        }
-        if (!r.devices().isEmpty()) {
-            host.withDevices(r.devices().stream()
-                    .map(d -> new Device(d.permissions(), d.containerPath(), d.hostPath())).toList());
-        }
-        if (!r.extraHosts().isEmpty()) {
-            host.withExtraHosts(r.extraHosts().toArray(String[]::new));
-        }
-        if (!r.dns().isEmpty()) {
-            host.withDns(r.dns());
-        }
-        if (!r.tmpfs().isEmpty()) {
-            Map<String, String> tmpfs = new LinkedHashMap<>();
-            r.tmpfs().forEach(t -> tmpfs.put(t.mountPath(), t.sizeBytes() == null ? "" : "size=" + t.sizeBytes()));
-            host.withTmpFs(tmpfs);
-        }
-        if (r.shmSizeBytes() != null) {
-            host.withShmSize(r.shmSizeBytes());
-        }
-        if (!r.sysctls().isEmpty()) {
-            host.withSysctls(r.sysctls());
-        }
-        if (r.init()) {
-            host.withInit(true);
-        }
-        if (!r.ulimits().isEmpty()) {
-            host.withUlimits(r.ulimits().entrySet().stream()
-                    .map(e -> new Ulimit(e.getKey(), e.getValue().soft(), e.getValue().hard())).toList());
-        }
-        // Rotation by default (see RuntimeSpec.Logging#effective): Docker's json-file default grows until the disk is full.
-        RuntimeSpec.Logging logging = RuntimeSpec.Logging.effective(r.logging());
-        host.withLogConfig(new LogConfig(LogConfig.LoggingType.fromValue(logging.driver()), logging.options().isEmpty()
-                ? null : new HashMap<>(logging.options())));
-    }
-
-    private static HealthCheck healthCheck(io.hostlet.manifest.HealthCheck h) {
-        List<String> test = new ArrayList<>();
-        test.add("CMD");
-        test.addAll(h.command());
-        return new HealthCheck()
-                .withTest(test)
-                .withInterval(h.interval().toNanos())
-                .withTimeout(h.timeout().toNanos())
-                .withRetries(h.retries())
-                .withStartPeriod(h.startPeriod().toNanos());
-    }
-
-    private static ExposedPort exposed(ContainerSpec.PortMapping p) {
-        return p.protocol() == ContainerSpec.Protocol.UDP ? ExposedPort.udp(p.containerPort()) : ExposedPort.tcp(p.containerPort());
-    }
-
-    private static Ports portBindings(ContainerSpec s) {
-        List<PortBinding> bindings = new ArrayList<>();
-        for (ContainerSpec.PortMapping p : s.ports()) {
-            if (p.hostPort() != null) {
-                Ports.Binding b = p.hostIP() == null
-                        ? Ports.Binding.bindPort(p.hostPort())
-                        : Ports.Binding.bindIpAndPort(p.hostIP(), p.hostPort());
-                bindings.add(new PortBinding(b, exposed(p)));
-            }
-        }
-        return new Ports(bindings.toArray(PortBinding[]::new));
-    }
-
-    private static List<Mount> mounts(ContainerSpec s, Map<String, String> labels) {
-        List<Mount> mounts = new ArrayList<>();
-        for (ContainerSpec.VolumeMount v : s.volumes()) {
-            Mount mount = new Mount().withTarget(v.mountPath()).withReadOnly(v.readOnly());
-            if (v.isNamedVolume()) {
-                // A volume created here carries the ownership labels for the record; hostlet never removes one.
-                mount.withType(MountType.VOLUME).withSource(v.name())
-                        .withVolumeOptions(new VolumeOptions().withLabels(Labels.ownership(labels.get(Labels.INSTANCE))));
-            } else {
-                mount.withType(MountType.BIND).withSource(v.hostPath());
-            }
-            mounts.add(mount);
-        }
-        return mounts;
-    }
-
-    private static RestartPolicy restartPolicy(io.hostlet.manifest.RestartPolicy p) {
-        return switch (p) {
-            case Always -> RestartPolicy.alwaysRestart();
-            case OnFailure -> RestartPolicy.onFailureRestart(0);
-            case Never -> RestartPolicy.noRestart();
-        };
-    }
-
     @Override
     public void renameContainer(String id, String newName) {
-        call("rename " + id + " to " + newName, () -> {
-            fast.renameContainerCmd(id).withName(newName).exec();
+        String what = "rename " + id + " to " + newName;
+        call(what, () -> {
+            try {
+                fast.renameContainerCmd(id).withName(newName).exec();
+            } catch (NotFoundException e) {
+                if (EngineErrors.renameWhileRestarting(404, firstLine(e))) {
+                    throw new EngineException(EngineException.Kind.RESTARTING, what + ": " + firstLine(e), e);
+                }
+                throw e;
+            }
             return null;
         });
     }
@@ -821,7 +716,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
             InspectContainerResponse.ContainerState st = r.getState();
             int restarts = r.getRestartCount() == null ? 0 : r.getRestartCount();
             String name = r.getName() == null ? null : r.getName().replaceFirst("^/", "");
-            String image = r.getConfig() == null ? null : r.getConfig().getImage();
+            String image = r.getConfig() == null ? null : dialect().imageName(r.getConfig().getImage());
             Instant created = time(r.getCreated());
             if (st == null) {
                 return new io.hostlet.observed.ContainerDetails(r.getId(), name, null, image, r.getImageId(), created,
@@ -906,6 +801,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
     public AutoCloseable events(Runnable onStart, Consumer<String> onEvent, Consumer<String> onEnd) {
         calls.incrementAndGet();
         AtomicBoolean ended = new AtomicBoolean();
+        HealthEvents health = new HealthEvents(dialect(), this::healthOf);
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
             @Override
             public void onStart(java.io.Closeable stream) {
@@ -916,6 +812,11 @@ public final class DockerEngine implements Engine, AutoCloseable {
 
             @Override
             public void onNext(Event event) {
+                // Podman sends a health event on every probe: only a change of health asks for a pass.
+                if (!health.changed(event.getId(), event.getAction(),
+                        event.getActor() == null ? null : event.getActor().getAttributes())) {
+                    return;
+                }
                 // Only a start can move a restart count (see Engine#events); the action is the structured field.
                 onEvent.accept("start".equals(event.getAction()) ? event.getId() : null);
             }
@@ -948,6 +849,15 @@ public final class DockerEngine implements Engine, AutoCloseable {
         };
     }
 
+    /** The health status an inspect reports ("healthy", ...), null when none or gone: for Podman's bare health events. */
+    private String healthOf(String id) {
+        try {
+            return inspect(id).health();
+        } catch (EngineException e) {
+            return null;
+        }
+    }
+
     @Override
     public long apiCalls() {
         return calls.get();
@@ -963,7 +873,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
         } catch (ConflictException e) {
             throw new EngineException(EngineException.Kind.CONFLICT, what + ": " + firstLine(e), e);
         } catch (DockerException e) {
-            throw new EngineException(EngineException.Kind.FAILED, what + ": " + firstLine(e), e);
+            throw new EngineException(EngineErrors.kind(e.getHttpStatus(), firstLine(e)), what + ": " + firstLine(e), e);
         } catch (EngineException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -1020,5 +930,210 @@ public final class DockerEngine implements Engine, AutoCloseable {
     public void close() throws Exception {
         fast.close();
         slow.close();
+    }
+
+    /**
+     * The spec to create-request mapping (nested: only DockerEngine may know docker-java): what {@code POST /containers/create} carries for a manifest, and nothing else.
+     * Pure (it sets fields of a command, it calls no engine), so its output is pinned by golden JSON files
+     * ({@code CreateRequestTest}); the adapter sends the command, joins the further networks and copies the files.
+     */
+    static final class CreateRequest {
+
+        private CreateRequest() {
+        }
+
+        /**
+         * {@code cmd} (a create command for the spec's image) filled for {@code m} under {@code name} with {@code labels},
+         * mounting the {@code carried} anonymous volumes, with the manifest's name as a network alias when {@code alias}.
+         */
+        static CreateContainerCmd fill(CreateContainerCmd cmd, ContainerManifest m, String name, Map<String, String> labels,
+                                       List<AnonymousVolume> carried, boolean alias) {
+            ContainerSpec s = m.spec();
+            List<String> networks = s.networks();
+            List<Mount> mounts = mounts(s, labels);
+            for (AnonymousVolume v : carried) {
+                // The old container's volume by its engine name, at its old path: the image's VOLUME gets no new one.
+                mounts.add(new Mount().withType(MountType.VOLUME).withSource(v.name()).withTarget(v.path()));
+            }
+            HostConfig host = HostConfig.newHostConfig()
+                    .withRestartPolicy(restartPolicy(s.restartPolicy()))
+                    .withMounts(mounts)
+                    .withPortBindings(portBindings(s));
+            if (!networks.isEmpty()) {
+                host.withNetworkMode(networks.get(0));
+            }
+            if (s.resources().memoryBytes() != null) {
+                host.withMemory(s.resources().memoryBytes());
+            }
+            if (s.resources().cpus() != null) {
+                host.withNanoCPUs(Math.round(s.resources().cpus() * 1_000_000_000L));
+            }
+            runtime(host, s.runtime());
+            Map<String, String> all = new HashMap<>(m.labels());
+            all.putAll(labels);
+            cmd
+                    .withName(name)
+                    .withLabels(all)
+                    .withEnv(s.environment())
+                    .withExposedPorts(s.ports().stream().map(CreateRequest::exposed).toList())
+                    .withStopTimeout((int) s.stopGracePeriod().toSeconds())
+                    .withHostConfig(host);
+            if (!s.command().isEmpty()) {
+                cmd.withEntrypoint(s.command());
+            }
+            if (!s.args().isEmpty()) {
+                cmd.withCmd(s.args());
+            }
+            if (s.workingDir() != null) {
+                cmd.withWorkingDir(s.workingDir());
+            }
+            if (s.user() != null) {
+                cmd.withUser(s.user());
+            }
+            RuntimeSpec.SecurityContext sc = s.runtime().securityContext();
+            if (sc.runAsUser() != null) {
+                cmd.withUser(sc.runAsUser() + (sc.runAsGroup() == null ? "" : ":" + sc.runAsGroup()));
+            }
+            if (s.runtime().hostname() != null) {
+                cmd.withHostName(s.runtime().hostname());
+            }
+            if (s.runtime().stopSignal() != null) {
+                cmd.withStopSignal(s.runtime().stopSignal());
+            }
+            if (s.healthcheck() != null) {
+                cmd.withHealthcheck(healthCheck(s.healthcheck()));
+            }
+            if (!networks.isEmpty() && alias) {
+                // The manifest's name as a network alias: a replacement (created under another name beside the container
+                // it replaces) answers to it from the start, so clients find one of the two during the swap. Only
+                // user-defined networks have aliases, and every network a manifest lists is one (hostlet makes them).
+                cmd.withAliases(m.name());
+            }
+            return cmd;
+        }
+
+        /** The host-facing fields, each set only when the manifest sets it, so Docker's defaults stay Docker's. */
+        private static void runtime(HostConfig host, RuntimeSpec r) {
+            if (r.hostNetwork()) {
+                host.withNetworkMode("host");
+            }
+            if (r.hostPID()) {
+                host.withPidMode("host");
+            }
+            if (r.hostIPC()) {
+                host.withIpcMode("host");
+            }
+            RuntimeSpec.SecurityContext sc = r.securityContext();
+            if (sc.privileged()) {
+                host.withPrivileged(true);
+            }
+            if (!sc.capAdd().isEmpty()) {
+                host.withCapAdd(sc.capAdd().stream().map(Capability::valueOf).toArray(Capability[]::new));
+            }
+            if (!sc.capDrop().isEmpty()) {
+                host.withCapDrop(sc.capDrop().stream().map(Capability::valueOf).toArray(Capability[]::new));
+            }
+            if (sc.readOnlyRootFilesystem()) {
+                host.withReadonlyRootfs(true);
+            }
+            List<String> securityOpts = new ArrayList<>();
+            if (sc.noNewPrivileges()) {
+                securityOpts.add("no-new-privileges:true");
+            }
+            if (sc.seccompProfile() == RuntimeSpec.Profile.Unconfined) {
+                securityOpts.add("seccomp=unconfined");
+            }
+            if (sc.appArmorProfile() == RuntimeSpec.Profile.Unconfined) {
+                securityOpts.add("apparmor=unconfined");
+            }
+            if (!securityOpts.isEmpty()) {
+                host.withSecurityOpts(securityOpts);
+            }
+            if (!r.devices().isEmpty()) {
+                host.withDevices(r.devices().stream()
+                        .map(d -> new Device(d.permissions(), d.containerPath(), d.hostPath())).toList());
+            }
+            if (!r.extraHosts().isEmpty()) {
+                host.withExtraHosts(r.extraHosts().toArray(String[]::new));
+            }
+            if (!r.dns().isEmpty()) {
+                host.withDns(r.dns());
+            }
+            if (!r.tmpfs().isEmpty()) {
+                Map<String, String> tmpfs = new LinkedHashMap<>();
+                r.tmpfs().forEach(t -> tmpfs.put(t.mountPath(), t.sizeBytes() == null ? "" : "size=" + t.sizeBytes()));
+                host.withTmpFs(tmpfs);
+            }
+            if (r.shmSizeBytes() != null) {
+                host.withShmSize(r.shmSizeBytes());
+            }
+            if (!r.sysctls().isEmpty()) {
+                host.withSysctls(r.sysctls());
+            }
+            if (r.init()) {
+                host.withInit(true);
+            }
+            if (!r.ulimits().isEmpty()) {
+                host.withUlimits(r.ulimits().entrySet().stream()
+                        .map(e -> new Ulimit(e.getKey(), e.getValue().soft(), e.getValue().hard())).toList());
+            }
+            // Rotation by default (see RuntimeSpec.Logging#effective): Docker's json-file default grows until the disk is full.
+            RuntimeSpec.Logging logging = RuntimeSpec.Logging.effective(r.logging());
+            host.withLogConfig(new LogConfig(LogConfig.LoggingType.fromValue(logging.driver()), logging.options().isEmpty()
+                    ? null : new HashMap<>(logging.options())));
+        }
+
+        private static HealthCheck healthCheck(io.hostlet.manifest.HealthCheck h) {
+            List<String> test = new ArrayList<>();
+            test.add("CMD");
+            test.addAll(h.command());
+            return new HealthCheck()
+                    .withTest(test)
+                    .withInterval(h.interval().toNanos())
+                    .withTimeout(h.timeout().toNanos())
+                    .withRetries(h.retries())
+                    .withStartPeriod(h.startPeriod().toNanos());
+        }
+
+        static ExposedPort exposed(ContainerSpec.PortMapping p) {
+            return p.protocol() == ContainerSpec.Protocol.UDP ? ExposedPort.udp(p.containerPort()) : ExposedPort.tcp(p.containerPort());
+        }
+
+        private static Ports portBindings(ContainerSpec s) {
+            List<PortBinding> bindings = new ArrayList<>();
+            for (ContainerSpec.PortMapping p : s.ports()) {
+                if (p.hostPort() != null) {
+                    Ports.Binding b = p.hostIP() == null
+                            ? Ports.Binding.bindPort(p.hostPort())
+                            : Ports.Binding.bindIpAndPort(p.hostIP(), p.hostPort());
+                    bindings.add(new PortBinding(b, exposed(p)));
+                }
+            }
+            return new Ports(bindings.toArray(PortBinding[]::new));
+        }
+
+        private static List<Mount> mounts(ContainerSpec s, Map<String, String> labels) {
+            List<Mount> mounts = new ArrayList<>();
+            for (ContainerSpec.VolumeMount v : s.volumes()) {
+                Mount mount = new Mount().withTarget(v.mountPath()).withReadOnly(v.readOnly());
+                if (v.isNamedVolume()) {
+                    // A volume created here carries the ownership labels for the record; hostlet never removes one.
+                    mount.withType(MountType.VOLUME).withSource(v.name())
+                            .withVolumeOptions(new VolumeOptions().withLabels(Labels.ownership(labels.get(Labels.INSTANCE))));
+                } else {
+                    mount.withType(MountType.BIND).withSource(v.hostPath());
+                }
+                mounts.add(mount);
+            }
+            return mounts;
+        }
+
+        private static RestartPolicy restartPolicy(io.hostlet.manifest.RestartPolicy p) {
+            return switch (p) {
+                case Always -> RestartPolicy.alwaysRestart();
+                case OnFailure -> RestartPolicy.onFailureRestart(0);
+                case Never -> RestartPolicy.noRestart();
+            };
+        }
     }
 }

@@ -15,6 +15,11 @@ public class EngineException extends RuntimeException {
         IMAGE_MISSING,
         /** The image could not be pulled. */
         PULL_FAILED,
+        /**
+         * The engine refused because it is restarting the container right now (it stopped right after its start):
+         * Docker 26 refuses to rename such a container ("sandbox ... not found").
+         */
+        RESTARTING,
         /** Anything else the engine refused (bad config, port in use, ...). */
         FAILED
     }

@@ -452,14 +452,16 @@ public final class Executor {
         try {
             engine.renameContainer(newId, name);
         } catch (EngineException e) {
-            // Docker 26 refuses to rename a container it is restarting ("sandbox ... not found"): a new container
-            // that crashed at once. It did not take over, as if it had not started: the name goes back to the old
-            // one, which runs again, and the failure is the update's (rolled back, with this reason).
-            // Docker answers 404 there; for the record of updates that is a replacement that failed, not a gone object.
-            EngineException.Kind kind = e.kind() == EngineException.Kind.NOT_FOUND ? EngineException.Kind.FAILED : e.kind();
-            // Said in those words: "sandbox not found" alone reads like an engine fault, not like a crashing command.
-            String why = e.kind() == EngineException.Kind.NOT_FOUND
-                    ? "stopped right after its start, so it could not take the name" : "could not take the name";
+            // A new container that crashed at once cannot be renamed while the engine restarts it (RESTARTING, decided
+            // by the adapter). It did not take over, as if it had not started: the name goes back to the old one,
+            // which runs again, and the failure is the update's (rolled back, with this reason). A replacement gone
+            // meanwhile is for the record of updates a replacement that failed too, not a gone object.
+            boolean restarting = e.kind() == EngineException.Kind.RESTARTING;
+            EngineException.Kind kind = restarting || e.kind() == EngineException.Kind.NOT_FOUND
+                    ? EngineException.Kind.FAILED : e.kind();
+            // Said in those words: the engine's own ("sandbox not found") reads like an engine fault, not like a
+            // crashing command.
+            String why = restarting ? "stopped right after its start, so it could not take the name" : "could not take the name";
             EngineException failed = new EngineException(kind, "the replacement " + replacementName + " " + why
                     + " (" + e.getMessage() + "); it is removed and the old container runs again", e);
             undo(failed, () -> engine.removeContainer(newId));

@@ -175,7 +175,7 @@ class ExecutorTest {
         public synchronized void renameContainer(String id, String newName) {
             calls.add("rename " + id + " " + newName);
             if ((id + " " + newName).equals(renameFails)) {
-                throw new EngineException(EngineException.Kind.NOT_FOUND, "sandbox 0a1b not found", null);
+                throw new EngineException(EngineException.Kind.RESTARTING, "sandbox 0a1b not found", null);
             }
         }
 

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -18,6 +19,11 @@ import static org.awaitility.Awaitility.await;
  * A Docker registry (Debian's {@code docker-registry}, distribution 2.x) run by the test on a free loopback port,
  * with its storage in a temp folder; open, or behind htpasswd basic auth. Stopped by its own process handle.
  * The engine treats 127.0.0.0/8 registries as insecure (plain http) by default, so no engine setup is needed.
+ *
+ * <p>With a private engine in a network namespace of its own ({@code HOSTLET_TEST_ENGINE} names it, see
+ * scripts/engine-ns.sh) the registry runs inside that namespace ({@code nsenter --net=}), where the engine can reach
+ * it, on ports from {@link #NAMESPACED_FIRST_PORT} (the namespace's loopback is the engine's alone, and engine-ns.sh
+ * tells Podman, which has no 127.0.0.0/8 default, that these ports speak plain http).
  */
 final class LocalRegistry implements AutoCloseable {
 
@@ -27,6 +33,11 @@ final class LocalRegistry implements AutoCloseable {
     /** bcrypt of {@link #PASSWORD} (registry 2.x accepts only bcrypt in htpasswd files); a test-only credential. */
     private static final String PASSWORD_BCRYPT = "$2b$12$bjLfyGJ7.3jEO6uCBEbRfe9TW5hJ8S21wtBZodtWUukxMesMBf0oC";
 
+    /** The first port of the namespaced registries; engine-ns.sh marks 20 ports from it insecure for Podman. */
+    static final int NAMESPACED_FIRST_PORT = 5000;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_NAMESPACED =
+            new java.util.concurrent.atomic.AtomicInteger(NAMESPACED_FIRST_PORT);
+
     private final Path dir;
     private final int port;
     private final Process process;
@@ -34,7 +45,7 @@ final class LocalRegistry implements AutoCloseable {
     private LocalRegistry(boolean withAuth) {
         try {
             dir = Files.createTempDirectory("hostlet-it-registry-");
-            port = FreePort.find();
+            port = namespace() == null ? FreePort.find() : NEXT_NAMESPACED.getAndIncrement();
             StringBuilder config = new StringBuilder()
                     .append("version: 0.1\n")
                     .append("log: {level: warn}\n")
@@ -45,7 +56,9 @@ final class LocalRegistry implements AutoCloseable {
                 config.append("auth: {htpasswd: {realm: hostlet-it, path: ").append(dir.resolve("htpasswd")).append("}}\n");
             }
             Files.writeString(dir.resolve("config.yml"), config.toString());
-            process = new ProcessBuilder(BINARY.toString(), "serve", dir.resolve("config.yml").toString())
+            List<String> cmd = new java.util.ArrayList<>(inNamespace());
+            cmd.addAll(List.of(BINARY.toString(), "serve", dir.resolve("config.yml").toString()));
+            process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("registry.log").toFile())
                     .start();
@@ -70,7 +83,22 @@ final class LocalRegistry implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** The network namespace of the engine under test, or null when it shares the host's. */
+    static String namespace() {
+        String engine = System.getenv("HOSTLET_TEST_ENGINE");
+        return engine == null || engine.isBlank() ? null : "/var/run/netns/" + engine;
+    }
+
+    /** The command prefix that runs a program in the engine's namespace: nsenter execs it, so its PID is the program's. */
+    static List<String> inNamespace() {
+        return namespace() == null ? List.of() : List.of("nsenter", "--net=" + namespace());
+    }
+
     private void awaitListening() {
+        if (namespace() != null) {
+            awaitListeningInNamespace();
+            return;
+        }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         try {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
@@ -85,6 +113,27 @@ final class LocalRegistry implements AutoCloseable {
                     });
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("docker-registry did not listen on " + host() + ": " + log(), e);
+        }
+    }
+
+    private void awaitListeningInNamespace() {
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("docker-registry exited with " + process.exitValue() + ": " + log());
+                        }
+                        List<String> curl = new java.util.ArrayList<>(inNamespace());
+                        curl.addAll(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
+                                "http://" + host() + "/v2/"));
+                        Process p = new ProcessBuilder(curl).redirectErrorStream(true).start();
+                        String code = new String(p.getInputStream().readAllBytes()).trim();
+                        p.waitFor();
+                        return code.equals("200") || code.equals("401");
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("docker-registry did not listen on " + host() + " in " + namespace() + ": " + log(), e);
         }
     }
 

@@ -68,6 +68,13 @@ public final class TestEngine implements AutoCloseable {
         return dockerHost;
     }
 
+    /** Whether the engine keeps images in containerd's store (Docker 28+ with the containerd-snapshotter feature). */
+    public boolean containerdImageStore() {
+        var status = client.infoCmd().exec().getDriverStatuses();
+        return status != null && status.stream()
+                .anyMatch(kv -> kv.size() == 2 && "driver-type".equals(kv.get(0)) && kv.get(1).contains("containerd"));
+    }
+
     public void ping() {
         client.pingCmd().exec();
     }
