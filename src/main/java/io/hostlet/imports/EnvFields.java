@@ -36,8 +36,12 @@ final class EnvFields extends ServiceFields {
             pairItem(e, key, () -> {
                 String value = n.value(e);
                 if (e.raw() == null) {
-                    throw new Skip("no value: compose passes " + e.key()
-                            + " from the environment it runs in; hostlet has none to pass: write the value");
+                    // compose passes the variable from the environment it runs in (.env included) and leaves it
+                    // out when that has none; the import's environment stands in for it
+                    value = n.variable(e.key());
+                    if (value == null) {
+                        return;
+                    }
                 }
                 Map<String, Object> env = new LinkedHashMap<>();
                 env.put("name", e.key());

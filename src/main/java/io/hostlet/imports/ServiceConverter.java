@@ -101,6 +101,9 @@ final class ServiceConverter extends ServiceFields {
         if (ComposeNodes.isNull(v) && !k.equals("environment")) {
             return; // "key:" with nothing is the same as no key, in compose as in hostlet
         }
+        if (v instanceof ScalarNode s && s.getValue().indexOf('$') >= 0 && n.required(v).isEmpty()) {
+            return; // empty once interpolated ("${TZ:-}"): compose treats the key as absent
+        }
         switch (k) {
             case "image" -> Draft.put(d.spec, "image", n.required(v), path, line);
             case "pull_policy" -> pullPolicy(v, path, line);
@@ -200,6 +203,9 @@ final class ServiceConverter extends ServiceFields {
                 }
             }
             case "secrets" -> env.secrets(v, path);
+            case "profiles" -> {
+                // enabled, or the service would not be converted at all
+            }
             case "scale" -> {
                 if (!n.required(v).equals("1")) {
                     throw new Skip("hostlet runs one container per manifest");
