@@ -93,12 +93,10 @@ public final class ImportCommand implements Callable<Integer> {
             ComposeInput in = ComposeInput.read(compose, environment);
             result = ComposeImport.convert(in, project, profiles == null ? in.profiles() : profiles, schema);
         } catch (ComposeInput.Unreadable e) {
-            err.println(e.getMessage());
-            err.println("nothing imported");
+            err.println(e.getMessage() + " (nothing imported)");
             return INVALID;
         } catch (ComposeImport.NotCompose e) {
-            err.println(compose + ":" + e.line + ":" + e.column + ": " + e.getMessage());
-            err.println("nothing imported");
+            err.println(compose + ":" + e.line + ":" + e.column + ": " + e.getMessage() + " (nothing imported)");
             return INVALID;
         }
         List<String> existing = new ArrayList<>();
