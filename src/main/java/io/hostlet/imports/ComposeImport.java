@@ -9,7 +9,10 @@ import io.hostlet.policy.Policy;
 import io.hostlet.policy.Violation;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 import java.io.StringReader;
@@ -43,9 +46,43 @@ public final class ComposeImport {
 
     /** The compose file could not be read as one: nothing is converted. */
     public static final class NotCompose extends Exception {
+        /** 1-based line and column of what is wrong (1:1 when it is the file as a whole). */
+        public final int line;
+        public final int column;
+
         NotCompose(String message) {
-            super(message);
+            this(1, 1, message);
         }
+
+        NotCompose(int line, int column, String message) {
+            super(message, null, false, false);
+            this.line = line;
+            this.column = column;
+        }
+
+        NotCompose(Node at, String message) {
+            this(at.getStartMark().getLine() + 1, at.getStartMark().getColumn() + 1, message);
+        }
+    }
+
+    /**
+     * Converts {@code in}, with the profiles given enabled.
+     *
+     * @param project  the project name ({@code -p}), or null for compose's default
+     * @param profiles the enabled profiles: a service with {@code profiles:} none of which is enabled is not written
+     */
+    public static ImportResult convert(ComposeInput in, String project, List<String> profiles, String schema)
+            throws NotCompose {
+        return convert(in.file(), in.text(), in.dir(), in.variables(), project, profiles, schema);
+    }
+
+    /** {@link #convert(String, String, Path, Map, String, List, String)} with COMPOSE_PROFILES's profiles. */
+    public static ImportResult convert(String file, String text, Path dir, Map<String, String> variables, String project,
+                                       String schema) throws NotCompose {
+        String p = variables.get("COMPOSE_PROFILES");
+        List<String> profiles = p == null ? List.of() : java.util.Arrays.stream(p.split(",")).map(String::strip)
+                .toList();
+        return convert(file, text, dir, variables, project, profiles, schema);
     }
 
     /**
@@ -56,18 +93,25 @@ public final class ComposeImport {
      *                  the default project name
      * @param variables for interpolation: the environment over the {@code .env} file, as compose has them
      * @param project   the project name, or null for compose's default
+     * @param profiles  the enabled profiles
      * @param schema    the {@code $schema} target written into each file's editor line
      */
     public static ImportResult convert(String file, String text, Path dir, Map<String, String> variables, String project,
-                                       String schema) throws NotCompose {
+                                       List<String> profiles, String schema) throws NotCompose {
         Node root;
         try {
             LoaderOptions options = new LoaderOptions();
             options.setMaxAliasesForCollections(200);
             options.setCodePointLimit(Math.max(text.length() + 1, 1024));
             root = new Yaml(options).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String why = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            throw new NotCompose(at == null ? 1 : at.getLine() + 1, at == null ? 1 : at.getColumn() + 1,
+                    "invalid YAML: " + (e.getContext() == null ? "" : e.getContext() + ": ")
+                            + why.replace('\n', ' '));
         } catch (YAMLException e) {
-            throw new NotCompose("invalid YAML: " + e.getMessage().replace('\n', ' '));
+            throw new NotCompose("invalid YAML: " + String.valueOf(e.getMessage()).replace('\n', ' '));
         }
         if (root == null) {
             throw new NotCompose("the file is empty");
@@ -76,13 +120,13 @@ public final class ComposeImport {
         try {
             top = ComposeNodes.entries(root);
         } catch (Skip s) {
-            throw new NotCompose("expected a mapping of services, networks and volumes");
+            throw new NotCompose(root, "expected a mapping of services, networks and volumes");
         }
         Map<String, Entry> byKey = new LinkedHashMap<>();
         top.forEach(e -> byKey.put(e.key(), e));
         Entry services = byKey.get("services");
         if (services == null || ComposeNodes.isNull(services.value())) {
-            throw new NotCompose("no services");
+            throw services == null ? new NotCompose("no services") : new NotCompose(services.keyNode(), "no services");
         }
         List<NotConverted> dropped = new ArrayList<>();
         List<String> notices = new ArrayList<>();
@@ -95,18 +139,32 @@ public final class ComposeImport {
             }
         }
 
-        String projectName = projectName(project, byKey.get("name"), dir, n);
+        String projectName = projectName(project != null ? project : variables.get("COMPOSE_PROJECT_NAME"),
+                byKey.get("name"), dir, n);
         List<Entry> serviceEntries;
         try {
             serviceEntries = ComposeNodes.entries(services.value());
         } catch (Skip s) {
-            throw new NotCompose("services: expected a mapping of service names");
+            throw new NotCompose(services.value(), "services: expected a mapping of service names");
         }
 
+        serviceEntries = ComposeServices.extend(file, serviceEntries, dropped);
+        Node[] cycleAt = new Node[1];
+        String cycle = ComposeServices.cycle(serviceEntries, cycleAt);
+        if (cycle != null) {
+            // compose refuses to start any of it; so does hostlet's parser, once the files are written
+            throw new NotCompose(cycleAt[0], "depends_on goes round in a circle: " + cycle);
+        }
         Map<String, String> names = new LinkedHashMap<>();
         Set<String> taken = new LinkedHashSet<>();
         for (Entry s : serviceEntries) {
             String key = "services." + s.key();
+            List<String> in = ComposeServices.profiles(s.value(), n);
+            if (!in.isEmpty() && in.stream().noneMatch(profiles::contains) && !profiles.contains("*")) {
+                dropped.add(new NotConverted(file, s.line(), key, "only in the profiles " + String.join(", ", in)
+                        + ", none of which is enabled: compose does not start it (--profile enables one)"));
+                continue;
+            }
             if (!hasImage(s.value())) {
                 dropped.add(new NotConverted(file, s.line(), key, "no image: hostlet does not build images; build and"
                         + " tag it, then set image"));
@@ -167,6 +225,10 @@ public final class ComposeImport {
             files.add(new ImportResult.OutputFile(d.name + ".yaml", d.render(String.format(headerFormat, d.service))));
         }
         checked.forEach((name, m) -> policyNotice(name, m, notices));
+        if (!interpolation.unset().isEmpty()) {
+            notices.add("the variables " + String.join(", ", interpolation.unset()) + " are not set: written as empty"
+                    + " strings, as compose does (it warns too)");
+        }
         if (!interpolation.used().isEmpty()) {
             notices.add("the values of " + String.join(", ", interpolation.used()) + " (from the environment or .env)"
                     + " are written into the manifests: keep secrets out of them (envFrom, secrets)");
@@ -184,7 +246,7 @@ public final class ComposeImport {
     }
 
     private static String projectName(String given, Entry name, Path dir, ComposeNodes n) {
-        String raw = given;
+        String raw = given == null || given.isBlank() ? null : given;
         if (raw == null && name != null) {
             try {
                 raw = n.text(name.value());
@@ -219,7 +281,10 @@ public final class ComposeImport {
                         switch (o.key()) {
                             case "name" -> name = n.required(o.value());
                             case "external" -> {
-                                external = n.bool(o.value());
+                                external = external(o.value(), n);
+                                if (external && name == null) {
+                                    name = externalName(o.value(), n);
+                                }
                                 if (external) {
                                     dropped.add(new NotConverted(file, o.line(), path, "hostlet creates the networks it"
                                             + " uses; a network of that name not created by hostlet is a conflict:"
@@ -279,7 +344,12 @@ public final class ComposeImport {
                     try {
                         switch (o.key()) {
                             case "name" -> explicit = n.required(o.value());
-                            case "external" -> external = n.bool(o.value());
+                            case "external" -> {
+                                external = external(o.value(), n);
+                                if (external && explicit == null) {
+                                    explicit = externalName(o.value(), n);
+                                }
+                            }
                             case "driver" -> {
                                 if (!n.required(o.value()).equals("local")) {
                                     throw new Skip("hostlet's named volumes use the local driver");
@@ -295,6 +365,23 @@ public final class ComposeImport {
             out.put(vol.key(), explicit != null ? explicit : external ? vol.key() : name);
         }
         return out;
+    }
+
+    /** {@code external: true}, or the old {@code external: {name: N}} form (external, named N). */
+    private static boolean external(Node v, ComposeNodes n) {
+        return v instanceof MappingNode || n.bool(v);
+    }
+
+    /** The N of {@code external: {name: N}}; null for {@code external: true}. */
+    private static String externalName(Node v, ComposeNodes n) {
+        if (v instanceof MappingNode) {
+            for (Entry e : ComposeNodes.entries(v)) {
+                if (e.key().equals("name")) {
+                    return n.required(e.value());
+                }
+            }
+        }
+        return null;
     }
 
     private static Map<String, String> secrets(Entry section, ComposeNodes n) {

@@ -35,8 +35,16 @@ final class ComposeNodes {
         return node.getStartMark().getLine() + 1;
     }
 
-    /** The keys of {@code node} in order, merges applied (a key written beside a merge wins); Skip if no mapping. */
+    /**
+     * The keys of {@code node} in order, merges applied (a key written beside a merge wins); Skip if no mapping.
+     * Extension keys ({@code x-...}) are left out, as compose ignores them wherever they are (they are kept only in
+     * the user's own mappings: {@link #pairs}).
+     */
     static List<Entry> entries(Node node) {
+        return entries(node, false);
+    }
+
+    private static List<Entry> entries(Node node, boolean extensions) {
         if (!(node instanceof MappingNode map)) {
             throw new Skip(node, "expected a mapping");
         }
@@ -46,9 +54,12 @@ final class ComposeNodes {
             if (t.getKeyNode().getTag().equals(Tag.MERGE) || isMergeKey(t.getKeyNode())) {
                 List<Node> sources = t.getValueNode() instanceof SequenceNode seq ? seq.getValue() : List.of(t.getValueNode());
                 for (Node source : sources) {
-                    merged.addAll(entries(source));
+                    merged.addAll(entries(source, extensions));
                 }
             } else if (t.getKeyNode() instanceof ScalarNode k) {
+                if (!extensions && k.getValue().startsWith("x-")) {
+                    continue;
+                }
                 out.put(k.getValue(), new Entry(k.getValue(), k, t.getValueNode()));
             } else {
                 throw new Skip(t.getKeyNode(), "expected a plain key");
@@ -137,13 +148,18 @@ final class ComposeNodes {
             }
             return out;
         }
-        for (Entry e : entries(node)) {
+        for (Entry e : entries(node, true)) {
             if (!isNull(e.value()) && !(e.value() instanceof ScalarNode)) {
                 throw new Skip(e.value(), "expected a single value for " + e.key());
             }
             out.add(new Pair(e.key(), isNull(e.value()) ? null : ((ScalarNode) e.value()).getValue(), e.keyNode()));
         }
         return out;
+    }
+
+    /** The value of the variable {@code name} (the environment over .env); null when it is unset. */
+    String variable(String name) {
+        return interpolation.variable(name);
     }
 
     /** A pair's value with variables resolved; null when it has none. */

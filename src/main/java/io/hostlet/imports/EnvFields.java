@@ -36,8 +36,12 @@ final class EnvFields extends ServiceFields {
             pairItem(e, key, () -> {
                 String value = n.value(e);
                 if (e.raw() == null) {
-                    throw new Skip("no value: compose passes " + e.key()
-                            + " from the environment it runs in; hostlet has none to pass: write the value");
+                    // compose passes the variable from the environment it runs in (.env included) and leaves it
+                    // out when that has none; the import's environment stands in for it
+                    value = n.variable(e.key());
+                    if (value == null) {
+                        return;
+                    }
                 }
                 Map<String, Object> env = new LinkedHashMap<>();
                 env.put("name", e.key());
@@ -76,6 +80,12 @@ final class EnvFields extends ServiceFields {
                     file = n.required(item);
                 }
                 String name = Path.of(file).getFileName().toString();
+                List<String> interpolated = interpolated(p.dir().resolve(file));
+                if (!interpolated.isEmpty()) {
+                    // compose resolves ${} in env files; hostlet passes the file as written (names only: no values)
+                    drop(item, key, "compose interpolates ${} in this file and hostlet reads it as written: "
+                            + String.join(", ", interpolated) + " would differ; write them under environment");
+                }
                 Map<String, Object> from = new LinkedHashMap<>();
                 from.put("file", name);
                 Draft.add(d.spec, "envFrom", from, key, ComposeNodes.line(item));
@@ -84,6 +94,18 @@ final class EnvFields extends ServiceFields {
             } catch (Skip s) {
                 drop(s.at == null ? item : s.at, key, s.getMessage());
             }
+        }
+    }
+
+    /** The names in the env file {@code file} whose values hold a variable; empty when it is unreadable or has none. */
+    private static List<String> interpolated(Path file) {
+        try {
+            io.hostlet.manifest.Dotenv.Result r = io.hostlet.manifest.Dotenv.parse(
+                    java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8));
+            return r.values().stream().filter(v -> v.value().matches("(?s).*\\$(\\{|[A-Za-z_]).*"))
+                    .map(io.hostlet.manifest.ContainerSpec.EnvVar::name).toList();
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of(); // not beside the compose file: nothing to compare
         }
     }
 

@@ -107,10 +107,6 @@ final class HostFields extends ServiceFields {
                 if (ip.startsWith("[") && ip.endsWith("]")) {
                     ip = ip.substring(1, ip.length() - 1);
                 }
-                if (ip.equals("host-gateway")) {
-                    throw new Skip("host-gateway is resolved by the docker CLI; hostlet needs the address:"
-                            + " the bridge gateway, often 172.17.0.1");
-                }
                 Draft.add(d.spec, "extraHosts", h.key() + ":" + ip, key, ComposeNodes.line(h.node()));
             });
         }

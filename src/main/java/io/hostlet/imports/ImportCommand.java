@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,11 +19,11 @@ import java.util.concurrent.Callable;
 /**
  * {@code hostlet import COMPOSE_FILE [-o DIR]}: one Container manifest per compose service, written into DIR
  * ({@code manifests} by default: the folder {@code validate} and the service read by default). Offline: reads two
- * files (the compose file and the {@code .env} beside it), writes the manifests, touches no engine.
+ * files (the compose file and the {@code .env} beside it, read by {@link ComposeInput}), writes the manifests, touches no engine.
  *
  * <p>Exit codes: {@value #OK} everything was carried over; {@value #DROPPED} the files were written but some keys
  * were not (each on stderr as {@code file:line: services.web.key: not converted (why)}); {@value #INVALID} the file
- * is no compose file, or a manifest to be written exists already (nothing written; {@code --force} overwrites);
+ * is no compose file (reported as {@code file:line:col: why}), or a manifest to be written exists already (nothing written; {@code --force} overwrites);
  * 2 a usage error. Notices (files to copy, policy exceptions to configure) go to stderr too, prefixed {@code note:}.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -46,9 +45,15 @@ public final class ImportCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = {"-p", "--project-name"}, paramLabel = "NAME",
-            description = "compose's project name (default: the file's name: key, else its folder's name); named"
+            description = "compose's project name (default: COMPOSE_PROJECT_NAME from the environment or .env, else"
+                    + " the file's name: key, else its folder's name); named"
                     + " volumes are NAME_volume, as compose named them, so their data carries over")
     String project;
+
+    @Option(names = "--profile", paramLabel = "PROFILE",
+            description = "a profile to enable, as compose's --profile (repeatable; default: COMPOSE_PROFILES from the"
+                    + " environment or .env); services of other profiles are not written")
+    List<String> profiles;
 
     @Option(names = "--force", description = "overwrite manifests that exist in DIR")
     boolean force;
@@ -83,16 +88,15 @@ public final class ImportCommand implements Callable<Integer> {
             err.println(compose + ": no such file");
             return INVALID;
         }
-        Path dir = compose.toAbsolutePath().normalize().getParent();
-        Map<String, String> variables = new HashMap<>(DotEnv.read(dir.resolve(".env")));
-        variables.putAll(environment); // the environment wins over .env, as in compose
         ImportResult result;
         try {
-            result = ComposeImport.convert(compose.toString(), Files.readString(compose, StandardCharsets.UTF_8), dir,
-                    variables, project, schema);
+            ComposeInput in = ComposeInput.read(compose, environment);
+            result = ComposeImport.convert(in, project, profiles == null ? in.profiles() : profiles, schema);
+        } catch (ComposeInput.Unreadable e) {
+            err.println(e.getMessage() + " (nothing imported)");
+            return INVALID;
         } catch (ComposeImport.NotCompose e) {
-            err.println(compose + ": " + e.getMessage());
-            err.println("nothing imported");
+            err.println(compose + ":" + e.line + ":" + e.column + ": " + e.getMessage() + " (nothing imported)");
             return INVALID;
         }
         List<String> existing = new ArrayList<>();

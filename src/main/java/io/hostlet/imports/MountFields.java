@@ -45,7 +45,8 @@ final class MountFields extends ServiceFields {
     private void shortVolume(String text, Node item, String key) {
         String[] parts = text.split(":", -1);
         if (parts.length == 1) {
-            throw new Skip("an anonymous volume; hostlet mounts named volumes: write NAME:" + text);
+            anonymous(text, false, item, key);
+            return;
         }
         if (parts.length > 3) {
             throw new Skip("expected SOURCE:TARGET[:MODE], got \"" + text + "\"");
@@ -117,9 +118,34 @@ final class MountFields extends ServiceFields {
             throw new Skip(item, "hostlet mounts named volumes, host paths and tmpfs, not \"" + type + "\"");
         }
         if (source == null || source.isEmpty()) {
-            throw new Skip(item, "an anonymous volume; hostlet mounts named volumes: give it a source");
+            if ("bind".equals(type)) {
+                throw new Skip(item, "a bind mount without a source");
+            }
+            anonymous(target, readOnly, item, key);
+            return;
         }
         mount(source, target, readOnly, type, item, key);
+    }
+
+    /**
+     * An anonymous volume: compose gives it a random name and carries it to the next container of the service; hostlet
+     * names it after the project, service and path, so every container of the manifest mounts the same data.
+     */
+    private void anonymous(String target, boolean readOnly, Node item, String key) {
+        if (!target.startsWith("/")) {
+            throw new Skip(item, "expected an absolute container path, got \"" + target + "\"");
+        }
+        String slug = target.replaceAll("[^a-zA-Z0-9_.-]+", "-").replaceAll("^-+|-+$", "");
+        String name = p.name() + "_" + svc.service + (slug.isEmpty() ? "" : "_" + slug);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("mountPath", target);
+        if (readOnly) {
+            m.put("readOnly", true);
+        }
+        Draft.add(d.spec, "volumes", m, key, ComposeNodes.line(item));
+        notices.add(d.name + ".yaml: the anonymous volume at " + target + " is the named volume " + name + ", so its"
+                + " data survives a recreate (compose's own anonymous volume keeps a random name)");
     }
 
     private void mount(String source, String target, boolean readOnly, String type, Node item, String key) {

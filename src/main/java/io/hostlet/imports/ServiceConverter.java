@@ -101,6 +101,9 @@ final class ServiceConverter extends ServiceFields {
         if (ComposeNodes.isNull(v) && !k.equals("environment")) {
             return; // "key:" with nothing is the same as no key, in compose as in hostlet
         }
+        if (v instanceof ScalarNode s && s.getValue().indexOf('$') >= 0 && n.required(v).isEmpty()) {
+            return; // empty once interpolated ("${TZ:-}"): compose treats the key as absent
+        }
         switch (k) {
             case "image" -> Draft.put(d.spec, "image", n.required(v), path, line);
             case "pull_policy" -> pullPolicy(v, path, line);
@@ -200,6 +203,21 @@ final class ServiceConverter extends ServiceFields {
                 }
             }
             case "secrets" -> env.secrets(v, path);
+            case "tty", "stdin_open" -> {
+                if (n.bool(v)) {
+                    // an interactive setting: the service runs the same without it (nobody attaches under hostlet)
+                    notices.add(d.name + ".yaml: " + k + " is not carried over: hostlet runs containers without a"
+                            + (k.equals("tty") ? " terminal" : " standard input") + "; attach with docker exec");
+                }
+            }
+            case "platform" -> notices.add(d.name + ".yaml: platform " + n.required(v) + " is not carried over: the"
+                    + " engine pulls its own platform of " + (d.spec.get("image") instanceof Draft.Item i
+                    ? i.value() : "the image") + " (pull that platform's image by digest to pin it)");
+            case "build" -> notices.add(d.name + ".yaml: build is not carried over: hostlet runs the image the"
+                    + " service names (build and push or tag it first, as `docker compose build` does)");
+            case "profiles" -> {
+                // enabled, or the service would not be converted at all
+            }
             case "scale" -> {
                 if (!n.required(v).equals("1")) {
                     throw new Skip("hostlet runs one container per manifest");

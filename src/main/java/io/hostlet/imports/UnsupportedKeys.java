@@ -9,17 +9,10 @@ final class UnsupportedKeys {
 
     /** Keys hostlet has no counterpart for, and why; everything not here and not converted is an unknown key. */
     static final Map<String, String> REASONS = Map.ofEntries(
-            Map.entry("build", "hostlet does not build images: build and tag the image, then set image"),
-            Map.entry("profiles", "hostlet runs every manifest in its folder: leave out the file of a service you do"
-                    + " not want"),
-            Map.entry("platform", "hostlet pulls the engine's own platform"),
-            Map.entry("tty", "hostlet runs containers without a terminal"),
-            Map.entry("stdin_open", "hostlet runs containers without standard input"),
             Map.entry("external_links", "hostlet joins only the networks a manifest lists"),
             Map.entry("configs", "not converted yet: copy the file into the manifests folder, in a subfolder whose"
                     + " name starts with a dot (a *.yaml there is not read as a manifest), and mount it with"
                     + " files: [{source, mountPath}]"),
-            Map.entry("extends", "resolve it first: `docker compose config` writes the merged file, import that"),
             Map.entry("domainname", NO_FIELD),
             Map.entry("dns_search", NO_FIELD),
             Map.entry("dns_opt", NO_FIELD),

@@ -64,6 +64,9 @@ final class RuntimeDocument {
     private static final long MAX_ID = 0x7fffffffL;
 
     private final NodeReader r;
+    /** The address Docker (20.10 and later) resolves to the host's gateway on the bridge, in place of an IP. */
+    static final String HOST_GATEWAY = "host-gateway";
+
     private final Function<String, String> ipLiteral;
 
     private RuntimeDocument(NodeReader r, Function<String, String> ipLiteral) {
@@ -254,8 +257,10 @@ final class RuntimeDocument {
             int colon = text.indexOf(':');
             String host = colon < 0 ? text : text.substring(0, colon);
             String ip = colon < 0 ? null : text.substring(colon + 1);
-            if (!HOSTNAME.matcher(host).matches() || host.length() > 253 || ip == null || ipLiteral.apply(ip) == null) {
-                r.error(items.get(i), path, "expected \"hostname:ip\" like \"printer.lan:192.168.1.20\", got "
+            if (!HOSTNAME.matcher(host).matches() || host.length() > 253 || ip == null
+                    || (!ip.equals(HOST_GATEWAY) && ipLiteral.apply(ip) == null)) {
+                r.error(items.get(i), path, "expected \"hostname:ip\" like \"printer.lan:192.168.1.20\" (or"
+                        + " \"hostname:host-gateway\"), got "
                         + NodeReader.quote(text));
                 continue;
             }

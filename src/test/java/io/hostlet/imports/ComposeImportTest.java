@@ -70,6 +70,12 @@ class ComposeImportTest {
                         + "'Z=${EMPTY:-e}', 'W=${EMPTY-e}']}",
                         "{image: a:1.2, env: [{name: X, value: d}, {name: Y, value: $HOME}, {name: Z, value: e},"
                                 + " {name: W, value: ''}]}"),
+                arguments("an anonymous volume is named after project, service and path", "{image: a:1, volumes: [/var/lib/data]}",
+                        "{image: a:1, volumes: [{name: stack_app_var-lib-data, mountPath: /var/lib/data}]}"),
+                arguments("host-gateway", "{image: a:1, extra_hosts: ['host.docker.internal:host-gateway']}",
+                        "{image: a:1, extraHosts: ['host.docker.internal:host-gateway']}"),
+                arguments("tty, stdin_open, platform and build beside an image are notes", "{image: a:1, tty: true,"
+                        + " stdin_open: true, platform: linux/arm64, build: .}", "{image: a:1}"),
                 arguments("env_file", "{image: a:1, env_file: [./conf/app.env]}", "{image: a:1, envFrom: [{file: app.env}]}"),
                 arguments("env_file long form", "{image: a:1, env_file: [{path: app.env, required: true}]}",
                         "{image: a:1, envFrom: [{file: app.env}]}"),
@@ -157,18 +163,11 @@ class ComposeImportTest {
 
     static Stream<Arguments> notConverted() {
         return Stream.of(
-                arguments("build", "{image: a:1, build: .}", "3: services.app.build: not converted (hostlet does not build"),
                 arguments("an unknown key", "{image: a:1, colour: blue}", "3: services.app.colour: not converted (unknown compose key)"),
-                arguments("an unset variable", "{image: a:1, environment: {A: $NOPE}}",
-                        "3: services.app.environment.A: not converted (variable NOPE is not set and has no default)"),
                 arguments("a required variable", "{image: a:1, hostname: '${NOPE:?set it}'}",
                         "3: services.app.hostname: not converted (variable NOPE is required: set it)"),
-                arguments("an environment variable passed from the shell", "{image: a:1, environment: [TOKEN]}",
-                        "3: services.app.environment[0]: not converted (no value: compose passes TOKEN"),
                 arguments("a random host port", "{image: a:1, ports: ['3000']}",
                         "3: services.app.ports[0]: not converted (published on a random host port"),
-                arguments("an anonymous volume", "{image: a:1, volumes: [/data]}",
-                        "3: services.app.volumes[0]: not converted (an anonymous volume"),
                 arguments("SELinux relabel", "{image: a:1, volumes: ['./x:/x:z']}",
                         "3: services.app.volumes[0]: not converted (the mount option \"z\""),
                 arguments("network aliases", "{image: a:1, networks: {default: {aliases: [web]}}}",
@@ -194,15 +193,9 @@ class ComposeImportTest {
                                 + " unknown capability"),
                 arguments("a container_name", "{image: a:1, container_name: my_app}",
                         "3: services.app.container_name: not converted (hostlet names the container after its manifest, app"),
-                arguments("host-gateway", "{image: a:1, extra_hosts: ['host.docker.internal:host-gateway']}",
-                        "3: services.app.extra_hosts[0]: not converted (host-gateway is resolved by the docker CLI"),
                 arguments("a label file", "{image: a:1, label_file: ./labels}", "3: services.app.label_file: not converted"),
-                arguments("profiles", "{image: a:1, profiles: [debug]}", "3: services.app.profiles: not converted (hostlet runs"
-                        + " every manifest"),
                 arguments("configs", "{image: a:1, configs: [app_config]}", "3: services.app.configs: not converted (not"
                         + " converted yet: copy the file into the manifests folder, in a subfolder whose name starts with a dot"),
-                arguments("tty", "{image: a:1, tty: true}", "3: services.app.tty: not converted (hostlet runs containers without"
-                        + " a terminal)"),
                 arguments("security_opt label", "{image: a:1, security_opt: ['label=disable']}",
                         "3: services.app.security_opt[0]: not converted (hostlet sets no-new-privileges"),
                 arguments("a label hostlet reserves", "{image: a:1, labels: {io.hostlet.owner: me}}",
@@ -236,13 +229,13 @@ class ComposeImportTest {
                     ports:
                       - "80:80"
                       - "8081"
-                    tty: true
+                    group_add: [video]
                 """);
 
         assertThat(r.dropped()).extracting(Object::toString).containsExactly(
                 "compose.yml:7: services.web.ports[1]: not converted (published on a random host port in compose;"
                         + " hostlet publishes fixed host ports only: written as exposed, set HOST:CONTAINER to publish it)",
-                "compose.yml:8: services.web.tty: not converted (hostlet runs containers without a terminal)");
+                "compose.yml:8: services.web.group_add: not converted (hostlet has no such setting)");
     }
 
     @Test
@@ -341,14 +334,14 @@ class ComposeImportTest {
         ImportResult r = convert("""
                 services:
                   app:
-                    image: app:${NOPE}
+                    image: app:${NOPE:?the tag}
                     command: run
                 """);
 
         assertThat(r.files()).isEmpty();
         assertThat(r.dropped()).extracting(Object::toString).containsExactly(
                 "compose.yml:2: services.app: not converted (its image is not converted)",
-                "compose.yml:3: services.app.image: not converted (variable NOPE is not set and has no default)");
+                "compose.yml:3: services.app.image: not converted (variable NOPE is required: the tag)");
     }
 
     @Test

@@ -47,11 +47,11 @@ class ImportCommandTest {
                 services:
                   web:
                     image: nginx:1.27
-                    build: .
+                    group_add: [video]
                 """);
 
         assertThat(run(Map.of(), compose.toString(), "-o", dir.resolve("out").toString())).isEqualTo(ImportCommand.DROPPED);
-        assertThat(err()).contains(compose + ":4: services.web.build: not converted (hostlet does not build images");
+        assertThat(err()).contains(compose + ":4: services.web.group_add: not converted (hostlet has no such setting");
     }
 
     @Test
@@ -86,7 +86,16 @@ class ImportCommandTest {
 
         assertThat(run(Map.of(), compose.toString(), "-o", out.toString())).isEqualTo(ImportCommand.INVALID);
         assertThat(out).doesNotExist();
-        assertThat(err()).contains("no services", "nothing imported");
+        assertThat(err()).contains(compose + ":1:1: no services", "nothing imported");
+    }
+
+    @Test
+    void invalidYamlIsAnErrorAtItsLineAndColumn(@TempDir Path dir) throws Exception {
+        Path compose = Files.writeString(dir.resolve("c.yml"), "services:\n  web: {image: [\n");
+
+        assertThat(run(Map.of(), compose.toString(), "-o", dir.resolve("out").toString())).isEqualTo(ImportCommand.INVALID);
+        assertThat(err()).matches("(?s)" + java.util.regex.Pattern.quote(compose.toString()) + ":3:1: invalid YAML: .*")
+                .doesNotContain("\tat ");
     }
 
     @Test

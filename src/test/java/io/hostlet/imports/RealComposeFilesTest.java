@@ -152,10 +152,8 @@ class RealComposeFilesTest {
         int clean = 0;
         for (Stack s : STACKS) {
             Path file = composeFile(s.name());
-            Map<String, String> variables = new java.util.HashMap<>(DotEnv.read(file.resolveSibling(".env")));
-            variables.putAll(ENV);
-            ImportResult r = ComposeImport.convert(file.toString(), Files.readString(file),
-                    file.toAbsolutePath().getParent(), variables, null, ComposeImport.SCHEMA);
+            ImportResult r = ComposeImport.convert(ComposeInput.read(file, ENV), null, List.of(),
+                    ComposeImport.SCHEMA);
             for (ImportResult.OutputFile f : r.files()) {
                 services++;
                 String service = f.content().lines().filter(l -> l.startsWith("# imported by")).findFirst().orElseThrow()

@@ -41,4 +41,29 @@ class DotenvTest {
             assertThat(r.error()).doesNotContain("just text").doesNotContain("open");
         }
     }
+
+    static Stream<Arguments> composeFiles() {
+        return Stream.of(
+                arguments("a quoted value with a comment after it", "K='\"q\"' # c\nD=\"x y\" # c\n", List.of("K=\"q\"", "D=x y")),
+                arguments("interpolated from the lines above", "V=v\nURL=pg://${V}:${P:-pw}@db\n", List.of("V=v", "URL=pg://v:pw@db")),
+                arguments("the environment first", "U=file\nX=${U}\n", List.of("U=file", "X=env")),
+                arguments("double quotes interpolate, single do not", "A=\"${U}\"\nB='${U}'\n", List.of("A=env", "B=${U}")),
+                arguments("an unset variable is empty", "A=x${NOPE}y\n", List.of("A=xy")),
+                arguments("a dollar kept with $$", "A=a$$b\n", List.of("A=a$b")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("composeFiles")
+    void readsAComposeProjectsDotEnvAsComposeDoes(String name, String text, List<String> values) {
+        Dotenv.Result r = Dotenv.parseCompose(text, n -> n.equals("U") ? "env" : null);
+        assertThat(r.ok()).as(r.error()).isTrue();
+        assertThat(r.values().stream().map(v -> v.name() + "=" + v.value()).toList()).isEqualTo(values);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBadSubstitutionInAComposeDotEnvNamesTheLineButNotTheValue() {
+        Dotenv.Result r = Dotenv.parseCompose("A=1\nB=${secret\n", n -> null);
+        assertThat(r.line()).isEqualTo(2);
+        assertThat(r.error()).isEqualTo("bad variable substitution").doesNotContain("secret");
+    }
 }

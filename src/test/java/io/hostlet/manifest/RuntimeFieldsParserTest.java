@@ -48,7 +48,7 @@ class RuntimeFieldsParserTest {
                 "devices:",
                 "  - hostPath: /dev/dri",
                 "  - {hostPath: /dev/zero, containerPath: /dev/z, permissions: r}",
-                "extraHosts: [\"printer.lan:192.168.1.20\", \"v6.lan:fe80::1\"]",
+                "extraHosts: [\"printer.lan:192.168.1.20\", \"v6.lan:fe80::1\", \"host.docker.internal:host-gateway\"]",
                 "hostname: media",
                 "dns: [1.1.1.1, \"2606:4700:4700::1111\"]",
                 "tmpfs: [{mountPath: /run}, {mountPath: /cache, size: 64Mi}]",
@@ -66,7 +66,8 @@ class RuntimeFieldsParserTest {
         assertThat(r.securityContext()).isEqualTo(new RuntimeSpec.SecurityContext(true, List.of("NET_ADMIN", "SYS_TIME"),
                 List.of("ALL"), true, true, 1000L, 100L, Profile.Unconfined, Profile.RuntimeDefault));
         assertThat(r.devices()).containsExactly(new Device("/dev/dri", "/dev/dri", "rwm"), new Device("/dev/zero", "/dev/z", "r"));
-        assertThat(r.extraHosts()).containsExactly("printer.lan:192.168.1.20", "v6.lan:fe80::1");
+        assertThat(r.extraHosts()).containsExactly("printer.lan:192.168.1.20", "v6.lan:fe80::1",
+                "host.docker.internal:host-gateway");
         assertThat(r.hostname()).isEqualTo("media");
         assertThat(r.dns()).containsExactly("1.1.1.1", "2606:4700:4700::1111");
         assertThat(r.tmpfs()).containsExactly(new Tmpfs("/run", null), new Tmpfs("/cache", 64L << 20));
@@ -132,7 +133,8 @@ class RuntimeFieldsParserTest {
                 arguments("device permissions", List.of("devices: [{hostPath: /dev/zero, permissions: wr}]"),
                         "7:48: spec.devices[0].permissions: expected letters of \"rwm\" in that order (read, write, mknod), got \"wr\""),
                 arguments("extraHosts without ip", List.of("extraHosts: [printer.lan]"),
-                        "7:16: spec.extraHosts[0]: expected \"hostname:ip\" like \"printer.lan:192.168.1.20\", got \"printer.lan\""),
+                        "7:16: spec.extraHosts[0]: expected \"hostname:ip\" like \"printer.lan:192.168.1.20\" (or"
+                                + " \"hostname:host-gateway\"), got \"printer.lan\""),
                 arguments("hostname with a space", List.of("hostname: \"my host\""),
                         "7:13: spec.hostname: expected a host name (letters, digits, '-' and '.'), got \"my host\""),
                 arguments("dns a name", List.of("dns: [dns.google]"),
