@@ -127,9 +127,9 @@ class AssemblerTest {
                                 "web.yaml:7:14: spec.dependsOn[0].name: unknown container \"db\"")),
                 arguments("a dependency on a held file's container holds the dependant too (the fixed point)",
                         Assembler.LastGood.NONE,
-                        read("a.yaml", container("a", "a:1", "missing"), "b.yaml", container("b", "b:1", "a")),
+                        read("a.yaml", container("aa", "a:1", "missing"), "b.yaml", container("bb", "b:1", "aa")),
                         expect("{}", Set.of("a.yaml", "b.yaml"), "a.yaml:7:14: spec.dependsOn[0].name: unknown",
-                                "b.yaml:7:14: spec.dependsOn[0].name: container \"a\" is not applied (a.yaml is invalid)")));
+                                "b.yaml:7:14: spec.dependsOn[0].name: container \"aa\" is not applied (a.yaml is invalid)")));
     }
 
     @ParameterizedTest(name = "{0}")
