@@ -53,10 +53,10 @@ public interface HostletConfig {
     @WithDefault(".hostlet-state")
     Path stateDir();
 
-    /** What manifests may ask of the host (see the README's "Policy"). */
+    /** What manifests may ask of the host (see docs/safety.md, "Policy"). */
     PolicySettings policy();
 
-    /** Where {@code env[].valueFrom.file}, {@code envFrom} and {@code secrets} read from (see the README's "Secrets"). */
+    /** Where {@code env[].valueFrom.file}, {@code envFrom} and {@code secrets} read from (see docs/manifest.md, "Secrets and config files"). */
     Secrets secrets();
 
     /** The secrets folder. */
@@ -96,7 +96,7 @@ public interface HostletConfig {
     /** Guards on removing containers: what an input that suddenly wants less may remove. */
     Prune prune();
 
-    /** Container removal guards (see the README's safety model). */
+    /** Container removal guards (see docs/safety.md). */
     interface Prune {
         /**
          * Whether a desired state with no manifests at all may remove this instance's containers. Off: an empty
@@ -170,7 +170,7 @@ public interface HostletConfig {
         String format();
 
         /**
-         * The event kinds to post, comma-separated ({@code recreated} is an update); see the README's kinds table.
+         * The event kinds to post, comma-separated ({@code recreated} is an update); see the kinds table in docs/api.md, "Events".
          */
         @WithDefault("crash-loop,pull-failed,manifest-error,rolled-back,git-refused,recreated")
         List<String> kinds();

@@ -128,7 +128,7 @@ public record Doctor(Settings settings, Supplier<EngineInfo> engine) {
         out.add(Finding.ok("image store", info.storageDriver() + " in " + info.rootDir()));
         if (info.podman()) {
             out.add(Finding.warn("engine kind", "Podman, through its Docker API", "supported with the differences "
-                    + "the README's engines section lists; Docker is what the suite runs on"));
+                    + "docs/engines.md lists; Docker is what the suite runs on"));
         }
         return out;
     }

@@ -13,7 +13,7 @@ package io.hostlet.engine;
 public record EngineInfo(String product, String version, String apiVersion, String os, String storageDriver,
                          String rootDir) {
 
-    /** Podman answers Docker's API, with small differences (see the README's engines section). */
+    /** Podman answers Docker's API, with small differences (see docs/engines.md). */
     public boolean podman() {
         return product != null && product.toLowerCase(java.util.Locale.ROOT).contains("podman");
     }

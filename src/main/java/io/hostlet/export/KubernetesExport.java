@@ -67,7 +67,7 @@ public final class KubernetesExport {
     /** The label every object carries and every selector matches: the manifest's name. */
     public static final String NAME_LABEL = "app.kubernetes.io/name";
 
-    /** A named volume has no size under Docker; a claim must ask for one. Documented in the README. */
+    /** A named volume has no size under Docker; a claim must ask for one. Documented in docs/beyond-one-host.md. */
     public static final String CLAIM_SIZE = "1Gi";
 
     private static final Pattern LABEL_NAME = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
