@@ -96,7 +96,7 @@ docker run -d --init --name "$NAME" -v "$SOCK:/var/run/docker.sock" -v "$work:/w
 inside() { docker exec "$NAME" bash -c "$1"; }
 # The API's status, from inside (hostlet listens on the container's 127.0.0.1:8799).
 status() {
-  inside 'exec 3<>/dev/tcp/127.0.0.1/8799 && printf "GET /api/v1/status HTTP/1.0\r\n\r\n" >&3 && cat <&3' 2>/dev/null |
+  inside 'exec 3<>/dev/tcp/127.0.0.1/8799 && printf "GET /api/v1/status HTTP/1.0\r\nHost: 127.0.0.1:8799\r\n\r\n" >&3 && cat <&3' 2>/dev/null |
     sed '1,/^\r$/d'
 }
 # Waits (up to $2 seconds) for the python expression $1 over the status JSON `s` to be true.
