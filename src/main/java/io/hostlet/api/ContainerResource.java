@@ -182,7 +182,7 @@ public class ContainerResource {
         }
         StreamingOutput out = os -> {
             try {
-                engine.logs(id, tail, false, os);
+                engine.logs(id, tail, os);
             } catch (EngineException e) {
                 os.write(("hostlet: " + e.getMessage() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (IOException gone) {

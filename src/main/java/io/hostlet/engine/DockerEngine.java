@@ -738,7 +738,7 @@ public final class DockerEngine implements Engine, AutoCloseable {
     }
 
     @Override
-    public void logs(String id, int tail, boolean follow, java.io.OutputStream out) throws java.io.IOException {
+    public void logs(String id, int tail, java.io.OutputStream out) throws java.io.IOException {
         calls.incrementAndGet();
         java.util.concurrent.atomic.AtomicReference<java.io.IOException> writeFailed =
                 new java.util.concurrent.atomic.AtomicReference<>();
@@ -758,10 +758,8 @@ public final class DockerEngine implements Engine, AutoCloseable {
                 }
             }
         };
-        // follow: the slow client, since a quiet container is not a hung engine; else bounded like any call
-        DockerClient client = follow ? slow : fast;
         try {
-            client.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(tail).withFollowStream(follow)
+            fast.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(tail).withFollowStream(false)
                     .exec(callback).awaitCompletion();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

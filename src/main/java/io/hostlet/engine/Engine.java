@@ -120,12 +120,12 @@ public interface Engine {
     io.hostlet.observed.ContainerDetails inspect(String id);
 
     /**
-     * Copies the container's output (stdout and stderr interleaved, as the engine stores it) to {@code out}: the last
-     * {@code tail} lines, then, with {@code follow}, whatever it prints next, until the container stops, writing to
-     * {@code out} fails (the reader went away), or the calling thread is interrupted. Blocks until then. Without
-     * {@code follow} the call is bounded by the ordinary call timeout.
+     * Copies the container's last {@code tail} lines of output (stdout and stderr interleaved, as the engine stores
+     * them) to {@code out}, bounded by the ordinary call timeout. Never follows: a follow would hold a connection of
+     * the client the loop's stops, pulls and event stream share; follows have a client of their own
+     * ({@link LogFollows}).
      */
-    void logs(String id, int tail, boolean follow, java.io.OutputStream out) throws java.io.IOException;
+    void logs(String id, int tail, java.io.OutputStream out) throws java.io.IOException;
 
     /**
      * Streams this instance's container events (die, start, stop, destroy, oom, health_status). Returns at once;

@@ -131,7 +131,7 @@ public class FakeEngine implements Engine {
     }
 
     @Override
-    public void logs(String id, int tail, boolean follow, java.io.OutputStream out) throws java.io.IOException {
+    public void logs(String id, int tail, java.io.OutputStream out) throws java.io.IOException {
         calls.add("logs " + id + " " + tail);
         out.write(String.join("\n", this.tail).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
